@@ -1,0 +1,33 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tabula",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tabula", targets: ["TabulaCLI"]),
+        .library(name: "TabulaEngine", targets: ["TabulaEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "CICU", path: "Sources/CICU",
+                linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
+        .target(name: "TabulaLanguage"),
+        .target(name: "TabulaEngine", dependencies: ["TabulaLanguage", "CSQLite", "CICU"]),
+        .target(name: "TabulaReports", dependencies: ["TabulaEngine", "TabulaLanguage"]),
+        .target(name: "TabulaTimeTracking", dependencies: ["TabulaEngine", "TabulaReports"],
+                resources: [.copy("Resources")]),
+        .executableTarget(name: "TabulaCLI", dependencies: [
+            "TabulaEngine", "TabulaLanguage", "TabulaReports", "TabulaTimeTracking",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "TabulaLanguageTests", dependencies: ["TabulaLanguage"]),
+        .testTarget(name: "TabulaEngineTests", dependencies: ["TabulaEngine", "TabulaLanguage"]),
+        .testTarget(name: "TabulaCLITests", dependencies: ["TabulaCLI", "TabulaEngine", "TabulaReports", "TabulaTimeTracking"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

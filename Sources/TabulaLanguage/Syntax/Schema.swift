@@ -1,0 +1,108 @@
+/// A parsed schema file: base settings, tables and saved reports, in source order.
+public struct SchemaFile: Sendable, Hashable {
+    public var settings: [SettingDecl]
+    public var tables: [TableDecl]
+    public var reports: [ReportDecl]
+    public init(settings: [SettingDecl] = [], tables: [TableDecl] = [], reports: [ReportDecl] = []) {
+        self.settings = settings; self.tables = tables; self.reports = reports
+    }
+}
+
+/// A base-level statement: `base "Name"`, `timezone "Europe/Berlin"`, `currency EUR`, `locale "de"`.
+public struct SettingDecl: Sendable, Hashable {
+    public enum Key: String, Sendable, Hashable, CaseIterable {
+        case base, timezone, currency, locale
+    }
+    public var key: Key
+    /// The value as written (string contents or identifier text).
+    public var value: String
+    public var keyRange: SourceRange
+    public var valueRange: SourceRange
+    public init(key: Key, value: String, keyRange: SourceRange, valueRange: SourceRange) {
+        self.key = key; self.value = value; self.keyRange = keyRange; self.valueRange = valueRange
+    }
+}
+
+/// `table NAME [was OLD] { fields and table options }`
+public struct TableDecl: Sendable, Hashable {
+    public var name: Name
+    /// The table's previous name (`table Customers was Clients { ... }`), for a rename migration.
+    public var previousName: Name?
+    public var fields: [FieldDecl]
+    public var options: [TableOption]
+    public var range: SourceRange
+    public init(name: Name, previousName: Name? = nil, fields: [FieldDecl] = [], options: [TableOption] = [], range: SourceRange) {
+        self.name = name; self.previousName = previousName; self.fields = fields; self.options = options; self.range = range
+    }
+}
+
+/// A statement inside a table block that is not a field.
+public enum TableOption: Sendable, Hashable {
+    /// `lock when EXPR`: rows for which EXPR is true cannot be written.
+    case lock(when: Expression, range: SourceRange)
+}
+
+/// `name type modifiers...`
+public struct FieldDecl: Sendable, Hashable {
+    public var name: Name
+    public var type: FieldTypeDecl
+    public var modifiers: [FieldModifier]
+    public var range: SourceRange
+    public init(name: Name, type: FieldTypeDecl, modifiers: [FieldModifier] = [], range: SourceRange) {
+        self.name = name; self.type = type; self.modifiers = modifiers; self.range = range
+    }
+}
+
+/// The type part of a field declaration.
+public enum FieldTypeDecl: Sendable, Hashable {
+    /// A plain type with optional arguments: `text`, `currency(EUR)`, `select(a, b, {c d})`.
+    case named(Name, arguments: [Name])
+    /// `link T` or `link T[]`.
+    case link(target: Name, many: Bool, range: SourceRange)
+    /// `formula EXPR`
+    case formula(Expression, range: SourceRange)
+    /// `mirror AGG(path.field) [where COND] [order by FIELD [desc]]`
+    case mirror(MirrorDecl)
+    /// `timer -> LOGTABLE [max N]`
+    case timer(logTable: Name, maxRunning: Int?, range: SourceRange)
+}
+
+/// A lookup or rollup over a relation path.
+public struct MirrorDecl: Sendable, Hashable {
+    public var aggregate: Name
+    /// The path from this table's link field to the field read in the last table: `projects.tasks.hours`.
+    public var path: [Name]
+    public var filter: Expression?
+    public var orderBy: Name?
+    public var descending: Bool
+    public var range: SourceRange
+    public init(aggregate: Name, path: [Name], filter: Expression? = nil, orderBy: Name? = nil, descending: Bool = false, range: SourceRange) {
+        self.aggregate = aggregate; self.path = path; self.filter = filter; self.orderBy = orderBy
+        self.descending = descending; self.range = range
+    }
+}
+
+/// What may follow a field's type.
+public enum FieldModifier: Sendable, Hashable {
+    case required(SourceRange)
+    case unique(SourceRange)
+    case `default`(Expression)
+    /// `inverse FIELD`: the link field on the other table that points back.
+    case inverse(Name)
+    /// `on delete clear|restrict|cascade` for links.
+    case onDelete(Name)
+    /// `was OLD`: this field was called OLD, for a rename migration.
+    case previousName(Name)
+}
+
+/// `report NAME = QUERY`: a saved report. The query text is kept as written (to the end of its
+/// line, or further while a bracket is open) and parsed by the report parser.
+public struct ReportDecl: Sendable, Hashable {
+    public var name: Name
+    public var query: String
+    public var queryRange: SourceRange
+    public var range: SourceRange
+    public init(name: Name, query: String, queryRange: SourceRange, range: SourceRange) {
+        self.name = name; self.query = query; self.queryRange = queryRange; self.range = range
+    }
+}

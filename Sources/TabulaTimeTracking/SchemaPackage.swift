@@ -1,0 +1,21 @@
+import Foundation
+
+/// A schema shipped with Tabula that `tabula init --package NAME` loads, such as `timetracking`.
+public struct SchemaPackage: Sendable {
+    public let name: String
+    public let source: String
+
+    /// The packages this build ships.
+    public static var available: [String] {
+        guard let dir = Bundle.module.resourceURL?.appendingPathComponent("Resources"),
+              let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
+        return names.filter { $0.hasSuffix(".tabula") }.map { String($0.dropLast(7)) }.sorted()
+    }
+
+    /// Loads a shipped package by name, or nil when there is none of that name.
+    public static func named(_ name: String) -> SchemaPackage? {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "tabula", subdirectory: "Resources"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
+        return SchemaPackage(name: name, source: text)
+    }
+}
