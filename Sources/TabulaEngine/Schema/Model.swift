@@ -1,0 +1,208 @@
+import TabulaLanguage
+
+/// The checked model of a base's schema: tables and fields with stable ids, types resolved,
+/// links paired with their inverses. Built by `SchemaCompiler` from a schema file.
+public struct Schema: Sendable, Hashable, Codable {
+    public var name: String
+    public var timeZone: String
+    public var currency: String
+    public var locale: String
+    public var tables: [Table]
+    public var reports: [SavedReport]
+    /// The next unused table and field ids; ids are never reused, so history stays unambiguous.
+    public var nextTableID: TableID
+    public var nextFieldID: FieldID
+
+    public init(name: String = "", timeZone: String = "UTC", currency: String = "EUR", locale: String = "en",
+                tables: [Table] = [], reports: [SavedReport] = [], nextTableID: TableID = 1, nextFieldID: FieldID = 1) {
+        self.name = name; self.timeZone = timeZone; self.currency = currency; self.locale = locale
+        self.tables = tables; self.reports = reports; self.nextTableID = nextTableID; self.nextFieldID = nextFieldID
+    }
+
+    public var valueContext: ValueContext { ValueContext(timeZone: timeZone, currency: currency, locale: locale) }
+
+    /// The table of that name (exact match first, then case-insensitive).
+    public func table(named name: String) -> Table? {
+        tables.first { $0.name == name } ?? tables.first { $0.name.lowercased() == name.lowercased() }
+    }
+    public func table(id: TableID) -> Table? { tables.first { $0.id == id } }
+    public func tableIndex(id: TableID) -> Int? { tables.firstIndex { $0.id == id } }
+
+    /// The field of that id, with its table.
+    public func field(id: FieldID) -> (table: Table, field: Field)? {
+        for t in tables { if let f = t.fields.first(where: { $0.id == id }) { return (t, f) } }
+        return nil
+    }
+}
+
+/// A table of the base.
+public struct Table: Sendable, Hashable, Codable {
+    public var id: TableID
+    public var name: String
+    public var fields: [Field]
+    /// `lock when EXPR`: the expression's source, checked against each row before a write.
+    public var lockCondition: String?
+
+    public init(id: TableID, name: String, fields: [Field] = [], lockCondition: String? = nil) {
+        self.id = id; self.name = name; self.fields = fields; self.lockCondition = lockCondition
+    }
+
+    /// The first field: the row's display name, by which rows can be referred to.
+    public var primaryField: Field { fields[0] }
+
+    /// The field of that name (exact match first, then case-insensitive).
+    public func field(named name: String) -> Field? {
+        fields.first { $0.name == name } ?? fields.first { $0.name.lowercased() == name.lowercased() }
+    }
+    public func field(id: FieldID) -> Field? { fields.first { $0.id == id } }
+}
+
+/// A field of a table.
+public struct Field: Sendable, Hashable, Codable {
+    public var id: FieldID
+    public var name: String
+    public var kind: FieldKind
+    public var isRequired: Bool
+    public var isUnique: Bool
+    /// `default EXPR`, as source text; evaluated when a row is added without this field.
+    public var defaultExpression: String?
+
+    public init(id: FieldID, name: String, kind: FieldKind, isRequired: Bool = false, isUnique: Bool = false,
+                defaultExpression: String? = nil) {
+        self.id = id; self.name = name; self.kind = kind; self.isRequired = isRequired
+        self.isUnique = isUnique; self.defaultExpression = defaultExpression
+    }
+
+    /// The type of the field's values.
+    public var valueType: ValueType { kind.valueType }
+    /// True for fields whose values the engine computes (formula, mirror, timer, created, ...).
+    public var isComputed: Bool { kind.isComputed }
+    /// True when a user may write this field directly.
+    public var isWritable: Bool { kind.isWritable }
+}
+
+/// What a field is and how its values come to be.
+public enum FieldKind: Sendable, Hashable, Codable {
+    /// A value the user writes: text, number, currency, date, select, tags, ...
+    case data(ValueType)
+    /// A number the engine assigns at insert: 1, 2, 3, never reused.
+    case autonumber
+    /// When the row was created (datetime).
+    case created
+    /// When the row was last written (datetime).
+    case modified
+    /// Who created the row (text: the actor).
+    case author
+    case link(LinkSpec)
+    case formula(FormulaSpec)
+    case mirror(MirrorSpec)
+    case timer(TimerSpec)
+
+    public var valueType: ValueType {
+        switch self {
+        case .data(let t): return t
+        case .autonumber: return .integer
+        case .created, .modified: return .datetime
+        case .author: return .text
+        case .link(let l): return l.many ? .list(.link(l.target)) : .link(l.target)
+        case .formula(let f): return f.resultType
+        case .mirror(let m): return m.resultType
+        case .timer: return .duration
+        }
+    }
+
+    public var isComputed: Bool {
+        switch self {
+        case .data, .link: return false
+        default: return true
+        }
+    }
+
+    public var isWritable: Bool {
+        switch self {
+        case .data, .link: return true
+        default: return false
+        }
+    }
+}
+
+/// A link to rows of another (or the same) table.
+public struct LinkSpec: Sendable, Hashable, Codable {
+    public var target: TableID
+    public var many: Bool
+    /// The field on the target table that is this link seen from the other side.
+    public var inverse: FieldID?
+    /// How this link is stored: in its own column, in a junction table, or derived from its inverse.
+    public var storage: LinkStorage
+    public var onDelete: OnDelete
+
+    public init(target: TableID, many: Bool, inverse: FieldID?, storage: LinkStorage, onDelete: OnDelete) {
+        self.target = target; self.many = many; self.inverse = inverse; self.storage = storage; self.onDelete = onDelete
+    }
+}
+
+/// Where a link's pairs live.
+public enum LinkStorage: Sendable, Hashable, Codable {
+    /// A single link kept in the table's own column.
+    case column
+    /// A many-to-many link kept in a junction table named after the owning field.
+    case junction(owner: FieldID)
+    /// The reverse side of a link stored by `inverse` (its column or junction).
+    case derived
+}
+
+/// What happens to links pointing at a row when the row is deleted.
+public enum OnDelete: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The link is cleared (the default).
+    case clear
+    /// The delete is refused while links point at the row.
+    case restrict
+    /// The linking rows are deleted too.
+    case cascade
+}
+
+/// `formula EXPR`
+public struct FormulaSpec: Sendable, Hashable, Codable {
+    public var source: String
+    public var resultType: ValueType
+    public init(source: String, resultType: ValueType) { self.source = source; self.resultType = resultType }
+}
+
+/// `mirror AGG(path.field) [where COND] [order by FIELD [desc]]`
+public struct MirrorSpec: Sendable, Hashable, Codable {
+    public var aggregate: MirrorAggregate
+    /// The link fields walked, from this table outward.
+    public var links: [FieldID]
+    /// The field read in the last table; nil for `count(links)`.
+    public var field: FieldID?
+    /// Condition on the linked rows, as source text (names resolve in the last table).
+    public var filter: String?
+    public var orderBy: FieldID?
+    public var descending: Bool
+    public var resultType: ValueType
+
+    public init(aggregate: MirrorAggregate, links: [FieldID], field: FieldID?, filter: String?, orderBy: FieldID?,
+                descending: Bool, resultType: ValueType) {
+        self.aggregate = aggregate; self.links = links; self.field = field; self.filter = filter
+        self.orderBy = orderBy; self.descending = descending; self.resultType = resultType
+    }
+}
+
+/// The aggregates a mirror field can apply to the linked rows.
+public enum MirrorAggregate: String, Sendable, Hashable, Codable, CaseIterable {
+    case sum, count, count_all, avg, min, max, median, list, unique, concat, first, last, any, all
+}
+
+/// `timer -> LOGTABLE [max N]`
+public struct TimerSpec: Sendable, Hashable, Codable {
+    public var logTable: TableID
+    public var maxRunning: Int
+    public init(logTable: TableID, maxRunning: Int) { self.logTable = logTable; self.maxRunning = maxRunning }
+}
+
+/// `report NAME = QUERY` saved in the schema.
+public struct SavedReport: Sendable, Hashable, Codable {
+    public var name: String
+    public var query: String
+    public init(name: String, query: String) { self.name = name; self.query = query }
+}
