@@ -120,6 +120,7 @@ struct SQLiteTests {
         #expect(statement.text(2) == text)
         #expect(statement.blob(3) == blob)
         #expect(statement.isNull(4))
+        #expect((0..<5).map { statement.columnType($0) } == [.integer, .real, .text, .blob, .null])
         #expect(statement.text(4) == nil)
         #expect(statement.blob(4) == nil)
         #expect(try statement.step())

@@ -15,7 +15,23 @@ public enum SQLValue: Sendable, Hashable {
     case blob([UInt8])
 }
 
+/// One of SQLite's five storage classes, as `Statement.columnType(_:)` reports it.
+public enum SQLStorageClass: Sendable, Hashable {
+    case null, integer, real, text, blob
+}
+
 extension SQLValue {
+    /// The storage class of the value.
+    public var storageClass: SQLStorageClass {
+        switch self {
+        case .null: return .null
+        case .integer: return .integer
+        case .real: return .real
+        case .text: return .text
+        case .blob: return .blob
+        }
+    }
+
     /// The integer, when the value is `.integer`; `nil` otherwise (no conversion).
     public var int64Value: Int64? {
         if case .integer(let v) = self { return v } else { return nil }

@@ -190,9 +190,16 @@ public final class Statement {
     /// The names of all result columns.
     public var columnNames: [String] { (0..<columnCount).map { columnName($0) } }
 
-    /// The storage class of the 0-based column `i` in the current row:
-    /// `SQLITE_INTEGER`, `SQLITE_FLOAT`, `SQLITE_TEXT`, `SQLITE_BLOB` or `SQLITE_NULL`.
-    public func columnType(_ i: Int32) -> Int32 { sqlite3_column_type(handle, i) }
+    /// The storage class of the 0-based column `i` in the current row.
+    public func columnType(_ i: Int32) -> SQLStorageClass {
+        switch sqlite3_column_type(handle, i) {
+        case SQLITE_INTEGER: return .integer
+        case SQLITE_FLOAT: return .real
+        case SQLITE_TEXT: return .text
+        case SQLITE_BLOB: return .blob
+        default: return .null
+        }
+    }
 
     /// The 0-based column `i` of the current row, in its storage class.
     public func column(_ i: Int32) -> SQLValue {
