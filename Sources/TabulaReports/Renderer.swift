@@ -1,4 +1,147 @@
+import Foundation
+import TabulaEngine
+
 /// The output formats of tables and reports.
 public enum OutputFormat: String, Sendable, CaseIterable {
     case table, csv, json
+}
+
+/// A column of a result: its heading and the type its values are formatted by.
+public struct ResultColumn: Sendable, Hashable {
+    public var name: String
+    public var type: ValueType
+    public init(name: String, type: ValueType) { self.name = name; self.type = type }
+}
+
+/// Rows to print: from `show`, or from a report. Link values are already replaced by their
+/// target rows' display names, so renderers only format.
+public struct ResultTable: Sendable, Hashable {
+    public var columns: [ResultColumn]
+    public var rows: [[Value]]
+    /// The row ids, printed as the `id` column when present.
+    public var ids: [RowID]?
+    /// A last row of totals for the terminal table (reports).
+    public var totals: [Value]?
+
+    public init(columns: [ResultColumn], rows: [[Value]], ids: [RowID]? = nil, totals: [Value]? = nil) {
+        self.columns = columns; self.rows = rows; self.ids = ids; self.totals = totals
+    }
+}
+
+/// Prints result tables as an aligned terminal table, RFC 4180 CSV, or a JSON array of objects.
+public enum Renderer {
+    public static func render(_ table: ResultTable, as format: OutputFormat, context: ValueContext) -> String {
+        switch format {
+        case .table: return terminal(table, context: context)
+        case .csv: return csv(table, context: context)
+        case .json: return json(table, context: context)
+        }
+    }
+
+    /// Aligned columns with a header line; numbers, money and durations right-aligned.
+    public static func terminal(_ table: ResultTable, context: ValueContext) -> String {
+        var headers = table.columns.map(\.name)
+        var rightAligned = table.columns.map { isNumeric($0.type) }
+        var cells: [[String]] = table.rows.map { row in
+            zip(row, table.columns).map { cell($0, $1.type, context) }
+        }
+        if let ids = table.ids {
+            headers.insert("id", at: 0)
+            rightAligned.insert(true, at: 0)
+            for i in cells.indices { cells[i].insert("#\(ids[i])", at: 0) }
+        }
+        var footer: [String]?
+        if let totals = table.totals {
+            var f = zip(totals, table.columns).map { cell($0, $1.type, context) }
+            if table.ids != nil { f.insert("", at: 0) }
+            if !f.isEmpty && f[0].isEmpty { f[0] = "total" }
+            footer = f
+        }
+        var widths = headers.map(displayWidth)
+        for row in cells + (footer.map { [$0] } ?? []) {
+            for (i, c) in row.enumerated() { widths[i] = max(widths[i], displayWidth(c)) }
+        }
+        func line(_ row: [String]) -> String {
+            row.enumerated().map { i, c in
+                let pad = String(repeating: " ", count: widths[i] - displayWidth(c))
+                return rightAligned[i] ? pad + c : c + pad
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        var out = [line(headers), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+        out += cells.map(line)
+        if let footer {
+            out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+            out.append(line(footer))
+        }
+        if cells.isEmpty { out.append("(no rows)") }
+        return out.joined(separator: "\n")
+    }
+
+    /// RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break.
+    public static func csv(_ table: ResultTable, context: ValueContext) -> String {
+        var header = table.columns.map(\.name)
+        if table.ids != nil { header.insert("id", at: 0) }
+        var lines = [header.map(csvField).joined(separator: ",")]
+        for (i, row) in table.rows.enumerated() {
+            var fields = zip(row, table.columns).map { cell($0, $1.type, context) }
+            if let ids = table.ids { fields.insert(String(ids[i]), at: 0) }
+            lines.append(fields.map(csvField).joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// An array of objects, one per row, keyed by column name; the row id under `id`; blanks as null.
+    public static func json(_ table: ResultTable, context: ValueContext) -> String {
+        var out = "["
+        for (i, row) in table.rows.enumerated() {
+            out += i == 0 ? "\n  {" : ",\n  {"
+            var members: [String] = []
+            if let ids = table.ids { members.append("\"id\": \(ids[i])") }
+            for (value, column) in zip(row, table.columns) {
+                members.append(jsonString(column.name) + ": " + value.json(context: context).serialized)
+            }
+            out += members.joined(separator: ", ") + "}"
+        }
+        return out + (table.rows.isEmpty ? "]" : "\n]")
+    }
+
+    static func cell(_ value: Value, _ type: ValueType, _ context: ValueContext) -> String {
+        type.format(value, context: context)
+    }
+
+    static func isNumeric(_ type: ValueType) -> Bool {
+        switch type {
+        case .number, .integer, .currency, .percent, .duration: return true
+        default: return false
+        }
+    }
+
+    static func csvField(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+
+    static func jsonString(_ s: String) -> String { JSONValue.string(s).serialized }
+
+    /// Terminal columns a string takes: wide East Asian characters count two.
+    static func displayWidth(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { w, u in
+            if u.properties.generalCategory == .nonspacingMark || u.properties.generalCategory == .enclosingMark { return w }
+            let v = u.value
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v)
+            return w + (wide ? 2 : 1)
+        }
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
 }

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import TabulaEngine
+import TabulaTimeTracking
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a base from a schema file (or a shipped package).")
+
+    @Argument(help: "The base file to create.") var base: String
+    @Option(help: "The schema file.") var schema: String?
+    @Option(help: "A shipped schema package instead of a file (e.g. timetracking).") var package: String?
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let (source, name): (String, String)
+            switch (schema, package) {
+            case (let file?, nil): (source, name) = (try readFile(file), file)
+            case (nil, let pkg?):
+                guard let p = SchemaPackage.named(pkg) else {
+                    throw CLIError("no schema package '\(pkg)'", hint: "the packages are: \(SchemaPackage.available.joined(separator: ", "))")
+                }
+                (source, name) = (p.source, "package \(pkg)")
+            case (nil, nil): throw CLIError("give a schema: --schema FILE or --package NAME", hint: "e.g. tabula init team.tabula --schema Samples/design.tabula")
+            default: throw CLIError("give either --schema or --package, not both")
+            }
+            let created = try Base.create(at: base, schemaSource: source, sourceName: name, actor: actor.resolvedActor, now: try clock())
+            let tables = created.schema.tables
+            print("created \(base): \(tables.count) table\(tables.count == 1 ? "" : "s") (\(tables.map(\.name).joined(separator: ", ")))")
+            created.close()
+        }
+    }
+}
+
+struct Apply: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Migrate a base to a schema file: print the plan and apply it in one transaction.")
+
+    @Argument(help: "The base file.") var base: String
+    @Argument(help: "The new schema file.") var file: String
+    @Flag(help: "Print the plan only.") var dryRun = false
+    @Flag(help: "Allow steps that lose data (dropping tables or fields, lossy conversions).") var allowDestructive = false
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let b = try openBase(base, actor)
+            defer { b.close() }
+            let plan = try b.planMigration(to: try readFile(file), sourceName: file)
+            print(plan.description)
+            if dryRun || plan.isEmpty { return }
+            try b.apply(plan, allowDestructive: allowDestructive)
+            print("applied \(plan.steps.count) change\(plan.steps.count == 1 ? "" : "s")")
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Recompute every computed field from scratch and compare it with what is stored.")
+
+    @Argument(help: "The base file.") var base: String
+    @Flag(help: "Replace stored values that differ.") var fix = false
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        var failed = false
+        try runReportingErrors {
+            let b = try openBase(base, actor)
+            defer { b.close() }
+            let mismatches = try b.check(fix: fix)
+            for m in mismatches { print(m.description) }
+            if mismatches.isEmpty {
+                print("ok: every computed value equals a full recompute")
+            } else {
+                print("\(mismatches.count) computed value\(mismatches.count == 1 ? "" : "s") differ\(mismatches.count == 1 ? "s" : "")\(fix ? " (fixed)" : "")")
+                failed = !fix
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,336 @@
+import TabulaLanguage
+/// The values of one row's formula inputs, loaded by the engine and read by index.
+struct LoadedInputs: FormulaInputs {
+    var values: [Value]
+    let now: Instant
+    let context: ValueContext
+    func value(_ index: Int) -> Value { index < values.count ? values[index] : .error(.reference) }
+}
+
+/// A difference between a stored computed value and a full recompute, found by `check`.
+public struct ComputedMismatch: Sendable, Hashable, CustomStringConvertible {
+    public var table: String
+    public var field: String
+    public var row: RowID
+    public var stored: String
+    public var expected: String
+    public var description: String { "\(table).\(field) #\(row): stored \(stored.isEmpty ? "(blank)" : stored), expected \(expected.isEmpty ? "(blank)" : expected)" }
+}
+
+extension Base {
+    /// The dependency graph of the current schema (built on first use after the schema changes).
+    func dependencyGraph() throws -> DependencyGraph {
+        if let g = graphCache, g.schema == schema { return g }
+        let g = try DependencyGraph(schema: schema)
+        graphCache = g
+        return g
+    }
+
+    // MARK: - Incremental
+
+    /// Brings computed fields up to date for the cells a command changed: the changed cells seed a
+    /// dirty set that spreads along the graph through the link indexes; each dirty cell is computed
+    /// once, in level order; a cell whose value does not change stops the spread.
+    func recompute(_ changes: ChangeSet) throws {
+        let graph = try dependencyGraph()
+        if graph.order.isEmpty { return }
+        var dirty: [FieldID: Set<RowID>] = [:]
+        var deleted: [TableID: Set<RowID>] = changes.deleted
+        for (t, rows) in changes.inserted { deleted[t]?.subtract(rows) }
+        // Seed: written cells, grouped by field.
+        var written: [FieldID: Set<RowID>] = [:]
+        for (_, rows) in changes.cells { for (row, fields) in rows { for f in fields { written[f, default: []].insert(row) } } }
+        for (field, rows) in written { try spread(from: field, rows: rows, graph: graph, into: &dirty) }
+        for (t, rows) in changes.inserted {
+            guard let table = schema.table(id: t) else { continue }
+            for f in table.fields where f.kind.isComputedByRecompute { dirty[f.id, default: []].formUnion(rows) }
+        }
+        for field in graph.order {
+            guard var rows = dirty[field], !rows.isEmpty, let (table, f) = schema.field(id: field) else { continue }
+            if let gone = deleted[table.id] { rows.subtract(gone) }
+            if rows.isEmpty || graph.volatile.contains(field) { continue }
+            let changed = try recomputeCells(f, in: table, rows: Array(rows).sorted(), graph: graph)
+            if !changed.isEmpty { try spread(from: field, rows: Set(changed), graph: graph, into: &dirty) }
+        }
+    }
+
+    /// Marks the computed cells that read `field` on `rows`.
+    private func spread(from field: FieldID, rows: Set<RowID>, graph: DependencyGraph, into dirty: inout [FieldID: Set<RowID>]) throws {
+        for edge in graph.dependents[field] ?? [] {
+            var reached = rows
+            for link in edge.path.reversed() {
+                if reached.isEmpty { break }
+                reached = try reverse(link, from: reached)
+            }
+            if !reached.isEmpty { dirty[edge.computed, default: []].formUnion(reached) }
+        }
+    }
+
+    /// Computes a field for some rows and writes the values that differ; returns the changed rows.
+    private func recomputeCells(_ field: Field, in table: Table, rows: [RowID], graph: DependencyGraph) throws -> [RowID] {
+        let fresh = try computeValues(field, in: table, rows: rows, graph: graph)
+        let stored = try storedValues(field, in: table, rows: rows)
+        let update = try db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(Layout.column(field.id)) = ? WHERE id = ?")
+        var changed: [RowID] = []
+        for row in rows {
+            let value = fresh[row] ?? .blank
+            if sameStored(value, stored[row] ?? .blank) { continue }
+            try update.run([ValueCoding.encode(value), .integer(row)])
+            noteChange(table.id, row, field.id)
+            changed.append(row)
+        }
+        return changed
+    }
+
+    private func sameStored(_ a: Value, _ b: Value) -> Bool {
+        ValueCoding.encode(a) == ValueCoding.encode(b)
+    }
+
+    func storedValues(_ field: Field, in table: Table, rows: [RowID]) throws -> [RowID: Value] {
+        var result: [RowID: Value] = [:]
+        for chunk in rows.chunked(500) {
+            let sql = "SELECT id, \(Layout.column(field.id)) FROM \(Layout.table(table.id)) WHERE id IN (\(placeholders(chunk.count)))"
+            try db.cachedStatement(sql).forEachRow(chunk.map { .integer($0) }) { s in
+                result[s.int64(0)] = ValueCoding.decode(s.column(1), as: field.valueType)
+            }
+        }
+        return result
+    }
+
+    // MARK: - Computing values
+
+    /// The values a computed field should have on some rows, from what is stored now.
+    func computeValues(_ field: Field, in table: Table, rows: [RowID], graph: DependencyGraph) throws -> [RowID: Value] {
+        switch field.kind {
+        case .formula:
+            guard let formula = graph.formulas[field.id] else { return [:] }
+            return try evaluate(formula, in: table, rows: rows)
+        case .mirror(let spec):
+            return try aggregate(spec, field: field, rows: rows, graph: graph)
+        default:
+            return [:]
+        }
+    }
+
+    /// Evaluates a compiled formula on rows of a table.
+    func evaluate(_ formula: CompiledFormula, in table: Table, rows: [RowID]) throws -> [RowID: Value] {
+        let inputs = try loadInputs(formula.paths, table: table, rows: rows)
+        let now = self.now()
+        let context = schema.valueContext
+        var result: [RowID: Value] = [:]
+        result.reserveCapacity(rows.count)
+        for row in rows {
+            result[row] = formula.evaluate(LoadedInputs(values: inputs[row] ?? [], now: now, context: context))
+        }
+        return result
+    }
+
+    /// The values of formula paths for rows: same-row fields in one query, link paths followed hop by hop.
+    func loadInputs(_ paths: [[FieldID]], table: Table, rows: [RowID]) throws -> [RowID: [Value]] {
+        var result: [RowID: [Value]] = [:]
+        for row in rows { result[row] = [Value](repeating: .blank, count: paths.count) }
+        // Group paths by their first field; load first fields for all rows at once.
+        let firstFields = Array(Set(paths.compactMap(\.first)))
+        var firstValues: [FieldID: [RowID: Value]] = [:]
+        for fid in firstFields {
+            guard let field = table.field(id: fid) else { continue }
+            firstValues[fid] = try fieldValues(field, in: table, rows: rows)
+        }
+        for (i, path) in paths.enumerated() {
+            guard let first = path.first, let values = firstValues[first] else { continue }
+            if path.count == 1 {
+                for row in rows { result[row]![i] = values[row] ?? .blank }
+                continue
+            }
+            // Follow single links: group rows by target to load each hop once.
+            var current: [RowID: Value] = values
+            var currentTable = table
+            for hop in path.dropFirst() {
+                guard let linkField = currentTable.field(id: path[path.firstIndex(of: hop)! - 1]),
+                      case .link(let spec) = linkField.kind, let next = schema.table(id: spec.target),
+                      let nextField = next.field(id: hop) else { current = [:]; break }
+                let targets = Array(Set(current.values.compactMap { if case .link(let id) = $0 { return id } else { return nil } }))
+                let loaded = try fieldValues(nextField, in: next, rows: targets)
+                var advanced: [RowID: Value] = [:]
+                for (row, v) in current {
+                    if case .link(let id) = v { advanced[row] = loaded[id] ?? .error(.reference) } else if v.isError { advanced[row] = v } else { advanced[row] = .blank }
+                }
+                current = advanced
+                currentTable = next
+            }
+            for row in rows { result[row]![i] = current[row] ?? .blank }
+        }
+        return result
+    }
+
+    /// One field's values on some rows, whatever its storage (multiple links as lists of links).
+    func fieldValues(_ field: Field, in table: Table, rows: [RowID]) throws -> [RowID: Value] {
+        if Layout.hasColumn(field) {
+            if let graph = graphCache, graph.volatile.contains(field.id), let formula = graph.formulas[field.id] {
+                return try evaluate(formula, in: table, rows: rows)
+            }
+            return try storedValues(field, in: table, rows: rows)
+        }
+        guard case .link(let spec) = field.kind else { return [:] }
+        var result: [RowID: Value] = [:]
+        for row in rows { result[row] = .list(try linkedIDs(field, spec: spec, row: row).map(Value.link)) }
+        return result
+    }
+
+    // MARK: - Link traversal
+
+    /// Rows of the link's own table that link to any of `targets`.
+    func reverse(_ link: FieldID, from targets: Set<RowID>) throws -> Set<RowID> {
+        guard let (table, field) = schema.field(id: link), case .link(let spec) = field.kind else { return [] }
+        var result: Set<RowID> = []
+        for chunk in Array(targets).chunked(500) {
+            let sql: String
+            switch spec.storage {
+            case .column:
+                sql = "SELECT id FROM \(Layout.table(table.id)) WHERE \(Layout.column(field.id)) IN (\(placeholders(chunk.count)))"
+            case .junction(let owner):
+                sql = "SELECT a FROM \(Layout.junction(owner)) WHERE b IN (\(placeholders(chunk.count)))"
+            case .derived:
+                guard let inverseID = spec.inverse, let (other, inverse) = schema.field(id: inverseID),
+                      case .link(let inverseSpec) = inverse.kind else { return [] }
+                switch inverseSpec.storage {
+                case .column: sql = "SELECT \(Layout.column(inverse.id)) FROM \(Layout.table(other.id)) WHERE id IN (\(placeholders(chunk.count))) AND \(Layout.column(inverse.id)) IS NOT NULL"
+                case .junction(let owner): sql = "SELECT b FROM \(Layout.junction(owner)) WHERE a IN (\(placeholders(chunk.count)))"
+                case .derived: return []
+                }
+            }
+            try db.cachedStatement(sql).forEachRow(chunk.map { .integer($0) }) { s in result.insert(s.int64(0)) }
+        }
+        return result
+    }
+
+    /// Rows reached from `rows` through a link, per starting row.
+    func forward(_ link: FieldID, from rows: [RowID]) throws -> [RowID: [RowID]] {
+        guard let (table, field) = schema.field(id: link), case .link(let spec) = field.kind else { return [:] }
+        var result: [RowID: [RowID]] = [:]
+        for chunk in rows.chunked(500) {
+            let sql: String
+            switch spec.storage {
+            case .column:
+                sql = "SELECT id, \(Layout.column(field.id)) FROM \(Layout.table(table.id)) WHERE id IN (\(placeholders(chunk.count))) AND \(Layout.column(field.id)) IS NOT NULL"
+            case .junction(let owner):
+                sql = "SELECT a, b FROM \(Layout.junction(owner)) WHERE a IN (\(placeholders(chunk.count))) ORDER BY a, b"
+            case .derived:
+                guard let inverseID = spec.inverse, let (other, inverse) = schema.field(id: inverseID),
+                      case .link(let inverseSpec) = inverse.kind else { return [:] }
+                switch inverseSpec.storage {
+                case .column: sql = "SELECT \(Layout.column(inverse.id)), id FROM \(Layout.table(other.id)) WHERE \(Layout.column(inverse.id)) IN (\(placeholders(chunk.count))) ORDER BY id"
+                case .junction(let owner): sql = "SELECT b, a FROM \(Layout.junction(owner)) WHERE b IN (\(placeholders(chunk.count))) ORDER BY a"
+                case .derived: return [:]
+                }
+            }
+            try db.cachedStatement(sql).forEachRow(chunk.map { .integer($0) }) { s in result[s.int64(0), default: []].append(s.int64(1)) }
+        }
+        return result
+    }
+
+    // MARK: - Mirrors
+
+    private func aggregate(_ spec: MirrorSpec, field: Field, rows: [RowID], graph: DependencyGraph) throws -> [RowID: Value] {
+        // Walk the links outward, keeping for each starting row the set of rows reached.
+        var reached: [RowID: [RowID]] = Dictionary(uniqueKeysWithValues: rows.map { ($0, [$0]) })
+        for link in spec.links {
+            let all = Array(Set(reached.values.joined()))
+            let step = try forward(link, from: all)
+            for (start, current) in reached {
+                var next: [RowID] = []
+                var seen: Set<RowID> = []
+                for r in current { for t in step[r] ?? [] where seen.insert(t).inserted { next.append(t) } }
+                reached[start] = next
+            }
+        }
+        guard let lastLink = spec.links.last, let (_, linkField) = schema.field(id: lastLink),
+              case .link(let linkSpec) = linkField.kind, let last = schema.table(id: linkSpec.target) else { return [:] }
+        let children = Array(Set(reached.values.joined())).sorted()
+        let values: [RowID: Value] = try spec.field.flatMap { last.field(id: $0) }.map { try fieldValues($0, in: last, rows: children) } ?? [:]
+        let passes: [RowID: Value]? = try graph.filters[field.id].map { try evaluate($0, in: last, rows: children) }
+        let orderValues: [RowID: Value]? = try spec.orderBy.flatMap { last.field(id: $0) }.map { try fieldValues($0, in: last, rows: children) }
+        let collator = TextCollator.shared(locale: schema.locale)
+        var result: [RowID: Value] = [:]
+        for row in rows {
+            var linked = reached[row] ?? []
+            if let passes { linked = linked.filter { if case .bool(true) = passes[$0] ?? .blank { return true } else { return false } } }
+            if let orderValues {
+                linked.sort { a, b in
+                    let c = ValueOrdering.compare(orderValues[a] ?? .blank, orderValues[b] ?? .blank, collator: collator)
+                    return c == 0 ? a < b : (spec.descending ? c > 0 : c < 0)
+                }
+            } else if spec.descending { linked.reverse() }
+            let items = spec.field == nil ? linked.map { Value.link($0) } : linked.map { values[$0] ?? .blank }
+            result[row] = MirrorAggregation.apply(spec.aggregate, to: items, countingRows: spec.field == nil,
+                                                  resultType: spec.resultType, collator: collator, context: schema.valueContext)
+        }
+        return result
+    }
+
+    // MARK: - Full recompute
+
+    /// Recomputes the given computed fields (and, in level order, everything) on every row.
+    func recomputeAll(fields: [FieldID]) throws {
+        if fields.isEmpty { return }
+        let graph = try dependencyGraph()
+        let wanted = Set(fields)
+        for id in graph.order where wanted.contains(id) && !graph.volatile.contains(id) {
+            guard let (table, field) = schema.field(id: id) else { continue }
+            let rows = try allRowIDs(of: table)
+            _ = try recomputeCells(field, in: table, rows: rows, graph: graph)
+        }
+    }
+
+    func allRowIDs(of table: Table) throws -> [RowID] {
+        try db.query("SELECT id FROM \(Layout.table(table.id)) ORDER BY id").compactMap { $0[0].int64Value }
+    }
+
+    /// Recomputes every computed field from scratch in memory and compares with what is stored.
+    /// With `fix`, stored values that differ are replaced (in one transaction).
+    public func check(fix: Bool = false) throws -> [ComputedMismatch] {
+        let graph = try dependencyGraph()
+        var mismatches: [ComputedMismatch] = []
+        let body = {
+            for id in graph.order where !graph.volatile.contains(id) {
+                guard let (table, field) = self.schema.field(id: id) else { continue }
+                let rows = try self.allRowIDs(of: table)
+                let fresh = try self.computeValues(field, in: table, rows: rows, graph: graph)
+                let stored = try self.storedValues(field, in: table, rows: rows)
+                for row in rows {
+                    let want = fresh[row] ?? .blank, have = stored[row] ?? .blank
+                    if self.sameStored(want, have) { continue }
+                    mismatches.append(ComputedMismatch(table: table.name, field: field.name, row: row,
+                                                       stored: field.valueType.format(have, context: self.schema.valueContext),
+                                                       expected: field.valueType.format(want, context: self.schema.valueContext)))
+                    if fix {
+                        try self.db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(Layout.column(field.id)) = ? WHERE id = ?")
+                            .run([ValueCoding.encode(want), .integer(row)])
+                    }
+                }
+            }
+        }
+        if fix { try perform { try body(); if !mismatches.isEmpty { try recordHistory(action: "repair", note: "\(mismatches.count) computed value(s) fixed") } } } else { try body() }
+        return mismatches
+    }
+}
+
+func placeholders(_ n: Int) -> String {
+    String(repeating: "?,", count: max(0, n - 1)) + (n > 0 ? "?" : "")
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
+
+extension Base {
+    /// The ids of a table's rows for which a formula condition is true (`show --where`).
+    public func filterRows(_ table: Table, where condition: String) throws -> [RowID] {
+        let formula = try FormulaCompiler.compile(source: SourceText(name: "<where>", text: condition), in: table, schema: schema)
+        let rows = try allRowIDs(of: table)
+        let values = try evaluate(formula, in: table, rows: rows)
+        return rows.filter { values[$0] == .bool(true) }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import TabulaLanguage
+
+/// An open base: one SQLite file holding typed tables, the schema that describes them, and the
+/// audit history of every write. All reads and writes of a base go through this object.
+public final class Base {
+    public let path: String
+    let db: Connection
+    public private(set) var schema: Schema
+    /// The schema file text the base was built from (the last one applied).
+    public private(set) var schemaSource: String
+    /// Who is writing: recorded in the audit history and in `author` fields.
+    public var actor: String
+    /// The clock; `TABULA_NOW` replaces it for reproducible scripts.
+    public var now: @Sendable () -> Instant
+    /// The changes of the command being performed, nil between commands.
+    var pending: ChangeSet?
+    /// The dependency graph of `schema`, built on first use.
+    var graphCache: DependencyGraph?
+
+    private init(path: String, db: Connection, schema: Schema, schemaSource: String, actor: String, now: @escaping @Sendable () -> Instant) {
+        self.path = path; self.db = db; self.schema = schema; self.schemaSource = schemaSource
+        self.actor = actor; self.now = now
+    }
+
+    /// The system clock.
+    public static let systemClock: @Sendable () -> Instant = {
+        Instant(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+    }
+
+    /// Creates a new base file from schema source text. Refuses to overwrite an existing file.
+    public static func create(at path: String, schemaSource: String, sourceName: String,
+                              actor: String, now: @escaping @Sendable () -> Instant = Base.systemClock) throws -> Base {
+        if FileManager.default.fileExists(atPath: path) {
+            throw EngineError("'\(path)' already exists", hint: "choose a new file name, or use `tabula apply \(path) FILE` to change its schema")
+        }
+        let schema = try SchemaCompiler.compile(source: SourceText(name: sourceName, text: schemaSource))
+        let db: Connection
+        do {
+            db = try Connection(path: path, mode: .create)
+        } catch {
+            throw EngineError("cannot create '\(path)': \(error.message)", hint: "check that the folder exists and is writable")
+        }
+        let base = Base(path: path, db: db, schema: schema, schemaSource: schemaSource, actor: actor, now: now)
+        do {
+            try base.configure()
+            try db.transaction {
+                try db.execute("PRAGMA application_id = \(Layout.applicationID)")
+                try db.execute("""
+                    CREATE TABLE \(Layout.meta) (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+                    CREATE TABLE \(Layout.history) (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL,
+                        action TEXT NOT NULL, table_id INTEGER, row_id INTEGER, field_id INTEGER, old, new, note TEXT);
+                    CREATE INDEX \(Layout.history)_row ON \(Layout.history)(table_id, row_id);
+                    """)
+                try db.execute("INSERT INTO \(Layout.meta) VALUES ('format', ?)", [.integer(Int64(Layout.formatVersion))])
+                for table in schema.tables { try base.createStorage(for: table) }
+                for table in schema.tables {
+                    for field in table.fields { try base.createSideStorage(for: field, in: table) }
+                }
+                try base.saveSchema(schema, source: schemaSource)
+                try base.recordHistory(action: "schema", note: "created from \(sourceName)")
+            }
+        } catch {
+            db.close()
+            try? FileManager.default.removeItem(atPath: path)
+            for suffix in ["-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            throw error
+        }
+        return base
+    }
+
+    /// Opens an existing base. A file that is missing, not SQLite, or not a Tabula base gets a clear error.
+    public static func open(at path: String, actor: String, now: @escaping @Sendable () -> Instant = Base.systemClock) throws -> Base {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw EngineError("no base at '\(path)'", hint: "create one with `tabula init \(path) --schema FILE`")
+        }
+        let db: Connection
+        do {
+            db = try Connection(path: path, mode: .readWrite)
+            try db.validate()
+        } catch let error as DatabaseError {
+            if error.isNotADatabase {
+                throw EngineError("'\(path)' is not a Tabula base (not an SQLite file)", hint: "pass the base file made by `tabula init`")
+            }
+            throw EngineError("cannot open '\(path)': \(error.message)")
+        }
+        let appID = (try? db.scalar("PRAGMA application_id").int64Value) ?? 0
+        guard appID == Layout.applicationID,
+              let modelText = try? db.scalar("SELECT value FROM \(Layout.meta) WHERE key = 'schema_model'").textValue,
+              let source = try? db.scalar("SELECT value FROM \(Layout.meta) WHERE key = 'schema_source'").textValue,
+              let schema = try? JSONDecoder().decode(Schema.self, from: Data(modelText.utf8))
+        else {
+            db.close()
+            throw EngineError("'\(path)' is an SQLite file but not a Tabula base", hint: "pass the base file made by `tabula init`")
+        }
+        let base = Base(path: path, db: db, schema: schema, schemaSource: source, actor: actor, now: now)
+        try base.configure()
+        return base
+    }
+
+    private func configure() throws {
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+        db.setBusyTimeout(milliseconds: 5000)
+        let collator = TextCollator.shared(locale: schema.locale)
+        try db.createCollation("tabula", { a, b in collator.compare(a, b) })
+    }
+
+    public func close() { db.close() }
+
+    // MARK: - Schema persistence
+
+    func saveSchema(_ schema: Schema, source: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let model = String(decoding: try encoder.encode(schema), as: UTF8.self)
+        try db.execute("INSERT OR REPLACE INTO \(Layout.meta) VALUES ('schema_model', ?), ('schema_source', ?)",
+                       [.text(model), .text(source)])
+        self.schema = schema
+        self.schemaSource = source
+    }
+
+    // MARK: - DDL
+
+    func columnDefinition(_ field: Field) -> String {
+        var def = Layout.column(field.id)
+        if case .link(let spec) = field.kind, spec.storage == .column {
+            def += " INTEGER REFERENCES \(Layout.table(spec.target))(id) ON DELETE SET NULL"
+        }
+        return def
+    }
+
+    func createStorage(for table: Table) throws {
+        let columns = table.fields.filter(Layout.hasColumn).map(columnDefinition)
+        try db.execute("CREATE TABLE \(Layout.table(table.id)) (id INTEGER PRIMARY KEY\(columns.map { ", " + $0 }.joined()))")
+    }
+
+    /// Indexes and junction tables a field needs besides its column.
+    func createSideStorage(for field: Field, in table: Table) throws {
+        if case .link(let spec) = field.kind {
+            switch spec.storage {
+            case .column:
+                try db.execute("CREATE INDEX \(Layout.linkIndex(field.id)) ON \(Layout.table(table.id))(\(Layout.column(field.id)))")
+            case .junction(let owner) where owner == field.id:
+                let j = Layout.junction(owner)
+                try db.execute("""
+                    CREATE TABLE \(j) (a INTEGER NOT NULL REFERENCES \(Layout.table(table.id))(id) ON DELETE CASCADE,
+                                       b INTEGER NOT NULL REFERENCES \(Layout.table(spec.target))(id) ON DELETE CASCADE,
+                                       PRIMARY KEY (a, b)) WITHOUT ROWID;
+                    CREATE INDEX \(Layout.junctionReverseIndex(owner)) ON \(j)(b, a);
+                    """)
+            default: break
+            }
+        }
+        if field.isUnique { try createUniqueIndex(field, in: table) }
+    }
+
+    func createUniqueIndex(_ field: Field, in table: Table) throws {
+        try db.execute("CREATE UNIQUE INDEX \(Layout.uniqueIndex(field.id)) ON \(Layout.table(table.id))(\(Layout.column(field.id)))")
+    }
+
+    // MARK: - History
+
+    func recordHistory(action: String, table: TableID? = nil, row: RowID? = nil, field: FieldID? = nil,
+                       old: String? = nil, new: String? = nil, note: String? = nil) throws {
+        let stmt = try db.cachedStatement("INSERT INTO \(Layout.history) (at, actor, action, table_id, row_id, field_id, old, new, note) VALUES (?,?,?,?,?,?,?,?,?)")
+        try stmt.run([.integer(now().millisecondsSinceEpoch), .text(actor), .text(action),
+                      table.map { .integer(Int64($0)) } ?? .null, row.map { .integer($0) } ?? .null,
+                      field.map { .integer(Int64($0)) } ?? .null,
+                      old.map { .text($0) } ?? .null, new.map { .text($0) } ?? .null, note.map { .text($0) } ?? .null])
+    }
+}

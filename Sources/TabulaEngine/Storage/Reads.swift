@@ -1,0 +1,109 @@
+/// A row read from a table: its id and one value per field, in the table's field order.
+public struct RowRecord: Sendable, Hashable {
+    public var id: RowID
+    public var values: [Value]
+    public init(id: RowID, values: [Value]) { self.id = id; self.values = values }
+}
+
+extension Base {
+    /// Values of some fields of one row (links of every kind included).
+    func readValues(of table: Table, row: RowID, fields: [FieldID]) throws -> [FieldID: Value] {
+        var result: [FieldID: Value] = [:]
+        let wanted = table.fields.filter { fields.contains($0.id) }
+        let columnFields = wanted.filter(Layout.hasColumn)
+        if !columnFields.isEmpty {
+            let stmt = try db.cachedStatement("SELECT \(columnFields.map { Layout.column($0.id) }.joined(separator: ", ")) FROM \(Layout.table(table.id)) WHERE id = ?")
+            let rows = try stmt.rows([.integer(row)])
+            if let r = rows.first {
+                for (i, f) in columnFields.enumerated() { result[f.id] = ValueCoding.decode(r[i], as: f.valueType) }
+            }
+        }
+        for f in wanted where !Layout.hasColumn(f) {
+            if case .link(let spec) = f.kind {
+                result[f.id] = .list(try linkedIDs(f, spec: spec, row: row).map(Value.link))
+            }
+        }
+        return result
+    }
+
+    /// Every row of a table (or those with the given ids), in id order.
+    public func rows(of table: Table, ids: [RowID]? = nil) throws -> [RowRecord] {
+        let columnFields = table.fields.filter(Layout.hasColumn)
+        var sql = "SELECT id\(columnFields.map { ", " + Layout.column($0.id) }.joined()) FROM \(Layout.table(table.id))"
+        var arguments: [SQLValue] = []
+        if let ids {
+            if ids.isEmpty { return [] }
+            sql += " WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
+            arguments = ids.map { .integer($0) }
+        }
+        sql += " ORDER BY id"
+        var records: [RowRecord] = []
+        var index: [RowID: Int] = [:]
+        let positions = Dictionary(uniqueKeysWithValues: table.fields.enumerated().map { ($1.id, $0) })
+        try db.prepare(sql).forEachRow(arguments) { stmt in
+            let id = stmt.int64(0)
+            var values = [Value](repeating: .blank, count: table.fields.count)
+            for (i, f) in columnFields.enumerated() {
+                values[positions[f.id]!] = ValueCoding.decode(stmt.column(Int32(i + 1)), as: f.valueType)
+            }
+            index[id] = records.count
+            records.append(RowRecord(id: id, values: values))
+        }
+        // Multiple links: one query per field for all rows.
+        for f in table.fields where !Layout.hasColumn(f) {
+            guard case .link(let spec) = f.kind else { continue }
+            var lists: [RowID: [Value]] = [:]
+            for (owner, target) in try linkPairs(f, spec: spec) { lists[owner, default: []].append(.link(target)) }
+            let p = positions[f.id]!
+            for (owner, list) in lists { if let i = index[owner] { records[i].values[p] = .list(list) } }
+            for i in records.indices where lists[records[i].id] == nil { records[i].values[p] = .list([]) }
+        }
+        return records
+    }
+
+    /// All (row, linked row) pairs of a multiple link field, ordered by row then linked row.
+    func linkPairs(_ field: Field, spec: LinkSpec) throws -> [(RowID, RowID)] {
+        let sql: String
+        switch spec.storage {
+        case .column:
+            sql = "SELECT id, \(Layout.column(field.id)) FROM \(Layout.table(schema.tableOf(field.id))) WHERE \(Layout.column(field.id)) IS NOT NULL ORDER BY 1, 2"
+        case .junction(let owner):
+            sql = "SELECT a, b FROM \(Layout.junction(owner)) ORDER BY 1, 2"
+        case .derived:
+            guard let inverseID = spec.inverse, let (other, inverse) = schema.field(id: inverseID),
+                  case .link(let inverseSpec) = inverse.kind else { return [] }
+            switch inverseSpec.storage {
+            case .column: sql = "SELECT \(Layout.column(inverse.id)), id FROM \(Layout.table(other.id)) WHERE \(Layout.column(inverse.id)) IS NOT NULL ORDER BY 1, 2"
+            case .junction(let owner): sql = "SELECT b, a FROM \(Layout.junction(owner)) ORDER BY 1, 2"
+            case .derived: return []
+            }
+        }
+        return try db.query(sql).compactMap { r in
+            guard let a = r[0].int64Value, let b = r[1].int64Value else { return nil }
+            return (a, b)
+        }
+    }
+
+    /// The primary value of rows of a table, for showing links by name.
+    public func primaryValues(of table: Table, ids: [RowID]) throws -> [RowID: String] {
+        let primary = table.primaryField
+        guard Layout.hasColumn(primary), !ids.isEmpty else { return [:] }
+        var result: [RowID: String] = [:]
+        let unique = Array(Set(ids))
+        for chunk in stride(from: 0, to: unique.count, by: 500).map({ Array(unique[$0..<min($0 + 500, unique.count)]) }) {
+            let rows = try db.query("SELECT id, \(Layout.column(primary.id)) FROM \(Layout.table(table.id)) WHERE id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
+                                    chunk.map { .integer($0) })
+            for r in rows {
+                guard let id = r[0].int64Value else { continue }
+                let v = ValueCoding.decode(r[1], as: primary.valueType)
+                result[id] = v.isBlank ? "#\(id)" : primary.valueType.format(v, context: schema.valueContext)
+            }
+        }
+        return result
+    }
+
+    /// How many rows a table has.
+    public func rowCount(of table: Table) throws -> Int {
+        Int(try db.scalar("SELECT count(*) FROM \(Layout.table(table.id))").int64Value ?? 0)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// How values are kept in SQLite columns: money as integer minor units, dates as epoch days,
+/// datetimes as epoch milliseconds, durations as seconds, tags and lists as JSON arrays,
+/// error values as a BLOB holding their code (so they never pass for text).
+enum ValueCoding {
+    static func encode(_ value: Value) -> SQLValue {
+        switch value {
+        case .blank: return .null
+        case .text(let s): return s.isEmpty ? .null : .text(s)
+        case .number(let d): return d.isNaN ? .null : .real(d)
+        case .percent(let d): return d.isNaN ? .null : .real(d)
+        case .integer(let i): return .integer(i)
+        case .money(let m): return .integer(m.minorUnits)
+        case .bool(let b): return .integer(b ? 1 : 0)
+        case .date(let d): return .integer(d.daysSinceEpoch)
+        case .datetime(let i): return .integer(i.millisecondsSinceEpoch)
+        case .duration(let s): return .integer(s)
+        case .link(let id): return .integer(id)
+        case .list(let items):
+            if items.isEmpty { return .null }
+            return .text(jsonArray(items))
+        case .error(let e): return .blob(Array(e.code.utf8))
+        }
+    }
+
+    static func decode(_ sql: SQLValue, as type: ValueType) -> Value {
+        switch sql {
+        case .null: return type.isList ? .list([]) : .blank
+        case .blob(let bytes):
+            let code = String(decoding: bytes, as: UTF8.self)
+            return .error(FormulaError(rawValue: code) ?? .value)
+        default: break
+        }
+        switch type {
+        case .text, .select, .any:
+            switch sql {
+            case .text(let s): return .text(s)
+            case .integer(let i): return type == .any ? .integer(i) : .text(String(i))
+            case .real(let d): return type == .any ? .number(d) : .text(String(d))
+            default: return .blank
+            }
+        case .number: return sql.doubleValue.map(Value.number) ?? .error(.type)
+        case .percent: return sql.doubleValue.map(Value.percent) ?? .error(.type)
+        case .integer: return sql.int64Value.map(Value.integer) ?? sql.doubleValue.map { .integer(Int64($0)) } ?? .error(.type)
+        case .currency(let code): return sql.int64Value.map { .money(Money(minorUnits: $0, currency: code)) } ?? .error(.type)
+        case .bool: return sql.int64Value.map { .bool($0 != 0) } ?? .error(.type)
+        case .date: return sql.int64Value.map { .date(CivilDate(daysSinceEpoch: $0)) } ?? .error(.type)
+        case .datetime: return sql.int64Value.map { .datetime(Instant(millisecondsSinceEpoch: $0)) } ?? .error(.type)
+        case .duration: return sql.int64Value.map(Value.duration) ?? .error(.type)
+        case .link: return sql.int64Value.map(Value.link) ?? .error(.type)
+        case .tags: return decodeList(sql, element: .text)
+        case .list(let element): return decodeList(sql, element: element)
+        }
+    }
+
+    private static func decodeList(_ sql: SQLValue, element: ValueType) -> Value {
+        guard case .text(let json) = sql,
+              let array = try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed]) as? [Any]
+        else { return .error(.type) }
+        return .list(array.map { item in
+            switch item {
+            case is NSNull: return Value.blank
+            case let s as String:
+                if s.hasPrefix("#"), let e = FormulaError(rawValue: s) { return .error(e) }
+                return decode(.text(s), as: element)
+            case let n as NSNumber:
+                if CFNumberIsFloatType(n) { return decode(.real(n.doubleValue), as: element) }
+                return decode(.integer(n.int64Value), as: element)
+            default: return .error(.type)
+            }
+        })
+    }
+
+    private static func jsonArray(_ items: [Value]) -> String {
+        var out = "["
+        for (i, item) in items.enumerated() {
+            if i > 0 { out += "," }
+            switch encode(item) {
+            case .null: out += "null"
+            case .integer(let n): out += String(n)
+            case .real(let d): out += d.isFinite ? "\(d)" : "null"
+            case .text(let s): out += jsonString(s)
+            case .blob(let b): out += jsonString(String(decoding: b, as: UTF8.self))
+            }
+        }
+        return out + "]"
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension ValueType {
+    /// True for types whose values are lists (tags, multiple links, lookups).
+    var isList: Bool {
+        switch self {
+        case .tags, .list: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import TabulaEngine
+
+/// The demo base of `tabula demo`: the time-tracking package with a few clients, projects,
+/// tasks and a month of entries, generated from a fixed seed so every run shows the same data.
+public enum DemoBase {
+    public static func build(at path: String, actor: String, now: @escaping @Sendable () -> Instant) throws -> Base {
+        guard let package = SchemaPackage.named("timetracking") else {
+            throw EngineError("the timetracking package is missing from this build", hint: "rebuild tabula")
+        }
+        let base = try Base.create(at: path, schemaSource: package.source, sourceName: "Samples/timetracking.tabula", actor: actor, now: now)
+        do {
+            try populate(base)
+        } catch {
+            base.close()
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        return base
+    }
+
+    static func populate(_ base: Base) throws {
+        func a(_ pairs: [(String, String)]) -> [TextAssignment] { pairs.map { TextAssignment(field: $0.0, text: $0.1) } }
+        _ = try base.insert(into: "Clients", rows: [
+            a([("name", "Acme"), ("rate", "120.00")]),
+            a([("name", "Globex"), ("rate", "95.50")]),
+            a([("name", "Initech"), ("rate", "110.00")]),
+        ])
+        _ = try base.insert(into: "Projects", rows: [
+            a([("name", "Website"), ("client", "Acme"), ("budget", "40h")]),
+            a([("name", "Mobile app"), ("client", "Acme"), ("budget", "120h")]),
+            a([("name", "Data platform"), ("client", "Globex"), ("budget", "80h")]),
+            a([("name", "Audit"), ("client", "Initech"), ("budget", "16h")]),
+        ])
+        let tasks: [(String, String, String)] = [
+            ("Landing page", "Website", "frontend"), ("CMS integration", "Website", "backend"),
+            ("Login flow", "Mobile app", "frontend, backend"), ("Push notifications", "Mobile app", "backend"),
+            ("Ingestion", "Data platform", "backend"), ("Dashboards", "Data platform", "frontend, research"),
+            ("Security review", "Audit", "research"),
+        ]
+        _ = try base.insert(into: "Tasks", rows: tasks.map { a([("title", $0.0), ("project", $0.1), ("stream", $0.2)]) })
+        let people = ["anna", "boris", "chen"]
+        var generator = SeededGenerator(seed: 2026)
+        var entries: [[TextAssignment]] = []
+        for day in 2...27 {
+            guard let date = CivilDate(year: 2026, month: 11, day: day), date.weekday <= 5 else { continue }
+            for person in people {
+                var minute = 9 * 60
+                for _ in 0..<Int.random(in: 2...3, using: &generator) {
+                    let task = tasks[Int.random(in: 0..<tasks.count, using: &generator)].0
+                    let length = [30, 45, 60, 90, 120, 150][Int.random(in: 0..<6, using: &generator)]
+                    let start = String(format: "2026-11-%02d %02d:%02d", day, minute / 60, minute % 60)
+                    let end = String(format: "2026-11-%02d %02d:%02d", day, (minute + length) / 60, (minute + length) % 60)
+                    let category = ["billable", "billable", "billable", "internal", "non_billable"][Int.random(in: 0..<5, using: &generator)]
+                    entries.append(a([("task", task), ("person", person), ("start", start), ("end", end), ("category", category)]))
+                    minute += length + 15
+                }
+            }
+        }
+        _ = try base.insert(into: "TimeEntries", rows: entries)
+    }
+}
+
+/// A small deterministic random generator (SplitMix64), so demo and benchmark data repeat exactly.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
