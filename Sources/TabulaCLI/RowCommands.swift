@@ -87,7 +87,7 @@ struct Show: ParsableCommand {
             let t = try b.table(named: table)
             let view = try TableView.make(b, table: t, where: condition)
             let text = Renderer.render(view, as: format, context: b.schema.valueContext)
-            print(format == .csv ? String(text.dropLast(2)) : text)
+            if format == .csv { FileHandle.standardOutput.write(Data(text.utf8)) } else { print(text) }
         }
     }
 }

@@ -83,7 +83,7 @@ enum RowFile {
             }
             var row: [TextAssignment] = []
             for key in object.keys.sorted() where key != "id" {
-                row.append(TextAssignment(field: key, text: try text(of: object[key]!, key: key, line: n + 1, path: path)))
+                row.append(TextAssignment(field: key, text: try cellText(of: object[key]!, key: key, line: n + 1, path: path)))
             }
             rows.append(row)
             labels.append("\(path):\(n + 1)")
@@ -91,14 +91,14 @@ enum RowFile {
         return (rows, labels)
     }
 
-    private static func text(of value: Any, key: String, line: Int, path: String) throws -> String {
+    private static func cellText(of value: Any, key: String, line: Int, path: String) throws -> String {
         switch value {
         case is NSNull: return ""
         case let s as String: return s
         case let n as NSNumber:
-            if CFGetTypeID(n) == CFBooleanGetTypeID() { return n.boolValue ? "true" : "false" }
+            if String(cString: n.objCType) == "c" { return n.boolValue ? "true" : "false" }
             return n.stringValue
-        case let a as [Any]: return try a.map { try text(of: $0, key: key, line: line, path: path) }.joined(separator: ", ")
+        case let a as [Any]: return try a.map { try cellText(of: $0, key: key, line: line, path: path) }.joined(separator: ", ")
         default: throw CLIError("\(path):\(line): field '\(key)' holds an object", hint: "give a string, number, bool, null or an array")
         }
     }

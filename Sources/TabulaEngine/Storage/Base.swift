@@ -78,7 +78,7 @@ public final class Base {
         do {
             db = try Connection(path: path, mode: .readWrite)
             try db.validate()
-        } catch let error as DatabaseError {
+        } catch {
             if error.isNotADatabase {
                 throw EngineError("'\(path)' is not a Tabula base (not an SQLite file)", hint: "pass the base file made by `tabula init`")
             }

@@ -55,21 +55,65 @@ enum ValueCoding {
     }
 
     private static func decodeList(_ sql: SQLValue, element: ValueType) -> Value {
-        guard case .text(let json) = sql,
-              let array = try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed]) as? [Any]
-        else { return .error(.type) }
-        return .list(array.map { item in
-            switch item {
-            case is NSNull: return Value.blank
-            case let s as String:
-                if s.hasPrefix("#"), let e = FormulaError(rawValue: s) { return .error(e) }
-                return decode(.text(s), as: element)
-            case let n as NSNumber:
-                if CFNumberIsFloatType(n) { return decode(.real(n.doubleValue), as: element) }
-                return decode(.integer(n.int64Value), as: element)
-            default: return .error(.type)
-            }
+        guard case .text(let json) = sql, let items = parseScalarArray(json) else { return .error(.type) }
+        return .list(items.map { item in
+            if case .text(let s) = item, s.hasPrefix("#"), let e = FormulaError(rawValue: s) { return .error(e) }
+            return item == .null ? .blank : decode(item, as: element)
         })
+    }
+
+    /// Reads back the JSON arrays `jsonArray` writes: strings, integers, reals and null.
+    static func parseScalarArray(_ json: String) -> [SQLValue]? {
+        let s = Array(json.utf8)
+        var i = 0
+        func skip() { while i < s.count, s[i] == 32 || s[i] == 10 || s[i] == 13 || s[i] == 9 { i += 1 } }
+        skip()
+        guard i < s.count, s[i] == UInt8(ascii: "[") else { return nil }
+        i += 1
+        var out: [SQLValue] = []
+        skip()
+        if i < s.count, s[i] == UInt8(ascii: "]") { return out }
+        while i < s.count {
+            skip()
+            if s[i] == UInt8(ascii: "\"") {
+                i += 1
+                var bytes: [UInt8] = []
+                while i < s.count, s[i] != UInt8(ascii: "\"") {
+                    if s[i] == UInt8(ascii: "\\"), i + 1 < s.count {
+                        i += 1
+                        switch s[i] {
+                        case UInt8(ascii: "n"): bytes.append(10)
+                        case UInt8(ascii: "r"): bytes.append(13)
+                        case UInt8(ascii: "t"): bytes.append(9)
+                        case UInt8(ascii: "u"):
+                            guard i + 4 < s.count, let code = UInt32(String(decoding: s[(i + 1)...(i + 4)], as: UTF8.self), radix: 16),
+                                  let scalar = Unicode.Scalar(code) else { return nil }
+                            bytes.append(contentsOf: Array(String(Character(scalar)).utf8))
+                            i += 4
+                        default: bytes.append(s[i])
+                        }
+                    } else { bytes.append(s[i]) }
+                    i += 1
+                }
+                guard i < s.count else { return nil }
+                i += 1
+                out.append(.text(String(decoding: bytes, as: UTF8.self)))
+            } else {
+                let start = i
+                while i < s.count, s[i] != UInt8(ascii: ","), s[i] != UInt8(ascii: "]") { i += 1 }
+                let token = String(decoding: s[start..<i], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                if token == "null" { out.append(.null) }
+                else if let n = Int64(token) { out.append(.integer(n)) }
+                else if let d = Double(token) { out.append(.real(d)) }
+                else { return nil }
+            }
+            skip()
+            guard i < s.count else { return nil }
+            if s[i] == UInt8(ascii: "]") { return out }
+            guard s[i] == UInt8(ascii: ",") else { return nil }
+            i += 1
+        }
+        return nil
     }
 
     private static func jsonArray(_ items: [Value]) -> String {
