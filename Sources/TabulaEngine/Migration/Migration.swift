@@ -182,6 +182,7 @@ extension Base {
         try db.execute("PRAGMA foreign_keys = OFF")
         defer { try? db.execute("PRAGMA foreign_keys = ON") }
         try perform {
+            try checkConstraints(new, old: old)
             for table in old.tables where new.table(id: table.id) == nil {
                 for field in table.fields { try dropSideStorage(field) }
                 try db.execute("DROP TABLE \(Layout.table(table.id))")
@@ -196,7 +197,6 @@ extension Base {
             for table in new.tables where old.table(id: table.id) == nil {
                 for field in table.fields { try createSideStorage(for: field, in: table) }
             }
-            try checkConstraints(new, old: old)
             let violations = try db.query("PRAGMA foreign_key_check")
             if let first = violations.first {
                 throw EngineError("the migration would leave a broken link (\(first.map { "\($0)" }.joined(separator: " ")))", hint: "nothing was changed")
@@ -250,6 +250,20 @@ extension Base {
                 try db.execute("ALTER TABLE \(t) ADD COLUMN \(columnDefinition(field))")
             }
         }
+        // New data fields take their default on existing rows; a new required field must then be filled.
+        for field in after.fields where before.field(id: field.id) == nil {
+            if case .data(let type) = field.kind, let source = field.defaultExpression {
+                let value = try defaultValue(source, type: type, context: schema.valueContext)
+                try db.execute("UPDATE \(t) SET \(Layout.column(field.id)) = ?", [ValueCoding.encode(value)])
+            }
+            if field.isRequired, Layout.hasColumn(field) {
+                let missing = try db.scalar("SELECT count(*) FROM \(t) WHERE \(Layout.column(field.id)) IS NULL").int64Value ?? 0
+                if missing > 0 {
+                    throw EngineError("the new field \(after.name).\(field.name) is required, but \(missing) existing row(s) would have no value",
+                                      hint: "give the field a default (default ...), or add it without 'required' and fill it first")
+                }
+            }
+        }
         // Convert retyped data values in place.
         for (was, field) in conversions where !isLinkChange(was, field) && Layout.hasColumn(field) && Layout.hasColumn(was) {
             if field.isComputed { continue }
@@ -296,16 +310,16 @@ extension Base {
         for table in new.tables {
             let before = old.table(id: table.id)
             for field in table.fields where Layout.hasColumn(field) && !field.isComputed {
-                let was = before?.field(id: field.id)
+                guard let was = before?.field(id: field.id), Layout.hasColumn(was) else { continue }
                 let t = Layout.table(table.id), c = Layout.column(field.id)
-                if field.isRequired && !(was?.isRequired ?? false) {
+                if field.isRequired && !was.isRequired {
                     let ids = try db.query("SELECT id FROM \(t) WHERE \(c) IS NULL ORDER BY id LIMIT 11").compactMap { $0[0].int64Value }
                     if !ids.isEmpty {
                         throw EngineError("\(table.name).\(field.name) cannot become required: \(ids.count > 10 ? "more than 10" : "\(ids.count)") row(s) have no value: \(ids.prefix(10).map { "#\($0)" }.joined(separator: ", "))",
                                           hint: "fill those rows first (tabula set BASE \(table.name) #ID \(field.name)=...), or add a default")
                     }
                 }
-                if field.isUnique && !(was?.isUnique ?? false) {
+                if field.isUnique && !was.isUnique {
                     let dups = try db.query("SELECT \(c), group_concat(id, ', #') FROM \(t) WHERE \(c) IS NOT NULL GROUP BY \(c) HAVING count(*) > 1 LIMIT 5")
                     if let first = dups.first {
                         let shown = ValueCoding.decode(first[0], as: field.valueType)

@@ -203,7 +203,7 @@ extension Base {
         return id
     }
 
-    private func defaultValue(_ source: String, type: ValueType, context: ValueContext) throws -> Value {
+    func defaultValue(_ source: String, type: ValueType, context: ValueContext) throws -> Value {
         let text = SourceText(name: "<default>", text: source)
         let expr = try ExpressionParser.parse(text)
         do { return try DefaultValues.value(of: expr, for: type, context: context) } catch {
