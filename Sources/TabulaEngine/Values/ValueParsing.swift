@@ -6,6 +6,7 @@ public struct ValueParseError: Error, Sendable, Hashable, CustomStringConvertibl
     /// A way to fix it, e.g. `dates are written year-month-day`.
     public var hint: String?
 
+    /// An error with its message and an optional hint.
     public init(_ message: String, hint: String? = nil) {
         self.message = message; self.hint = hint
     }
