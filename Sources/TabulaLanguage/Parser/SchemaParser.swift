@@ -227,10 +227,11 @@ struct SchemaParsing {
     // MARK: - Fields
 
     /// Whether the current name followed by a type word starts a new field on the same line
-    /// (the one-line form `table Expenses { amount currency  date date }`).
+    /// (the one-line form `table Expenses { amount currency  date date }`), or `lock when` a table option.
     private mutating func startsNewField() -> Bool {
         guard current.isName else { return false }
         let next = parser.peek(1)
+        if current.isKeyword("lock") && next.isKeyword("when") && !next.precededByNewline { return true }
         return next.kind == .identifier && !next.precededByNewline && Keywords.fieldTypes.contains(next.text.lowercased())
     }
 
