@@ -70,84 +70,86 @@ extension DecimalProblem {
     }
 }
 
+private let decimalPunctuation: Set<Character> = [".", ",", "e", "E", "+", "-", "\u{2212}"]
 private let groupSpaces: Set<Character> = [" ", "\u{00A0}", "\u{2009}", "\u{202F}", "'", "\u{2019}"]
 
-/// Parses a decimal number by the grammar above. `text` must be trimmed.
-func parseDecimalLiteral(_ text: Substring, allowExponent: Bool) -> Result<DecimalLiteral, DecimalProblem> {
-    var chars = Array(text)
-    var negative = false
-    if let first = chars.first, first == "-" || first == "+" || first == "\u{2212}" {
-        negative = first != "+"
-        chars.removeFirst()
-    }
-    let allowed: Set<Character> = [".", ",", "e", "E", "+", "-", "\u{2212}"]
-    if let bad = chars.first(where: { !($0.isASCII && $0.isNumber) && !allowed.contains($0) && !groupSpaces.contains($0) }) {
-        return .failure(.unexpected(bad))
-    }
-    // Split off an exponent.
-    var exponent = 0
-    if let e = chars.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-        guard allowExponent else { return .failure(.exponentNotAllowed) }
-        var expChars = chars[(e + 1)...]
-        var expNegative = false
-        if let s = expChars.first, s == "-" || s == "+" || s == "\u{2212}" {
-            expNegative = s != "+"; expChars = expChars.dropFirst()
+extension ValueText {
+    /// Parses a decimal number by the grammar above. `text` must be trimmed.
+    static func parseDecimalLiteral(_ text: Substring, allowExponent: Bool) -> Result<DecimalLiteral, DecimalProblem> {
+        var chars = Array(text)
+        var negative = false
+        if let first = chars.first, first == "-" || first == "+" || first == "\u{2212}" {
+            negative = first != "+"
+            chars.removeFirst()
         }
-        guard !expChars.isEmpty, expChars.count <= 6, expChars.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            return .failure(.badExponent)
+            if let bad = chars.first(where: { !($0.isASCII && $0.isNumber) && !decimalPunctuation.contains($0) && !groupSpaces.contains($0) }) {
+            return .failure(.unexpected(bad))
         }
-        exponent = Int(String(expChars))! * (expNegative ? -1 : 1)
-        chars.removeSubrange(e...)
-    }
-    // Classify every character.
-    var dots = 0, commas = 0, spaces = 0
-    for c in chars {
-        if c.isASCII && c.isNumber { continue }
-        if c == "." { dots += 1 } else if c == "," { commas += 1 } else if groupSpaces.contains(c) { spaces += 1 }
-        else { return .failure(.unexpected(c)) }
-    }
-    // Decide which character separates the decimals.
-    var decimal: Character? = nil
-    if dots > 0 && commas > 0 {
-        let lastDot = chars.lastIndex(of: ".")!, lastComma = chars.lastIndex(of: ",")!
-        decimal = lastDot > lastComma ? "." : ","
-        if (decimal == "." ? dots : commas) > 1 { return .failure(.twoDecimalSeparators) }
-    } else if dots == 1 {
-        decimal = "."
-    } else if commas == 1 {
-        let i = chars.firstIndex(of: ",")!
-        let before = chars[..<i], after = chars[(i + 1)...]
-        let groupsThousands = spaces == 0 && after.count == 3 && (1...3).contains(before.count) && before.first != "0"
-        decimal = groupsThousands ? nil : ","
-    }
-    let integerPart: ArraySlice<Character>, fractionPart: ArraySlice<Character>
-    if let decimal, let i = chars.firstIndex(of: decimal) {
-        integerPart = chars[..<i]; fractionPart = chars[(i + 1)...]
-    } else {
-        integerPart = chars[...]; fractionPart = []
-    }
-    guard fractionPart.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-        if let bad = fractionPart.first(where: { !($0.isASCII && $0.isNumber) }), bad == "." || bad == "," {
-            return .failure(.twoDecimalSeparators)
+        // Split off an exponent.
+        var exponent = 0
+        if let e = chars.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            guard allowExponent else { return .failure(.exponentNotAllowed) }
+            var expChars = chars[(e + 1)...]
+            var expNegative = false
+            if let s = expChars.first, s == "-" || s == "+" || s == "\u{2212}" {
+                expNegative = s != "+"; expChars = expChars.dropFirst()
+            }
+            guard !expChars.isEmpty, expChars.count <= 6, expChars.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                return .failure(.badExponent)
+            }
+            exponent = Int(String(expChars))! * (expNegative ? -1 : 1)
+            chars.removeSubrange(e...)
         }
-        return .failure(.badGrouping)
-    }
-    // Thousands groups: 1–3 digits, then exactly three per group.
-    var integerDigits: [UInt8] = []
-    var groupLength = 0, groups = 0
-    for c in integerPart {
-        if c.isASCII && c.isNumber {
-            integerDigits.append(UInt8(c.asciiValue! - 48)); groupLength += 1
+        // Classify every character.
+        var dots = 0, commas = 0, spaces = 0
+        for c in chars {
+            if c.isASCII && c.isNumber { continue }
+            if c == "." { dots += 1 } else if c == "," { commas += 1 } else if groupSpaces.contains(c) { spaces += 1 }
+            else { return .failure(.unexpected(c)) }
+        }
+        // Decide which character separates the decimals.
+        var decimal: Character? = nil
+        if dots > 0 && commas > 0 {
+            let lastDot = chars.lastIndex(of: ".")!, lastComma = chars.lastIndex(of: ",")!
+            decimal = lastDot > lastComma ? "." : ","
+            if (decimal == "." ? dots : commas) > 1 { return .failure(.twoDecimalSeparators) }
+        } else if dots == 1 {
+            decimal = "."
+        } else if commas == 1 {
+            let i = chars.firstIndex(of: ",")!
+            let before = chars[..<i], after = chars[(i + 1)...]
+            let groupsThousands = spaces == 0 && after.count == 3 && (1...3).contains(before.count) && before.first != "0"
+            decimal = groupsThousands ? nil : ","
+        }
+        let integerPart: ArraySlice<Character>, fractionPart: ArraySlice<Character>
+        if let decimal, let i = chars.firstIndex(of: decimal) {
+            integerPart = chars[..<i]; fractionPart = chars[(i + 1)...]
         } else {
-            if groupLength == 0 || (groups == 0 ? groupLength > 3 : groupLength != 3) { return .failure(.badGrouping) }
-            groups += 1; groupLength = 0
+            integerPart = chars[...]; fractionPart = []
         }
+        guard fractionPart.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            if let bad = fractionPart.first(where: { !($0.isASCII && $0.isNumber) }), bad == "." || bad == "," {
+                return .failure(.twoDecimalSeparators)
+            }
+            return .failure(.badGrouping)
+        }
+        // Thousands groups: 1–3 digits, then exactly three per group.
+        var integerDigits: [UInt8] = []
+        var groupLength = 0, groups = 0
+        for c in integerPart {
+            if c.isASCII && c.isNumber {
+                integerDigits.append(UInt8(c.asciiValue! - 48)); groupLength += 1
+            } else {
+                if groupLength == 0 || (groups == 0 ? groupLength > 3 : groupLength != 3) { return .failure(.badGrouping) }
+                groups += 1; groupLength = 0
+            }
+        }
+        if groups > 0 && groupLength != 3 { return .failure(.badGrouping) }
+        let fractionDigits = fractionPart.map { UInt8($0.asciiValue! - 48) }
+        if integerDigits.isEmpty && fractionDigits.isEmpty { return .failure(.noDigits) }
+        return .success(DecimalLiteral(negative: negative, integerDigits: integerDigits,
+                                       fractionDigits: fractionDigits, exponent: exponent))
     }
-    if groups > 0 && groupLength != 3 { return .failure(.badGrouping) }
-    let fractionDigits = fractionPart.map { UInt8($0.asciiValue! - 48) }
-    if integerDigits.isEmpty && fractionDigits.isEmpty { return .failure(.noDigits) }
-    return .success(DecimalLiteral(negative: negative, integerDigits: integerDigits,
-                                   fractionDigits: fractionDigits, exponent: exponent))
 }
 
 // MARK: - Writing
@@ -212,17 +214,24 @@ struct ShortestDecimal {
     }
 }
 
-/// The shortest text that reads back to the same Double: `1500`, `0.1`, `1e+21`.
-/// Non-finite numbers (never a stored value) are written `NaN`, `Infinity`, `-Infinity`.
-func formatNumber(_ value: Double) -> String {
-    if value.isNaN { return "NaN" }
-    if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
-    return ShortestDecimal(value).text()
+extension ValueText {
+    /// The shortest text that reads back to the same Double: `1500`, `0.1`, `1e+21`.
+    /// Non-finite numbers (never a stored value) are written `NaN`, `Infinity`, `-Infinity`.
+    static func formatNumber(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
+        return ShortestDecimal(value).text()
+    }
 }
 
-/// A fraction as percent points: 0.125 → `12.5%`. Exact: the digits of the fraction's shortest
-/// form with the point moved two places, so reading it back gives the same Double.
-func formatPercent(_ value: Double) -> String {
-    if !value.isFinite { return formatNumber(value) + "%" }
-    return ShortestDecimal(value).text(shift: 2) + "%"
+extension ValueText {
+    /// A fraction as percent points: 0.125 → `12.5%`. Exact: the digits of the fraction's shortest
+    /// form with the point moved two places, so reading it back gives the same Double.
+    static func formatPercent(_ value: Double) -> String {
+        if !value.isFinite { return ValueText.formatNumber(value) + "%" }
+        return ShortestDecimal(value).text(shift: 2) + "%"
+    }
 }
+
+/// A namespace for the value parsers' and formatters' shared helpers.
+enum ValueText {}

@@ -38,7 +38,7 @@ public enum JSONValue: Sendable, Equatable {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
-        case .number(let d): out += d.isFinite ? formatNumber(d) : "null"
+        case .number(let d): out += d.isFinite ? ValueText.formatNumber(d) : "null"
         case .integer(let i): out += String(i)
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let items):

@@ -65,14 +65,14 @@ extension Value {
         switch self {
         case .blank: return ""
         case .text(let s): return s
-        case .number(let d): return formatNumber(d)
+        case .number(let d): return ValueText.formatNumber(d)
         case .integer(let i): return String(i)
         case .money(let m): return m.description
-        case .percent(let p): return formatPercent(p)
+        case .percent(let p): return ValueText.formatPercent(p)
         case .bool(let b): return b ? "true" : "false"
         case .date(let d): return d.iso
-        case .datetime(let i): return formatDatetime(i, rules: TimeZoneRules.named(context.timeZone))
-        case .duration(let s): return formatDuration(s)
+        case .datetime(let i): return ValueText.formatDatetime(i, rules: TimeZoneRules.named(context.timeZone))
+        case .duration(let s): return ValueText.formatDuration(s)
         case .link(let id): return "#\(id)"
         case .list(let items): return items.map { $0.formatted(context: context) }.joined(separator: ", ")
         case .error(let e): return e.code
@@ -103,27 +103,31 @@ extension Value {
     }
 }
 
-/// `1:30`, `0:00:45`, `-0:15`, `27:00`.
-func formatDuration(_ seconds: Int64) -> String {
-    let m = seconds.magnitude
-    var s = seconds < 0 ? "-" : ""
-    s += String(m / 3600) + ":" + pad(UInt(m / 60 % 60), 2)
-    if m % 60 != 0 { s += ":" + pad(UInt(m % 60), 2) }
-    return s
+extension ValueText {
+    /// `1:30`, `0:00:45`, `-0:15`, `27:00`.
+    static func formatDuration(_ seconds: Int64) -> String {
+        let m = seconds.magnitude
+        var s = seconds < 0 ? "-" : ""
+        s += String(m / 3600) + ":" + ValueText.pad(UInt(m / 60 % 60), 2)
+        if m % 60 != 0 { s += ":" + ValueText.pad(UInt(m % 60), 2) }
+        return s
+    }
 }
 
-/// `2026-11-20 10:30` in a zone, with seconds and milliseconds when present, and the offset
-/// when the local time alone would not read back to this instant (a DST overlap).
-func formatDatetime(_ instant: Instant, rules: TimeZoneRules) -> String {
-    let t = instant.localTime(in: rules)
-    var s = t.date.iso + " " + formatTimeOfDay(t.secondsOfDay, millisecond: t.millisecond, alwaysSeconds: false)
-    if !rules.isUTC {
-        let local = t.date.daysSinceEpoch &* 86_400 &+ Int64(t.secondsOfDay)
-        let second = floorDiv(instant.millisecondsSinceEpoch, 1000)
-        let candidates = rules.instants(ofLocalSecond: local)
-        if candidates.count > 1 || rules.instant(ofLocalSecond: local) != second {
-            s += formatOffset(t.offsetSeconds)
+extension ValueText {
+    /// `2026-11-20 10:30` in a zone, with seconds and milliseconds when present, and the offset
+    /// when the local time alone would not read back to this instant (a DST overlap).
+    static func formatDatetime(_ instant: Instant, rules: TimeZoneRules) -> String {
+        let t = instant.localTime(in: rules)
+        var s = t.date.iso + " " + ValueText.formatTimeOfDay(t.secondsOfDay, millisecond: t.millisecond, alwaysSeconds: false)
+        if !rules.isUTC {
+            let local = t.date.daysSinceEpoch &* 86_400 &+ Int64(t.secondsOfDay)
+            let second = CalendarMath.floorDiv(instant.millisecondsSinceEpoch, 1000)
+            let candidates = rules.instants(ofLocalSecond: local)
+            if candidates.count > 1 || candidates.first != second {
+                s += ValueText.formatOffset(t.offsetSeconds)
+            }
         }
+        return s
     }
-    return s
 }

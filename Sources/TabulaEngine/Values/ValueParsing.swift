@@ -6,6 +6,7 @@ public struct ValueParseError: Error, Sendable, Hashable, CustomStringConvertibl
     /// A way to fix it, e.g. `dates are written year-month-day`.
     public var hint: String?
 
+    /// An error with its message and an optional hint.
     public init(_ message: String, hint: String? = nil) {
         self.message = message; self.hint = hint
     }
@@ -14,13 +15,15 @@ public struct ValueParseError: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String { hint.map { "\(message); \($0)" } ?? message }
 }
 
-/// Quotes user input for a message, shortened when long.
-func quoted(_ s: Substring) -> String {
-    let limit = 40
-    let shown = s.count > limit ? s.prefix(limit) + "…" : s
-    var out = "\""
-    for c in shown { out += c == "\"" ? "\\\"" : String(c) }
-    return out + "\""
+extension ValueText {
+    /// Quotes user input for a message, shortened when long.
+    static func quoted(_ s: Substring) -> String {
+        let limit = 40
+        let shown = s.count > limit ? s.prefix(limit) + "…" : s
+        var out = "\""
+        for c in shown { out += c == "\"" ? "\\\"" : String(c) }
+        return out + "\""
+    }
 }
 
 private let monthNames = ["January", "February", "March", "April", "May", "June", "July",
@@ -103,26 +106,26 @@ extension ValueType {
 enum ValueReader {
     static func number(_ s: Substring) throws(ValueParseError) -> Double {
         let hint = "for example 1500.5, -3, 1 500,5 or 1e3"
-        switch parseDecimalLiteral(s, allowExponent: true) {
+        switch ValueText.parseDecimalLiteral(s, allowExponent: true) {
         case .failure(let problem):
             throw ValueParseError(expected("a number", s, problem), hint: hint)
         case .success(let literal):
-            guard let d = literal.double() else { throw ValueParseError("number \(quoted(s)) is too large", hint: hint) }
+            guard let d = literal.double() else { throw ValueParseError("number \(ValueText.quoted(s)) is too large", hint: hint) }
             return d
         }
     }
 
     static func integer(_ s: Substring) throws(ValueParseError) -> Int64 {
         let hint = "for example 42, -7 or 1 500"
-        switch parseDecimalLiteral(s, allowExponent: false) {
+        switch ValueText.parseDecimalLiteral(s, allowExponent: false) {
         case .failure(.exponentNotAllowed), .failure(.twoDecimalSeparators):
-            throw ValueParseError("expected a whole number, got \(quoted(s))", hint: hint)
+            throw ValueParseError("expected a whole number, got \(ValueText.quoted(s))", hint: hint)
         case .failure(let problem):
             throw ValueParseError(expected("a whole number", s, problem), hint: hint)
         case .success(let literal):
             guard literal.fractionDigits.isEmpty, !literal.integerDigits.isEmpty,
                   !s.hasSuffix("."), !s.hasSuffix(",") else {
-                throw ValueParseError("expected a whole number, got \(quoted(s))", hint: hint)
+                throw ValueParseError("expected a whole number, got \(ValueText.quoted(s))", hint: hint)
             }
             var magnitude: UInt64 = 0
             for d in literal.integerDigits {
@@ -132,7 +135,7 @@ enum ValueReader {
                 magnitude = a
             }
             guard let value = Money.signed(magnitude, negative: literal.negative) else {
-                throw ValueParseError("\(quoted(s)) is out of range for a whole number",
+                throw ValueParseError("\(ValueText.quoted(s)) is out of range for a whole number",
                                       hint: "whole numbers run from \(Int64.min) to \(Int64.max)")
             }
             return value
@@ -143,11 +146,11 @@ enum ValueReader {
         let hint = "a bare number is in percent points: 15 means 15%, 0.5 means 0.5%"
         var body = s
         if body.last == "%" { body = body.dropLast().trimmingWhitespace() }
-        switch parseDecimalLiteral(body, allowExponent: true) {
+        switch ValueText.parseDecimalLiteral(body, allowExponent: true) {
         case .failure(let problem):
             throw ValueParseError(expected("a percentage like 15% or 12.5", s, problem), hint: hint)
         case .success(let literal):
-            guard let d = literal.double(shift: -2) else { throw ValueParseError("percentage \(quoted(s)) is too large", hint: hint) }
+            guard let d = literal.double(shift: -2) else { throw ValueParseError("percentage \(ValueText.quoted(s)) is too large", hint: hint) }
             return d
         }
     }
@@ -159,8 +162,10 @@ enum ValueReader {
 
     static func money(_ s: Substring, currency: String) throws(ValueParseError) -> Money {
         let digits = Money.minorDigits(of: currency)
-        let example = Money(minorUnits: 150_050 * Int64(pow10(digits)) / 100, currency: currency)
-        let hint = "for example \(example.decimalString), \(example.description) or -12"
+        var hint: String {
+            let example = Money(minorUnits: 150_050 * Int64(pow10(digits)) / 100, currency: currency)
+            return "for example \(example.decimalString), \(example.description) or -12"
+        }
         var body = s
         var negativeOutside = false
         var written: String? = nil
@@ -180,11 +185,11 @@ enum ValueReader {
             written = body.suffix(3).uppercased(); body = body.dropLast(3).trimmingWhitespace()
         }
         if let written, written != currency {
-            throw ValueParseError("the amount \(quoted(s)) is in \(written), but this field holds \(currency)",
+            throw ValueParseError("the amount \(ValueText.quoted(s)) is in \(written), but this field holds \(currency)",
                                   hint: "convert it first, or write the amount without a code")
         }
         var literal: DecimalLiteral
-        switch parseDecimalLiteral(body, allowExponent: false) {
+        switch ValueText.parseDecimalLiteral(body, allowExponent: false) {
         case .failure(let problem):
             throw ValueParseError(expected("an amount of \(currency)", s, problem), hint: hint)
         case .success(let l):
@@ -192,7 +197,7 @@ enum ValueReader {
         }
         if negativeOutside {
             guard !literal.negative, !(body.first == "+") else {
-                throw ValueParseError("expected an amount of \(currency), got \(quoted(s)): two signs", hint: hint)
+                throw ValueParseError("expected an amount of \(currency), got \(ValueText.quoted(s)): two signs", hint: hint)
             }
             literal.negative = true
         }
@@ -201,10 +206,10 @@ enum ValueReader {
             return Money(minorUnits: units, currency: currency)
         case .failure(.tooManyDecimals):
             let has = digits == 0 ? "has no decimals" : digits == 1 ? "has 1 decimal" : "has \(digits) decimals"
-            throw ValueParseError("\(quoted(s)) has too many decimals: \(currency) \(has)", hint: hint)
+            throw ValueParseError("\(ValueText.quoted(s)) has too many decimals: \(currency) \(has)", hint: hint)
         case .failure(.overflow):
             let limit = Money(minorUnits: .max, currency: currency)
-            throw ValueParseError("the amount \(quoted(s)) is too large",
+            throw ValueParseError("the amount \(ValueText.quoted(s)) is too large",
                                   hint: "amounts of \(currency) run up to \(limit.decimalString)")
         }
     }
@@ -220,7 +225,7 @@ enum ValueReader {
         case "true", "yes", "1": return true
         case "false", "no", "0": return false
         default:
-            throw ValueParseError("expected true or false, got \(quoted(s))", hint: "also accepted: yes or no, 1 or 0")
+            throw ValueParseError("expected true or false, got \(ValueText.quoted(s))", hint: "also accepted: yes or no, 1 or 0")
         }
     }
 
@@ -230,23 +235,23 @@ enum ValueReader {
         case .failure(.noSuchDay(let year, let month)):
             throw noSuchDay(s, year: year, month: month)
         case .failure(.syntax):
-            throw ValueParseError("expected a date like 2026-11-20, got \(quoted(s))",
+            throw ValueParseError("expected a date like 2026-11-20, got \(ValueText.quoted(s))",
                                   hint: "dates are written year-month-day, with four-digit years and two-digit months and days")
         }
     }
 
     private static func noSuchDay(_ s: Substring, year: Int, month: Int) -> ValueParseError {
         let days = CivilDate.daysInMonth(year: year, month: month)
-        return ValueParseError("there is no day \(quoted(s)): \(monthNames[month - 1]) \(year) has \(days) days",
+        return ValueParseError("there is no day \(ValueText.quoted(s)): \(monthNames[month - 1]) \(year) has \(days) days",
                                hint: "the last day of that month is \(CivilDate(year: year, month: month, day: days)?.iso ?? "")")
     }
 
     static func datetime(_ s: Substring, zone: TimeZoneRules) throws(ValueParseError) -> Instant {
         let hint = "for example 2026-11-20 10:30, 2026-11-20T10:30:00+01:00 or 2026-11-20 for midnight"
         func bad(_ detail: String? = nil) -> ValueParseError {
-            ValueParseError("expected a date and time like 2026-11-20 10:30, got \(quoted(s))" + (detail.map { ": " + $0 } ?? ""), hint: hint)
+            ValueParseError("expected a date and time like 2026-11-20 10:30, got \(ValueText.quoted(s))" + (detail.map { ": " + $0 } ?? ""), hint: hint)
         }
-        var sc = Scanner(s)
+        var sc = ValueScanner(s)
         guard let parts = sc.scanDateParts() else { throw bad() }
         guard (1...12).contains(parts.month) else { throw bad("month must be 01 to 12") }
         guard let date = CivilDate(year: parts.year, month: parts.month, day: parts.day) else {
@@ -300,9 +305,9 @@ enum ValueReader {
             guard oh <= 18, om < 60, os < 60 else { throw bad("the offset is out of range") }
             offset = (oh * 3600 + om * 60 + os) * (sign == "+" ? 1 : -1)
         } else {
-            throw bad("unexpected \(quoted(Substring(sc.rest)))")
+            throw bad("unexpected \(ValueText.quoted(Substring(sc.rest)))")
         }
-        guard sc.isAtEnd else { throw bad("unexpected \(quoted(Substring(sc.rest)))") }
+        guard sc.isAtEnd else { throw bad("unexpected \(ValueText.quoted(Substring(sc.rest)))") }
         return Instant(date: date, secondsOfDay: secondsOfDay, millisecond: millisecond, offsetSeconds: offset)
     }
 
@@ -316,10 +321,10 @@ enum ValueReader {
     static func duration(_ s: Substring) throws(ValueParseError) -> Int64 {
         let hint = "a bare number counts hours: 1.5 is 1:30; units are d, h, m and s"
         func bad(_ detail: String? = nil) -> ValueParseError {
-            ValueParseError("expected a duration like 1:30, 1h 30m or 90m, got \(quoted(s))" + (detail.map { ": " + $0 } ?? ""), hint: hint)
+            ValueParseError("expected a duration like 1:30, 1h 30m or 90m, got \(ValueText.quoted(s))" + (detail.map { ": " + $0 } ?? ""), hint: hint)
         }
         func tooLong() -> ValueParseError {
-            ValueParseError("the duration \(quoted(s)) is too long", hint: "durations run up to \(Int64.max / 3600) hours")
+            ValueParseError("the duration \(ValueText.quoted(s)) is too long", hint: "durations run up to \(Int64.max / 3600) hours")
         }
         var body = s
         var negative = false
@@ -337,7 +342,7 @@ enum ValueReader {
             whole = sum
         }
         /// Reads digits with an optional `.` or `,` fraction.
-        func number(_ sc: inout Scanner) throws(ValueParseError) -> (UInt64, Double)? {
+        func number(_ sc: inout ValueScanner) throws(ValueParseError) -> (UInt64, Double)? {
             let intDigits = sc.digits()
             var fraction = 0.0
             if let sep = sc.peek, sep == "." || sep == "," {
@@ -358,7 +363,7 @@ enum ValueReader {
             return (n, fraction)
         }
 
-        var sc = Scanner(body)
+        var sc = ValueScanner(body)
         if body.contains(":") {
             // h:mm or h:mm:ss
             let hours = sc.digits()
@@ -391,7 +396,7 @@ enum ValueReader {
                 while let c = sc.peek, c.properties.isAlphabetic { word.unicodeScalars.append(c); sc.advance() }
                 guard !word.isEmpty else { throw bad("each number needs a unit") }
                 guard let unit = units[word.lowercased()] else {
-                    throw ValueParseError("unknown unit \(quoted(Substring(word))) in the duration \(quoted(s))", hint: hint)
+                    throw ValueParseError("unknown unit \(ValueText.quoted(Substring(word))) in the duration \(ValueText.quoted(s))", hint: hint)
                 }
                 try add(n, times: unit)
                 fractional += fraction * Double(unit)
@@ -413,12 +418,12 @@ enum ValueReader {
         let lower = text.lowercased()
         if let match = options.first(where: { $0.lowercased() == lower }) { return match }
         guard !options.isEmpty else {
-            throw ValueParseError("\(quoted(s)) is not an option: this field has no options",
+            throw ValueParseError("\(ValueText.quoted(s)) is not an option: this field has no options",
                                   hint: "add the option to the field's type in the schema")
         }
         let list = options.joined(separator: ", ")
         let suggestion = didYouMean(lower, options)
-        throw ValueParseError("\(quoted(s)) is not an option; expected \(many ? "any" : "one") of: \(list)",
+        throw ValueParseError("\(ValueText.quoted(s)) is not an option; expected \(many ? "any" : "one") of: \(list)",
                               hint: suggestion.map { "did you mean \"\($0)\"?" }
                                 ?? (many ? "separate several options with commas" : "options are matched ignoring case"))
     }
@@ -454,12 +459,12 @@ enum ValueReader {
         if s.first == "#", let id = Int64(s.dropFirst()), id > 0, s.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) {
             return id
         }
-        throw ValueParseError("expected a row id like #12 or the row's primary value, got \(quoted(s))",
+        throw ValueParseError("expected a row id like #12 or the row's primary value, got \(ValueText.quoted(s))",
                               hint: "`tabula show` lists rows with their ids")
     }
 
     /// "expected X, got "s"", with the grammar's detail when it has one.
     private static func expected(_ what: String, _ s: Substring, _ problem: DecimalProblem) -> String {
-        "expected \(what), got \(quoted(s))" + (problem.detail.map { ": " + $0 } ?? "")
+        "expected \(what), got \(ValueText.quoted(s))" + (problem.detail.map { ": " + $0 } ?? "")
     }
 }

@@ -56,24 +56,34 @@ extension Parser {
         try parseOr()
     }
 
+    /// Consumes an operator symbol unless the expression ends before it.
+    private mutating func takeOperator(_ symbol: Symbol) -> Token? {
+        atLineBoundary ? nil : consume(symbol)
+    }
+
+    /// Consumes an operator word unless the expression ends before it.
+    private mutating func takeOperator(_ word: String) -> Token? {
+        atLineBoundary ? nil : consumeKeyword(word)
+    }
+
     private func binary(_ op: BinaryOperator, _ l: Expression, _ r: Expression) -> Expression {
         Expression(.binary(op, l, r), range: l.range.union(r.range))
     }
 
     private mutating func parseOr() throws(SyntaxError) -> Expression {
         var left = try parseAnd()
-        while consumeKeyword("or") != nil { left = binary(.or, left, try parseAnd()) }
+        while takeOperator("or") != nil { left = binary(.or, left, try parseAnd()) }
         return left
     }
 
     private mutating func parseAnd() throws(SyntaxError) -> Expression {
         var left = try parseNot()
-        while consumeKeyword("and") != nil { left = binary(.and, left, try parseNot()) }
+        while takeOperator("and") != nil { left = binary(.and, left, try parseNot()) }
         return left
     }
 
     private mutating func parseNot() throws(SyntaxError) -> Expression {
-        if let t = consumeKeyword("not") {
+        if !atLineBoundary, let t = consumeKeyword("not") {
             let operand = try parseNot()
             return Expression(.unary(.not, operand), range: t.range.union(operand.range))
         }
@@ -82,6 +92,7 @@ extension Parser {
 
     /// The comparison operator at the current token, and whether it is `not in`.
     private mutating func comparisonOperator() -> (BinaryOperator, negated: Bool)? {
+        if atLineBoundary { return nil }
         switch current.kind {
         case .symbol(.equal), .symbol(.doubleEqual): return (.equal, false)
         case .symbol(.notEqual), .symbol(.lessGreater): return (.notEqual, false)
@@ -118,15 +129,15 @@ extension Parser {
 
     private mutating func parseConcatenation() throws(SyntaxError) -> Expression {
         var left = try parseAdditive()
-        while consume(.ampersand) != nil { left = binary(.concatenate, left, try parseAdditive()) }
+        while takeOperator(.ampersand) != nil { left = binary(.concatenate, left, try parseAdditive()) }
         return left
     }
 
     private mutating func parseAdditive() throws(SyntaxError) -> Expression {
         var left = try parseMultiplicative()
         while true {
-            if consume(.plus) != nil { left = binary(.add, left, try parseMultiplicative()) }
-            else if consume(.minus) != nil { left = binary(.subtract, left, try parseMultiplicative()) }
+            if takeOperator(.plus) != nil { left = binary(.add, left, try parseMultiplicative()) }
+            else if takeOperator(.minus) != nil { left = binary(.subtract, left, try parseMultiplicative()) }
             else { return left }
         }
     }
@@ -134,15 +145,15 @@ extension Parser {
     private mutating func parseMultiplicative() throws(SyntaxError) -> Expression {
         var left = try parseNegation()
         while true {
-            if consume(.star) != nil { left = binary(.multiply, left, try parseNegation()) }
-            else if consume(.slash) != nil { left = binary(.divide, left, try parseNegation()) }
-            else if consume(.percent) != nil { left = binary(.modulo, left, try parseNegation()) }
+            if takeOperator(.star) != nil { left = binary(.multiply, left, try parseNegation()) }
+            else if takeOperator(.slash) != nil { left = binary(.divide, left, try parseNegation()) }
+            else if takeOperator(.percent) != nil { left = binary(.modulo, left, try parseNegation()) }
             else { return left }
         }
     }
 
     private mutating func parseNegation() throws(SyntaxError) -> Expression {
-        if let t = consume(.minus) {
+        if !atLineBoundary, let t = consume(.minus) {
             let operand = try parseNegation()
             return Expression(.unary(.negate, operand), range: t.range.union(operand.range))
         }
@@ -151,12 +162,17 @@ extension Parser {
 
     private mutating func parsePower() throws(SyntaxError) -> Expression {
         let base = try parsePrimary()
-        if consume(.caret) != nil { return binary(.power, base, try parseNegation()) }
+        if takeOperator(.caret) != nil { return binary(.power, base, try parseNegation()) }
         return base
     }
 
     private mutating func parsePrimary() throws(SyntaxError) -> Expression {
         let t = current
+        if atLineBoundary {
+            let end = previous.map { SourceRange($0.range.end) } ?? t.range
+            throw SyntaxError("expected an expression, found the end of the line", at: end,
+                              hint: "an expression continues onto the next line only inside brackets")
+        }
         switch t.kind {
         case .number:
             advance()
@@ -191,6 +207,8 @@ extension Parser {
             return try parseNameOrCall()
         case .symbol(.leftParen):
             advance()
+            bracketDepth += 1
+            defer { bracketDepth -= 1 }
             if current.isSymbol(.rightParen) {
                 throw SyntaxError("expected an expression inside '()'", at: t.range.union(current.range))
             }
@@ -202,6 +220,8 @@ extension Parser {
             return Expression(.list(items), range: range)
         case .symbol(.leftBracket):
             advance()
+            bracketDepth += 1
+            defer { bracketDepth -= 1 }
             var items: [Expression] = []
             if !current.isSymbol(.rightBracket) {
                 items.append(try parseExpression())
@@ -220,7 +240,7 @@ extension Parser {
     /// A name, a relation path `a.b.{c d}` or a call `f(x, y where cond)`.
     private mutating func parseNameOrCall() throws(SyntaxError) -> Expression {
         var names = [advance().name]
-        while current.isSymbol(.dot) {
+        while !atLineBoundary && current.isSymbol(.dot) {
             let dot = advance()
             guard current.isName else {
                 throw SyntaxError("expected a name after '.', found \(describe(current))", at: current.range,
@@ -230,12 +250,14 @@ extension Parser {
             names.append(advance().name)
         }
         let pathRange = names[0].range.union(names[names.count - 1].range)
-        guard current.isSymbol(.leftParen) else { return Expression(.path(names), range: pathRange) }
+        guard !atLineBoundary, current.isSymbol(.leftParen) else { return Expression(.path(names), range: pathRange) }
         guard names.count == 1 else {
             throw SyntaxError("only a function can be called; '\(names.map(\.quoted).joined(separator: "."))' is a path",
                               at: current.range)
         }
         let open = advance()
+        bracketDepth += 1
+        defer { bracketDepth -= 1 }
         var arguments: [Expression] = []
         var filter: Expression?
         let callee = names[0]

@@ -21,6 +21,12 @@ public struct Parser: Sendable {
     /// The last consumed token.
     public private(set) var previous: Token?
     private var parserDiagnostics: [Diagnostic] = []
+    /// How many brackets the expression being parsed has open.
+    var bracketDepth = 0
+
+    /// When true, an expression also ends at a line break outside its brackets: a schema field's
+    /// formula ends with its line, so `a +` followed by a new line is an error, not a continuation.
+    public var expressionsEndAtLineBreak = false
 
     /// A parser reading `source` from `offset`.
     public init(_ source: SourceText, offset: Int = 0) {
@@ -98,6 +104,12 @@ public struct Parser: Sendable {
         guard token.kind == .bracedName else { return }
         lexer.reset(to: token.range.start.offset, precededByNewline: token.precededByNewline)
         buffer = [lexer.next(braceOpensBlock: true)]
+    }
+
+    /// True when the current token cannot belong to the expression being parsed because it
+    /// starts a new line (see `expressionsEndAtLineBreak`).
+    var atLineBoundary: Bool {
+        expressionsEndAtLineBreak && bracketDepth == 0 && current.precededByNewline
     }
 
     /// Skips tokens up to the next one that starts a line, or up to (not over) a token satisfying `stop`.

@@ -19,7 +19,10 @@ struct SchemaParsing {
     var file = SchemaFile()
     private var settingRanges: [SettingDecl.Key: SourceRange] = [:]
 
-    init(parser: Parser) { self.parser = parser }
+    init(parser: Parser) {
+        self.parser = parser
+        self.parser.expressionsEndAtLineBreak = true
+    }
 
     // MARK: - Helpers
 
@@ -52,7 +55,11 @@ struct SchemaParsing {
 
     /// Skips up to the next line that starts with a top-level keyword.
     private mutating func skipToTopLevel() {
-        while !parser.isAtEnd && !(current.precededByNewline && isStatementKeyword(current)) { parser.advance() }
+        while !parser.isAtEnd && !(current.precededByNewline && isStatementKeyword(current)) {
+            // A skipped "{" most likely opens a block: do not report it as an unterminated braced name.
+            parser.relexCurrentAsBlockOpen()
+            parser.advance()
+        }
     }
 
     /// Skips the rest of a field's line (up to a `}` on it).
@@ -159,6 +166,8 @@ struct SchemaParsing {
         var previousName: Name?
         if onSameLine, current.isKeyword("was") {
             parser.advance()
+            // `table T was {` : the braced token is the block, not the old name.
+            if current.kind == .bracedName && parser.peek(1).kind != .bracedName { parser.relexCurrentAsBlockOpen() }
             guard let old = nameOnLine() else {
                 error("expected the table's previous name after 'was', found \(found())", at: hereOrPrevious,
                       hint: "table \(name.quoted) was OldName { ... }")
@@ -218,10 +227,11 @@ struct SchemaParsing {
     // MARK: - Fields
 
     /// Whether the current name followed by a type word starts a new field on the same line
-    /// (the one-line form `table Expenses { amount currency  date date }`).
+    /// (the one-line form `table Expenses { amount currency  date date }`), or `lock when` a table option.
     private mutating func startsNewField() -> Bool {
         guard current.isName else { return false }
         let next = parser.peek(1)
+        if current.isKeyword("lock") && next.isKeyword("when") && !next.precededByNewline { return true }
         return next.kind == .identifier && !next.precededByNewline && Keywords.fieldTypes.contains(next.text.lowercased())
     }
 
