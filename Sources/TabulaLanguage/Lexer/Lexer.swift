@@ -41,12 +41,22 @@ public struct Lexer: Sendable {
     /// The next token. With `braceOpensBlock`, a `{` is the punctuation opening a table block
     /// instead of the start of a braced name.
     public mutating func next(braceOpensBlock: Bool = false) -> Token {
-        skipTrivia()
-        let newline = sawNewline
-        sawNewline = false
+        var newline = false
+        while true {
+            skipTrivia()
+            newline = newline || sawNewline
+            sawNewline = false
+            if let token = lexToken(braceOpensBlock: braceOpensBlock) {
+                return token.with(precededByNewline: newline)
+            }
+        }
+    }
+
+    /// One token at the current offset, or nil after reporting and skipping a stray character.
+    private mutating func lexToken(braceOpensBlock: Bool) -> Token? {
         let start = offset
         guard let c = at(offset) else {
-            return Token(kind: .end, text: "", range: range(start, start), precededByNewline: newline)
+            return Token(kind: .end, text: "", range: range(start, start), precededByNewline: false)
         }
         var token: Token
         if isDigit(c) {
@@ -64,9 +74,8 @@ public struct Lexer: Sendable {
             offset += 1
             let hint: String? = c == "!" ? "write '!=' for 'not equal', or 'not' to negate" : nil
             error("unexpected character '\(Character(c))'", from: start, hint: hint)
-            return next(braceOpensBlock: braceOpensBlock).with(precededByNewline: newline)
+            return nil
         }
-        token.precededByNewline = newline
         return token
     }
 
@@ -398,7 +407,7 @@ public struct Lexer: Sendable {
 extension Token {
     fileprivate func with(precededByNewline value: Bool) -> Token {
         var t = self
-        t.precededByNewline = t.precededByNewline || value
+        t.precededByNewline = value
         return t
     }
 }
