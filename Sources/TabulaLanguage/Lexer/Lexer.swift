@@ -9,13 +9,18 @@ public struct Lexer: Sendable {
     public private(set) var diagnostics: [Diagnostic] = []
     private var sawNewline: Bool
     private let scalars: [Unicode.Scalar]
+    /// The offset where the text to read ends (the end of the source, or of a part of it).
+    public let limit: Int
 
-    /// A lexer reading `source` from `offset`; `precededByNewline` is what the first token reports
-    /// when no line break precedes it in the text read.
-    public init(_ source: SourceText, offset: Int = 0, precededByNewline: Bool = true) {
+    /// A lexer reading `source` from `offset` up to `limit` (the end when nil); `precededByNewline`
+    /// is what the first token reports when no line break precedes it in the text read.
+    /// Reading a part of a text, such as a report query saved in a schema file, keeps the
+    /// diagnostics' line and column numbers those of the whole file.
+    public init(_ source: SourceText, offset: Int = 0, limit: Int? = nil, precededByNewline: Bool = true) {
         self.source = source
         self.scalars = source.scalars
         self.offset = offset
+        self.limit = min(limit ?? source.scalars.count, source.scalars.count)
         self.sawNewline = precededByNewline
     }
 
@@ -95,7 +100,7 @@ public struct Lexer: Sendable {
         }
     }
 
-    private func at(_ i: Int) -> Unicode.Scalar? { i < scalars.count ? scalars[i] : nil }
+    private func at(_ i: Int) -> Unicode.Scalar? { i < limit ? scalars[i] : nil }
     private func isDigit(_ c: Unicode.Scalar?) -> Bool { c.map { $0 >= "0" && $0 <= "9" } ?? false }
 
     private func range(_ a: Int, _ b: Int) -> SourceRange {

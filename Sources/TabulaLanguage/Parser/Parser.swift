@@ -44,6 +44,14 @@ public struct Parser: Sendable {
         self.buffer = [lexer.next()]
     }
 
+    /// A parser reading only the part `range` of `source` (a saved report's `queryRange`), with
+    /// diagnostics located in the whole text.
+    public init(_ source: SourceText, range: SourceRange) {
+        self.source = source
+        self.lexer = Lexer(source, offset: range.start.offset, limit: range.end.offset)
+        self.buffer = [lexer.next()]
+    }
+
     /// Lexical errors of the tokens read so far, then the errors reported through `report`.
     public var diagnostics: [Diagnostic] { lexer.diagnostics + parserDiagnostics }
 
