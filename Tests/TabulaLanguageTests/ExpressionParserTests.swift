@@ -179,3 +179,17 @@ import Testing
         }
     }
 }
+
+@Suite struct PartialSourceTests {
+    @Test func savedReportQueryParsesInPlaceWithFileLocations() throws {
+        let ok = SourceText(name: "s.tabula", text: "table T { a text }\nreport r = sum(duration) by client\ntable U {}\n")
+        let file = try SchemaParser.parse(ok)
+        var parser = Parser(ok, range: file.reports[0].queryRange)
+        #expect(shape(try parser.parseExpression()) == "sum(duration)")
+        #expect(parser.consumeKeyword("by") != nil)
+        let client = try parser.parseExpression()
+        #expect(shape(client) == "client")
+        #expect(client.range.start.line == 2 && client.range.start.column == 29)
+        #expect(parser.isAtEnd)
+    }
+}

@@ -278,7 +278,9 @@ import Testing
         #expect(schemaErrors("report = count()") == ["1:8: expected a report name after 'report', found '='"])
         #expect(schemaErrors("report r count()") == ["1:10: expected '=' after the report name, found 'count'"])
         #expect(schemaErrors("report r =\ntable T {}") == ["1:10: missing query after 'report r ='"])
-        #expect(schemaErrors("report r = count(where \"x)") == ["1:24: unterminated string"])
+        #expect(schemaErrors("report r = count(where \"x)") == ["1:17: the '(' in report 'r' is not closed", "1:24: unterminated string"])
+        #expect(schemaErrors("report r = sum(x) by (a,\n  b\ntable T { a text }") == ["1:22: the '(' in report 'r' is not closed"])
+        #expect((try? schema("report r = sum(x) by (a,\n  b\ntable T { a text }")) == nil)
     }
 
     @Test func severalErrorsInOneFileAreAllReported() {

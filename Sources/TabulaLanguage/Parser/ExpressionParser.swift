@@ -53,17 +53,42 @@ extension Parser {
     /// Parses the longest expression starting at the current token and stops before the first
     /// token that cannot continue it.
     public mutating func parseExpression() throws(SyntaxError) -> Expression {
-        try parseOr()
+        if nesting == 0 { operatorCount = 0 }
+        return try nested { (p: inout Parser) throws(SyntaxError) in try p.parseOr() }
+    }
+
+    /// Counts one operator, failing when the expression has too many.
+    private mutating func countOperator(_ token: Token) throws(SyntaxError) {
+        operatorCount += 1
+        if operatorCount > Parser.maximumOperators {
+            throw SyntaxError("the expression has more than \(Parser.maximumOperators) operators", at: token.range,
+                              hint: "split it into several formula fields")
+        }
+    }
+
+    /// Runs one level of recursion, failing when the expression is nested too deeply.
+    private mutating func nested(_ body: (inout Parser) throws(SyntaxError) -> Expression) throws(SyntaxError) -> Expression {
+        if nesting >= Parser.maximumNesting {
+            throw SyntaxError("the expression is nested too deeply", at: current.range,
+                              hint: "split it into several formula fields")
+        }
+        nesting += 1
+        defer { nesting -= 1 }
+        return try body(&self)
     }
 
     /// Consumes an operator symbol unless the expression ends before it.
-    private mutating func takeOperator(_ symbol: Symbol) -> Token? {
-        atLineBoundary ? nil : consume(symbol)
+    private mutating func takeOperator(_ symbol: Symbol) throws(SyntaxError) -> Token? {
+        guard !atLineBoundary, let t = consume(symbol) else { return nil }
+        try countOperator(t)
+        return t
     }
 
     /// Consumes an operator word unless the expression ends before it.
-    private mutating func takeOperator(_ word: String) -> Token? {
-        atLineBoundary ? nil : consumeKeyword(word)
+    private mutating func takeOperator(_ word: String) throws(SyntaxError) -> Token? {
+        guard !atLineBoundary, let t = consumeKeyword(word) else { return nil }
+        try countOperator(t)
+        return t
     }
 
     private func binary(_ op: BinaryOperator, _ l: Expression, _ r: Expression) -> Expression {
@@ -72,19 +97,20 @@ extension Parser {
 
     private mutating func parseOr() throws(SyntaxError) -> Expression {
         var left = try parseAnd()
-        while takeOperator("or") != nil { left = binary(.or, left, try parseAnd()) }
+        while try takeOperator("or") != nil { left = binary(.or, left, try parseAnd()) }
         return left
     }
 
     private mutating func parseAnd() throws(SyntaxError) -> Expression {
         var left = try parseNot()
-        while takeOperator("and") != nil { left = binary(.and, left, try parseNot()) }
+        while try takeOperator("and") != nil { left = binary(.and, left, try parseNot()) }
         return left
     }
 
     private mutating func parseNot() throws(SyntaxError) -> Expression {
         if !atLineBoundary, let t = consumeKeyword("not") {
-            let operand = try parseNot()
+            try countOperator(t)
+            let operand = try nested { (p: inout Parser) throws(SyntaxError) in try p.parseNot() }
             return Expression(.unary(.not, operand), range: t.range.union(operand.range))
         }
         return try parseComparison()
@@ -113,6 +139,7 @@ extension Parser {
         var chained = false
         while let (op, negated) = comparisonOperator() {
             let opToken = current
+            try countOperator(opToken)
             if chained {
                 report(Diagnostic("comparisons cannot be chained", at: opToken.range,
                                   hint: "combine them with 'and': a < b and b < c"))
@@ -129,15 +156,15 @@ extension Parser {
 
     private mutating func parseConcatenation() throws(SyntaxError) -> Expression {
         var left = try parseAdditive()
-        while takeOperator(.ampersand) != nil { left = binary(.concatenate, left, try parseAdditive()) }
+        while try takeOperator(.ampersand) != nil { left = binary(.concatenate, left, try parseAdditive()) }
         return left
     }
 
     private mutating func parseAdditive() throws(SyntaxError) -> Expression {
         var left = try parseMultiplicative()
         while true {
-            if takeOperator(.plus) != nil { left = binary(.add, left, try parseMultiplicative()) }
-            else if takeOperator(.minus) != nil { left = binary(.subtract, left, try parseMultiplicative()) }
+            if try takeOperator(.plus) != nil { left = binary(.add, left, try parseMultiplicative()) }
+            else if try takeOperator(.minus) != nil { left = binary(.subtract, left, try parseMultiplicative()) }
             else { return left }
         }
     }
@@ -145,16 +172,17 @@ extension Parser {
     private mutating func parseMultiplicative() throws(SyntaxError) -> Expression {
         var left = try parseNegation()
         while true {
-            if takeOperator(.star) != nil { left = binary(.multiply, left, try parseNegation()) }
-            else if takeOperator(.slash) != nil { left = binary(.divide, left, try parseNegation()) }
-            else if takeOperator(.percent) != nil { left = binary(.modulo, left, try parseNegation()) }
+            if try takeOperator(.star) != nil { left = binary(.multiply, left, try parseNegation()) }
+            else if try takeOperator(.slash) != nil { left = binary(.divide, left, try parseNegation()) }
+            else if try takeOperator(.percent) != nil { left = binary(.modulo, left, try parseNegation()) }
             else { return left }
         }
     }
 
     private mutating func parseNegation() throws(SyntaxError) -> Expression {
         if !atLineBoundary, let t = consume(.minus) {
-            let operand = try parseNegation()
+            try countOperator(t)
+            let operand = try nested { (p: inout Parser) throws(SyntaxError) in try p.parseNegation() }
             return Expression(.unary(.negate, operand), range: t.range.union(operand.range))
         }
         return try parsePower()
@@ -162,7 +190,9 @@ extension Parser {
 
     private mutating func parsePower() throws(SyntaxError) -> Expression {
         let base = try parsePrimary()
-        if takeOperator(.caret) != nil { return binary(.power, base, try parseNegation()) }
+        if try takeOperator(.caret) != nil {
+            return binary(.power, base, try nested { (p: inout Parser) throws(SyntaxError) in try p.parseNegation() })
+        }
         return base
     }
 

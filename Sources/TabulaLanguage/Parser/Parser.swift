@@ -23,6 +23,15 @@ public struct Parser: Sendable {
     private var parserDiagnostics: [Diagnostic] = []
     /// How many brackets the expression being parsed has open.
     var bracketDepth = 0
+    /// How deep the expression parser has recursed; bounded so hostile input cannot exhaust the stack.
+    var nesting = 0
+    /// The deepest nesting of brackets and prefix operators an expression may have.
+    public static let maximumNesting = 100
+    /// Operators in the expression being parsed; bounded so that trees stay shallow enough to
+    /// walk recursively.
+    var operatorCount = 0
+    /// The most operators one expression may have.
+    public static let maximumOperators = 1000
 
     /// When true, an expression also ends at a line break outside its brackets: a schema field's
     /// formula ends with its line, so `a +` followed by a new line is an error, not a continuation.
@@ -32,6 +41,14 @@ public struct Parser: Sendable {
     public init(_ source: SourceText, offset: Int = 0) {
         self.source = source
         self.lexer = Lexer(source, offset: offset)
+        self.buffer = [lexer.next()]
+    }
+
+    /// A parser reading only the part `range` of `source` (a saved report's `queryRange`), with
+    /// diagnostics located in the whole text.
+    public init(_ source: SourceText, range: SourceRange) {
+        self.source = source
+        self.lexer = Lexer(source, offset: range.start.offset, limit: range.end.offset)
         self.buffer = [lexer.next()]
     }
 

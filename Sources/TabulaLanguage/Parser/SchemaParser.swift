@@ -74,8 +74,8 @@ struct SchemaParsing {
         let next = parser.peek(1), after = parser.peek(2)
         switch current.text.lowercased() {
         case "table":
-            return next.isName && !next.precededByNewline
-                && (after.kind == .bracedName || after.isSymbol(.leftBrace) || (after.isKeyword("was") && !after.precededByNewline))
+            return next.isName && !next.precededByNewline && !after.precededByNewline
+                && (after.kind == .bracedName || after.isSymbol(.leftBrace) || after.isKeyword("was"))
         case "report":
             return next.isName && !next.precededByNewline && after.isSymbol(.equal) && !after.precededByNewline
         case "base", "timezone", "currency", "locale":
@@ -557,17 +557,21 @@ struct SchemaParsing {
             error("missing query after 'report \(name.quoted) ='", at: parser.previous?.range ?? report.range, hint: example)
             return
         }
-        var depth = 0
+        var open: [Token] = []
         var last = first
         repeat {
             last = parser.advance()
             switch last.kind {
-            case .symbol(.leftParen), .symbol(.leftBracket): depth += 1
-            case .symbol(.rightParen), .symbol(.rightBracket): depth = max(0, depth - 1)
+            case .symbol(.leftParen), .symbol(.leftBracket): open.append(last)
+            case .symbol(.rightParen), .symbol(.rightBracket): _ = open.popLast()
             default: break
             }
-        } while !parser.isAtEnd
-            && (depth > 0 || !current.precededByNewline || (current.range.start.column > 1 && !startsTopLevelStatement()))
+        } while !parser.isAtEnd && !startsTopLevelStatement()
+            && (!open.isEmpty || !current.precededByNewline || current.range.start.column > 1)
+        if let bracket = open.first {
+            error("the '\(bracket.text)' in report '\(name.text)' is not closed", at: bracket.range,
+                  hint: "close it before the next table or report")
+        }
         let queryRange = first.range.union(last.range)
         file.reports.append(ReportDecl(name: name, query: parser.source.slice(queryRange), queryRange: queryRange,
                                        range: report.range.union(last.range)))
