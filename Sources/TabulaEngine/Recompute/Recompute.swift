@@ -329,6 +329,10 @@ extension Base {
     /// The ids of a table's rows for which a formula condition is true (`show --where`).
     public func filterRows(_ table: Table, where condition: String) throws -> [RowID] {
         let formula = try FormulaCompiler.compile(source: SourceText(name: "<where>", text: condition), in: table, schema: schema)
+        if formula.resultType != .bool && formula.resultType != .any {
+            throw EngineError("the condition '\(condition)' gives \(formula.resultType.displayName), not true or false",
+                              hint: "compare something, e.g. --where 'hours > 10h' or --where 'status = active'")
+        }
         let rows = try allRowIDs(of: table)
         let values = try evaluate(formula, in: table, rows: rows)
         return rows.filter { values[$0] == .bool(true) }

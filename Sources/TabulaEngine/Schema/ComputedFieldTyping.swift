@@ -19,6 +19,11 @@ struct ComputedFieldTyping {
         }
     }
 
+    private func declaration(of id: FieldID) -> FieldDecl? {
+        guard let (table, field) = schema.field(id: id) else { return nil }
+        return file.tables.first(where: { $0.name.text == table.name })?.fields.first(where: { $0.name.text == field.name })
+    }
+
     private func declRange(of id: FieldID) -> SourceRange {
         guard let (table, field) = schema.field(id: id),
               let decl = file.tables.first(where: { $0.name.text == table.name })?.fields.first(where: { $0.name.text == field.name })
@@ -54,9 +59,17 @@ struct ComputedFieldTyping {
             spec.resultType = mirrorType(spec, field: field, table: table)
             setKind(id, .mirror(spec))
             return spec.resultType
-        case .formula(let spec):
-            // Formula result types are inferred by the formula checker.
-            return spec.resultType
+        case .formula(var spec):
+            guard let decl = declaration(of: id), case .formula(let expr, _) = decl.type else { return .any }
+            do {
+                let compiled = try FormulaCompiler.compile(expr, in: table, schema: schema, typeOf: { self.type(of: $0) })
+                spec.resultType = compiled.resultType
+                setKind(id, .formula(spec))
+                return spec.resultType
+            } catch {
+                diagnostics += error.diagnostics
+                return .any
+            }
         default:
             return field.valueType
         }
@@ -65,6 +78,19 @@ struct ComputedFieldTyping {
     private mutating func mirrorType(_ spec: MirrorSpec, field: Field, table: Table) -> ValueType {
         for link in spec.links { _ = type(of: link) }
         let range = declRange(of: field.id)
+        if let decl = declaration(of: field.id), case .mirror(let m) = decl.type, let filter = m.filter,
+           let lastLink = spec.links.last, let (_, linkField) = schema.field(id: lastLink),
+           case .link(let linkSpec) = linkField.kind, let last = schema.table(id: linkSpec.target) {
+            do {
+                let compiled = try FormulaCompiler.compile(filter, in: last, schema: schema, typeOf: { self.type(of: $0) })
+                if compiled.resultType != .bool && compiled.resultType != .any {
+                    diagnostics.append(Diagnostic("a mirror's where must be true or false, but this is \(compiled.resultType.displayName)",
+                                                  at: filter.range, hint: "compare something, e.g. where category = billable"))
+                }
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        }
         guard let read = spec.field else {
             return .integer  // count(links)
         }

@@ -87,7 +87,10 @@ extension Base {
     /// The primary value of rows of a table, for showing links by name.
     public func primaryValues(of table: Table, ids: [RowID]) throws -> [RowID: String] {
         let primary = table.primaryField
-        guard Layout.hasColumn(primary), !ids.isEmpty else { return [:] }
+        guard !ids.isEmpty else { return [:] }
+        // A row whose primary field is itself a link is best named by its own id.
+        if case .link = primary.kind { return Dictionary(uniqueKeysWithValues: Set(ids).map { ($0, "#\($0)") }) }
+        guard Layout.hasColumn(primary) else { return [:] }
         var result: [RowID: String] = [:]
         let unique = Array(Set(ids))
         for chunk in stride(from: 0, to: unique.count, by: 500).map({ Array(unique[$0..<min($0 + 500, unique.count)]) }) {

@@ -199,6 +199,9 @@ extension Base {
                 try recordHistory(action: "insert", table: table.id, row: id, field: field.id, new: display(v, of: field))
             }
             noteChange(table.id, id, field.id)
+            if case .link(let spec) = field.kind, spec.storage == .column, let inverse = spec.inverse, case .link(let target) = v {
+                noteChange(spec.target, target, inverse)
+            }
         }
         return id
     }

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+@testable import TabulaEngine
+
+/// After random writes, every stored computed value equals a full recompute from scratch.
+@Suite struct RecomputeInvariantTests {
+    static let schema = """
+    timezone "Europe/Berlin"
+    table Clients {
+      name      text required
+      projects  link Projects[] inverse client
+      hours     mirror sum(projects.hours)
+      deep      mirror sum(projects.tasks.entries.duration) where category = billable
+      count     mirror count(projects)
+      latest    mirror max(projects.tasks.entries.start)
+    }
+    table Projects {
+      name      text required
+      client    link Clients
+      budget    duration
+      tasks     link Tasks[] inverse project
+      hours     mirror sum(tasks.hours)
+      over      formula hours > budget
+      who       formula client.name & ": " & name
+    }
+    table Tasks {
+      title     text required
+      project   link Projects
+      entries   link TimeEntries[] inverse task
+      hours     mirror sum(entries.duration)
+      billable  mirror sum(entries.duration) where category = billable
+      notes     mirror concat(entries.note) order by start desc
+      share     formula if(hours = 0h, 0, billable / hours)
+      client    formula project.client.name
+    }
+    table TimeEntries {
+      task      link Tasks
+      start     datetime required
+      end       datetime
+      duration  formula if(is_blank(end), 0h, end - start)
+      category  select(billable, internal) default billable
+      note      text
+    }
+    """
+
+    func a(_ pairs: (String, String)...) -> [TextAssignment] { pairs.map { TextAssignment(field: $0.0, text: $0.1) } }
+
+    @Test func randomWritesKeepEveryComputedValueEqualToAFullRecompute() throws {
+        let sequences = Int(ProcessInfo.processInfo.environment["TABULA_INVARIANT_SEQUENCES"] ?? "") ?? 12
+        for seed in 0..<sequences {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("inv-\(UUID().uuidString).db").path
+            let base = try Base.create(at: path, schemaSource: Self.schema, sourceName: "inv.tabula", actor: "test",
+                                       now: { Instant(millisecondsSinceEpoch: 1_795_000_000_000) })
+            defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
+            var rng = SplitMix(seed: UInt64(seed) &+ 7)
+            for i in 0..<3 { _ = try base.insert(into: "Clients", rows: [a(("name", "C\(i)"))]) }
+            for i in 0..<5 { _ = try base.insert(into: "Projects", rows: [a(("name", "P\(i)"), ("client", "#\(i % 3 + 1)"), ("budget", "\(i * 3)h"))]) }
+            for i in 0..<8 { _ = try base.insert(into: "Tasks", rows: [a(("title", "T\(i)"), ("project", "#\(i % 5 + 1)"))]) }
+            for step in 0..<60 {
+                let op = rng.next() % 9
+                let entries = try base.allRowIDs(of: base.table(named: "TimeEntries"))
+                switch op {
+                case 0, 1, 2:
+                    let day = rng.next() % 20 + 1, hour = rng.next() % 10 + 6, length = rng.next() % 300 + 15
+                    let start = String(format: "2026-10-%02d %02d:00", day, hour)
+                    let endMinutes = Int(hour) * 60 + Int(length)
+                    let end = String(format: "2026-10-%02d %02d:%02d", day, endMinutes / 60, endMinutes % 60)
+                    _ = try base.insert(into: "TimeEntries", rows: [a(("task", "#\(rng.next() % 8 + 1)"), ("start", start),
+                                                                     ("end", rng.next() % 5 == 0 ? "" : end),
+                                                                     ("category", rng.next() % 3 == 0 ? "internal" : "billable"),
+                                                                     ("note", "n\(step)"))])
+                case 3 where !entries.isEmpty:
+                    let e = entries[Int(rng.next() % UInt64(entries.count))]
+                    _ = try base.update("TimeEntries", row: "#\(e)", a(("end", String(format: "2026-10-25 %02d:30", rng.next() % 5 + 18))))
+                case 4 where !entries.isEmpty:
+                    let e = entries[Int(rng.next() % UInt64(entries.count))]
+                    _ = try base.update("TimeEntries", row: "#\(e)", a(("task", rng.next() % 6 == 0 ? "" : "#\(rng.next() % 8 + 1)")))
+                case 5 where !entries.isEmpty:
+                    let e = entries[Int(rng.next() % UInt64(entries.count))]
+                    _ = try base.update("TimeEntries", row: "#\(e)", a(("category", rng.next() % 2 == 0 ? "internal" : "billable")))
+                case 6 where !entries.isEmpty:
+                    let e = entries[Int(rng.next() % UInt64(entries.count))]
+                    _ = try base.delete("TimeEntries", row: "#\(e)")
+                case 7:
+                    _ = try base.update("Projects", row: "#\(rng.next() % 5 + 1)", a(("client", "#\(rng.next() % 3 + 1)")))
+                case 8:
+                    _ = try base.update("Tasks", row: "#\(rng.next() % 8 + 1)", a(("project", "#\(rng.next() % 5 + 1)")))
+                default:
+                    _ = try base.update("Clients", row: "#\(rng.next() % 3 + 1)", a(("name", "C\(rng.next() % 100)")))
+                }
+            }
+            let mismatches = try base.check()
+            #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.prefix(5).map(\.description))")
+        }
+    }
+
+    @Test func checkFindsAndFixesATamperedValue() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tamper-\(UUID().uuidString).db").path
+        let base = try Base.create(at: path, schemaSource: Self.schema, sourceName: "t.tabula", actor: "test")
+        defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
+        _ = try base.insert(into: "Clients", rows: [a(("name", "Acme"))])
+        _ = try base.insert(into: "Projects", rows: [a(("name", "Web"), ("client", "Acme"))])
+        _ = try base.insert(into: "Tasks", rows: [a(("title", "Home"), ("project", "Web"))])
+        _ = try base.insert(into: "TimeEntries", rows: [a(("task", "Home"), ("start", "2026-11-20 09:00"), ("end", "2026-11-20 10:30"))])
+        let clients = try base.table(named: "Clients")
+        let hours = clients.field(named: "hours")!
+        #expect(try base.storedValues(hours, in: clients, rows: [1])[1] == .duration(5400))
+        try base.db.execute("UPDATE t\(clients.id) SET c\(hours.id) = 1")
+        let found = try base.check()
+        #expect(found.count == 1)
+        #expect(found.first?.field == "hours")
+        _ = try base.check(fix: true)
+        #expect(try base.check().isEmpty)
+    }
+}
+
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
