@@ -1,0 +1,3 @@
+extension FormulaLibrary {
+    static let dateFunctions: [FormulaFunction] = []
+}
