@@ -2,8 +2,8 @@ import Testing
 @testable import TabulaLanguage
 
 @Suite struct GrammarAndSampleTests {
-    static let formulaExamples: [String] = (try? grammarExamples(readPackageFile("Sources/TabulaLanguage/Grammar/formula.ebnf"))) ?? []
-    static let schemaExamples: [String] = (try? grammarExamples(readPackageFile("Sources/TabulaLanguage/Grammar/schema.ebnf"))) ?? []
+    static let formulaExamples: [String] = (try? grammarExamples(readPackageFile("Grammar/formula.ebnf"))) ?? []
+    static let schemaExamples: [String] = (try? grammarExamples(readPackageFile("Grammar/schema.ebnf"))) ?? []
     static let samples: [String] = (try? packageFiles(in: "Samples", withExtension: "tabula")) ?? []
 
     @Test func grammarFilesHaveExamplesAndSamplesExist() {
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func grammarNamesEveryTypeAggregateAndModifier() throws {
-        let grammar = try readPackageFile("Sources/TabulaLanguage/Grammar/schema.ebnf")
+        let grammar = try readPackageFile("Grammar/schema.ebnf")
         for word in Keywords.fieldTypes + Keywords.mirrorAggregates + Keywords.fieldModifiers + Keywords.deleteActions
             + Keywords.schemaStatements {
             #expect(grammar.contains("\"\(word)\""), "schema.ebnf does not mention \"\(word)\"")

@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func formulaGrammarExamplesRoundTrip() throws {
-        let examples = try grammarExamples(readPackageFile("Sources/TabulaLanguage/Grammar/formula.ebnf"))
+        let examples = try grammarExamples(readPackageFile("Grammar/formula.ebnf"))
         for example in examples {
             let e = try expr(example)
             let again = try expr(e.sourceText)
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func schemaGrammarExamplesAndSamplesRoundTrip() throws {
-        var texts = try grammarExamples(readPackageFile("Sources/TabulaLanguage/Grammar/schema.ebnf"))
+        var texts = try grammarExamples(readPackageFile("Grammar/schema.ebnf"))
         for path in try packageFiles(in: "Samples", withExtension: "tabula") { texts.append(try readPackageFile(path)) }
         for text in texts {
             let file = try schema(text)
