@@ -16,7 +16,7 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CICU", path: "Sources/CICU",
                 linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
-        .target(name: "TabulaLanguage"),
+        .target(name: "TabulaLanguage", exclude: ["Grammar"]),
         .target(name: "TabulaEngine", dependencies: ["TabulaLanguage", "CSQLite", "CICU"]),
         .target(name: "TabulaReports", dependencies: ["TabulaEngine", "TabulaLanguage"]),
         .target(name: "TabulaTimeTracking", dependencies: ["TabulaEngine", "TabulaReports"],

@@ -1,10 +1,6 @@
 import Testing
 @testable import TabulaEngine
 
-private func date(_ y: Int, _ m: Int, _ d: Int) -> CivilDate {
-    CivilDate(year: y, month: m, day: d)!
-}
-
 @Suite("Calendar")
 struct CalendarTests {
     @Test func epochAndComponents() {

@@ -21,7 +21,7 @@ public final class TextCollator: @unchecked Sendable {
 
     deinit { tabula_collator_close(handle) }
 
-    private static let cache = LockedBox<[String: TextCollator]>([:])
+    private static let cache = CacheBox<[String: TextCollator]>([:])
 
     /// The shared collator of a locale, opened once per process. Falls back to ICU's root
     /// collation (locale "") if the locale cannot be opened.

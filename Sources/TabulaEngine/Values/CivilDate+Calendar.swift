@@ -1,18 +1,21 @@
 // The proleptic Gregorian calendar on `CivilDate`, computed from `daysSinceEpoch` with
 // Howard Hinnant's days-from-civil / civil-from-days algorithms: no Foundation Calendar, no time zone.
 
-/// Integer division rounding toward negative infinity.
-@inline(__always)
-func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-    let q = a / b
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-}
+/// Calendar arithmetic helpers: division that rounds toward negative infinity.
+enum CalendarMath {
+    /// Integer division rounding toward negative infinity.
+    @inline(__always)
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
 
-/// The remainder of `floorDiv`: always in `0..<b` for a positive `b`.
-@inline(__always)
-func floorMod(_ a: Int64, _ b: Int64) -> Int64 {
-    let r = a % b
-    return (r != 0 && (r < 0) != (b < 0)) ? r + b : r
+    /// The remainder of `floorDiv`: always in `0..<b` for a positive `b`.
+    @inline(__always)
+    static func floorMod(_ a: Int64, _ b: Int64) -> Int64 {
+        let r = a % b
+        return (r != 0 && (r < 0) != (b < 0)) ? r + b : r
+    }
 }
 
 extension CivilDate: CustomStringConvertible {
@@ -41,7 +44,7 @@ extension CivilDate: CustomStringConvertible {
     /// Days since 1970-01-01 of a valid year, month and day.
     static func daysFromCivil(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
-        let era = floorDiv(y, 400)
+        let era = CalendarMath.floorDiv(y, 400)
         let yoe = y - era * 400                                         // [0, 399]
         let mp = month > 2 ? month - 3 : month + 9                      // March = 0
         let doy = (153 * mp + 2) / 5 + day - 1                          // [0, 365]
@@ -55,7 +58,7 @@ extension CivilDate: CustomStringConvertible {
     /// for years within ±25 quadrillion, far past any date a base holds.
     public var components: (year: Int, month: Int, day: Int) {
         let z = daysSinceEpoch &+ 719_468
-        let era = floorDiv(z, 146_097)
+        let era = CalendarMath.floorDiv(z, 146_097)
         let doe = z &- era &* 146_097                                   // [0, 146096]
         let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365 // [0, 399]
         let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)               // [0, 365]
@@ -76,7 +79,7 @@ extension CivilDate: CustomStringConvertible {
     /// The ISO 8601 weekday: 1 = Monday ... 7 = Sunday.
     public var weekday: Int {
         // 1970-01-01 was a Thursday (4).
-        Int(floorMod(daysSinceEpoch &+ 3, 7)) + 1
+        Int(CalendarMath.floorMod(daysSinceEpoch &+ 3, 7)) + 1
     }
 
     /// The day of the year, 1...366.
@@ -108,8 +111,8 @@ extension CivilDate: CustomStringConvertible {
     public func adding(months: Int) -> CivilDate {
         let c = components
         let total = Int64(c.year) &* 12 &+ Int64(c.month - 1) &+ Int64(months)
-        let year = floorDiv(total, 12)
-        let month = floorMod(total, 12) + 1
+        let year = CalendarMath.floorDiv(total, 12)
+        let month = CalendarMath.floorMod(total, 12) + 1
         let day = min(Int64(c.day), Int64(CivilDate.daysInMonth(year: Int(year), month: Int(month))))
         return CivilDate(daysSinceEpoch: CivilDate.daysFromCivil(year, month, day))
     }
@@ -161,13 +164,13 @@ extension CivilDate: CustomStringConvertible {
         let c = components
         var s: String
         if c.year < 0 {
-            s = "-" + pad(c.year.magnitude, 4)
+            s = "-" + ValueText.pad(c.year.magnitude, 4)
         } else if c.year > 9999 {
-            s = "+" + pad(UInt(c.year), 4)
+            s = "+" + ValueText.pad(UInt(c.year), 4)
         } else {
-            s = pad(UInt(c.year), 4)
+            s = ValueText.pad(UInt(c.year), 4)
         }
-        s += "-" + pad(UInt(c.month), 2) + "-" + pad(UInt(c.day), 2)
+        s += "-" + ValueText.pad(UInt(c.month), 2) + "-" + ValueText.pad(UInt(c.day), 2)
         return s
     }
 
@@ -186,10 +189,10 @@ extension CivilDate: CustomStringConvertible {
 
     /// Reads `YYYY-MM-DD` or `±YYYYY-MM-DD` exactly (no surrounding text).
     static func parseISO(_ s: Substring) -> Result<CivilDate, ISOFailure> {
-        var scanner = Scanner(s)
+        var scanner = ValueScanner(s)
         guard let date = scanner.scanDate(), scanner.isAtEnd else {
             // Tell a well-formed but impossible day apart from a syntax error.
-            var again = Scanner(s)
+            var again = ValueScanner(s)
             if let parts = again.scanDateParts(), again.isAtEnd, (1...12).contains(parts.month) {
                 return .failure(.noSuchDay(year: parts.year, month: parts.month))
             }
@@ -199,14 +202,16 @@ extension CivilDate: CustomStringConvertible {
     }
 }
 
-/// Left-pads a number with zeros to `width` digits.
-func pad(_ n: UInt, _ width: Int) -> String {
-    let s = String(n)
-    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+extension ValueText {
+    /// Left-pads a number with zeros to `width` digits.
+    static func pad(_ n: UInt, _ width: Int) -> String {
+        let s = String(n)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
 }
 
 /// A small forward scanner over the Unicode scalars of a substring, used by the value parsers.
-struct Scanner {
+struct ValueScanner {
     private let scalars: [Unicode.Scalar]
     private(set) var position = 0
 

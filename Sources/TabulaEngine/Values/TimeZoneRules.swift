@@ -55,7 +55,7 @@ public struct TimeZoneRules: Sendable, Hashable {
     /// The offset from UTC, in seconds east of Greenwich, in effect at an instant.
     public func offset(at instant: Instant) -> Int {
         if isUTC { return 0 }
-        let seconds = floorDiv(instant.millisecondsSinceEpoch, 1000)
+        let seconds = CalendarMath.floorDiv(instant.millisecondsSinceEpoch, 1000)
         return offset(atSecond: seconds)
     }
 
@@ -67,6 +67,11 @@ public struct TimeZoneRules: Sendable, Hashable {
     /// one normally, two in an overlap (earlier first), none in a gap.
     func instants(ofLocalSecond local: Int64) -> [Int64] {
         if isUTC { return [local] }
+        // Fast path: the same offset a day either side means no transition is near.
+        let before = offset(atSecond: local - 86_400)
+        if before == offset(atSecond: local + 86_400), offset(atSecond: local - Int64(before)) == before {
+            return [local - Int64(before)]
+        }
         // Offsets in effect a day either side bracket any single transition around `local`.
         var offsets: [Int] = []
         for probe in [local - 86_400, local + 86_400, local] {
@@ -98,11 +103,11 @@ public struct TimeZoneRules: Sendable, Hashable {
     public static func == (a: TimeZoneRules, b: TimeZoneRules) -> Bool { a.identifier == b.identifier }
     public func hash(into hasher: inout Hasher) { hasher.combine(identifier) }
 
-    private static let cache = LockedBox<[String: TimeZoneRules]>([:])
+    private static let cache = CacheBox<[String: TimeZoneRules]>([:])
 }
 
 /// A value guarded by a lock, for process-wide caches.
-final class LockedBox<T>: @unchecked Sendable {
+final class CacheBox<T>: @unchecked Sendable {
     private var value: T
     private let lock = NSLock()
     init(_ value: T) { self.value = value }
@@ -147,11 +152,11 @@ extension Instant: CustomStringConvertible {
 
     /// The local date, time of day and offset at which this instant is seen in a zone.
     public func localTime(in rules: TimeZoneRules) -> (date: CivilDate, secondsOfDay: Int, millisecond: Int, offsetSeconds: Int) {
-        let seconds = floorDiv(millisecondsSinceEpoch, 1000)
-        let ms = Int(floorMod(millisecondsSinceEpoch, 1000))
+        let seconds = CalendarMath.floorDiv(millisecondsSinceEpoch, 1000)
+        let ms = Int(CalendarMath.floorMod(millisecondsSinceEpoch, 1000))
         let offset = rules.isUTC ? 0 : rules.offset(atSecond: seconds)
         let local = seconds &+ Int64(offset)
-        return (CivilDate(daysSinceEpoch: floorDiv(local, 86_400)), Int(floorMod(local, 86_400)), ms, offset)
+        return (CivilDate(daysSinceEpoch: CalendarMath.floorDiv(local, 86_400)), Int(CalendarMath.floorMod(local, 86_400)), ms, offset)
     }
 
     /// The local calendar day of this instant in a zone.
@@ -172,8 +177,8 @@ extension Instant: CustomStringConvertible {
     public func iso8601(in zone: String) -> String {
         let rules = TimeZoneRules.named(zone)
         let t = localTime(in: rules)
-        var s = t.date.iso + "T" + formatTimeOfDay(t.secondsOfDay, millisecond: t.millisecond, alwaysSeconds: true)
-        s += rules.isUTC ? "Z" : formatOffset(t.offsetSeconds)
+        var s = t.date.iso + "T" + ValueText.formatTimeOfDay(t.secondsOfDay, millisecond: t.millisecond, alwaysSeconds: true)
+        s += rules.isUTC ? "Z" : ValueText.formatOffset(t.offsetSeconds)
         return s
     }
 
@@ -181,19 +186,23 @@ extension Instant: CustomStringConvertible {
     public var description: String { iso8601(in: "UTC") }
 }
 
-/// `10:30`, `10:30:15`, `10:30:15.250` (seconds shown when not zero, or always if asked).
-func formatTimeOfDay(_ secondsOfDay: Int, millisecond: Int, alwaysSeconds: Bool) -> String {
-    let h = secondsOfDay / 3600, m = secondsOfDay / 60 % 60, sec = secondsOfDay % 60
-    var s = pad(UInt(h), 2) + ":" + pad(UInt(m), 2)
-    if alwaysSeconds || sec != 0 || millisecond != 0 { s += ":" + pad(UInt(sec), 2) }
-    if millisecond != 0 { s += "." + pad(UInt(millisecond), 3) }
-    return s
+extension ValueText {
+    /// `10:30`, `10:30:15`, `10:30:15.250` (seconds shown when not zero, or always if asked).
+    static func formatTimeOfDay(_ secondsOfDay: Int, millisecond: Int, alwaysSeconds: Bool) -> String {
+        let h = secondsOfDay / 3600, m = secondsOfDay / 60 % 60, sec = secondsOfDay % 60
+        var s = ValueText.pad(UInt(h), 2) + ":" + ValueText.pad(UInt(m), 2)
+        if alwaysSeconds || sec != 0 || millisecond != 0 { s += ":" + ValueText.pad(UInt(sec), 2) }
+        if millisecond != 0 { s += "." + ValueText.pad(UInt(millisecond), 3) }
+        return s
+    }
 }
 
-/// `+01:00`, `-05:30`, `+00:53:28`.
-func formatOffset(_ offset: Int) -> String {
-    let a = offset.magnitude
-    var s = (offset < 0 ? "-" : "+") + pad(a / 3600, 2) + ":" + pad(a / 60 % 60, 2)
-    if a % 60 != 0 { s += ":" + pad(a % 60, 2) }
-    return s
+extension ValueText {
+    /// `+01:00`, `-05:30`, `+00:53:28`.
+    static func formatOffset(_ offset: Int) -> String {
+        let a = offset.magnitude
+        var s = (offset < 0 ? "-" : "+") + ValueText.pad(a / 3600, 2) + ":" + ValueText.pad(a / 60 % 60, 2)
+        if a % 60 != 0 { s += ":" + ValueText.pad(a % 60, 2) }
+        return s
+    }
 }

@@ -9,13 +9,18 @@ public struct Lexer: Sendable {
     public private(set) var diagnostics: [Diagnostic] = []
     private var sawNewline: Bool
     private let scalars: [Unicode.Scalar]
+    /// The offset where the text to read ends (the end of the source, or of a part of it).
+    public let limit: Int
 
-    /// A lexer reading `source` from `offset`; `precededByNewline` is what the first token reports
-    /// when no line break precedes it in the text read.
-    public init(_ source: SourceText, offset: Int = 0, precededByNewline: Bool = true) {
+    /// A lexer reading `source` from `offset` up to `limit` (the end when nil); `precededByNewline`
+    /// is what the first token reports when no line break precedes it in the text read.
+    /// Reading a part of a text, such as a report query saved in a schema file, keeps the
+    /// diagnostics' line and column numbers those of the whole file.
+    public init(_ source: SourceText, offset: Int = 0, limit: Int? = nil, precededByNewline: Bool = true) {
         self.source = source
         self.scalars = source.scalars
         self.offset = offset
+        self.limit = min(limit ?? source.scalars.count, source.scalars.count)
         self.sawNewline = precededByNewline
     }
 
@@ -41,12 +46,22 @@ public struct Lexer: Sendable {
     /// The next token. With `braceOpensBlock`, a `{` is the punctuation opening a table block
     /// instead of the start of a braced name.
     public mutating func next(braceOpensBlock: Bool = false) -> Token {
-        skipTrivia()
-        let newline = sawNewline
-        sawNewline = false
+        var newline = false
+        while true {
+            skipTrivia()
+            newline = newline || sawNewline
+            sawNewline = false
+            if let token = lexToken(braceOpensBlock: braceOpensBlock) {
+                return token.with(precededByNewline: newline)
+            }
+        }
+    }
+
+    /// One token at the current offset, or nil after reporting and skipping a stray character.
+    private mutating func lexToken(braceOpensBlock: Bool) -> Token? {
         let start = offset
         guard let c = at(offset) else {
-            return Token(kind: .end, text: "", range: range(start, start), precededByNewline: newline)
+            return Token(kind: .end, text: "", range: range(start, start), precededByNewline: false)
         }
         var token: Token
         if isDigit(c) {
@@ -64,9 +79,8 @@ public struct Lexer: Sendable {
             offset += 1
             let hint: String? = c == "!" ? "write '!=' for 'not equal', or 'not' to negate" : nil
             error("unexpected character '\(Character(c))'", from: start, hint: hint)
-            return next(braceOpensBlock: braceOpensBlock).with(precededByNewline: newline)
+            return nil
         }
-        token.precededByNewline = newline
         return token
     }
 
@@ -86,7 +100,7 @@ public struct Lexer: Sendable {
         }
     }
 
-    private func at(_ i: Int) -> Unicode.Scalar? { i < scalars.count ? scalars[i] : nil }
+    private func at(_ i: Int) -> Unicode.Scalar? { i < limit ? scalars[i] : nil }
     private func isDigit(_ c: Unicode.Scalar?) -> Bool { c.map { $0 >= "0" && $0 <= "9" } ?? false }
 
     private func range(_ a: Int, _ b: Int) -> SourceRange {
@@ -398,7 +412,7 @@ public struct Lexer: Sendable {
 extension Token {
     fileprivate func with(precededByNewline value: Bool) -> Token {
         var t = self
-        t.precededByNewline = t.precededByNewline || value
+        t.precededByNewline = value
         return t
     }
 }

@@ -53,7 +53,42 @@ extension Parser {
     /// Parses the longest expression starting at the current token and stops before the first
     /// token that cannot continue it.
     public mutating func parseExpression() throws(SyntaxError) -> Expression {
-        try parseOr()
+        if nesting == 0 { operatorCount = 0 }
+        return try nested { (p: inout Parser) throws(SyntaxError) in try p.parseOr() }
+    }
+
+    /// Counts one operator, failing when the expression has too many.
+    private mutating func countOperator(_ token: Token) throws(SyntaxError) {
+        operatorCount += 1
+        if operatorCount > Parser.maximumOperators {
+            throw SyntaxError("the expression has more than \(Parser.maximumOperators) operators", at: token.range,
+                              hint: "split it into several formula fields")
+        }
+    }
+
+    /// Runs one level of recursion, failing when the expression is nested too deeply.
+    private mutating func nested(_ body: (inout Parser) throws(SyntaxError) -> Expression) throws(SyntaxError) -> Expression {
+        if nesting >= Parser.maximumNesting {
+            throw SyntaxError("the expression is nested too deeply", at: current.range,
+                              hint: "split it into several formula fields")
+        }
+        nesting += 1
+        defer { nesting -= 1 }
+        return try body(&self)
+    }
+
+    /// Consumes an operator symbol unless the expression ends before it.
+    private mutating func takeOperator(_ symbol: Symbol) throws(SyntaxError) -> Token? {
+        guard !atLineBoundary, let t = consume(symbol) else { return nil }
+        try countOperator(t)
+        return t
+    }
+
+    /// Consumes an operator word unless the expression ends before it.
+    private mutating func takeOperator(_ word: String) throws(SyntaxError) -> Token? {
+        guard !atLineBoundary, let t = consumeKeyword(word) else { return nil }
+        try countOperator(t)
+        return t
     }
 
     private func binary(_ op: BinaryOperator, _ l: Expression, _ r: Expression) -> Expression {
@@ -62,19 +97,20 @@ extension Parser {
 
     private mutating func parseOr() throws(SyntaxError) -> Expression {
         var left = try parseAnd()
-        while consumeKeyword("or") != nil { left = binary(.or, left, try parseAnd()) }
+        while try takeOperator("or") != nil { left = binary(.or, left, try parseAnd()) }
         return left
     }
 
     private mutating func parseAnd() throws(SyntaxError) -> Expression {
         var left = try parseNot()
-        while consumeKeyword("and") != nil { left = binary(.and, left, try parseNot()) }
+        while try takeOperator("and") != nil { left = binary(.and, left, try parseNot()) }
         return left
     }
 
     private mutating func parseNot() throws(SyntaxError) -> Expression {
-        if let t = consumeKeyword("not") {
-            let operand = try parseNot()
+        if !atLineBoundary, let t = consumeKeyword("not") {
+            try countOperator(t)
+            let operand = try nested { (p: inout Parser) throws(SyntaxError) in try p.parseNot() }
             return Expression(.unary(.not, operand), range: t.range.union(operand.range))
         }
         return try parseComparison()
@@ -82,6 +118,7 @@ extension Parser {
 
     /// The comparison operator at the current token, and whether it is `not in`.
     private mutating func comparisonOperator() -> (BinaryOperator, negated: Bool)? {
+        if atLineBoundary { return nil }
         switch current.kind {
         case .symbol(.equal), .symbol(.doubleEqual): return (.equal, false)
         case .symbol(.notEqual), .symbol(.lessGreater): return (.notEqual, false)
@@ -102,6 +139,7 @@ extension Parser {
         var chained = false
         while let (op, negated) = comparisonOperator() {
             let opToken = current
+            try countOperator(opToken)
             if chained {
                 report(Diagnostic("comparisons cannot be chained", at: opToken.range,
                                   hint: "combine them with 'and': a < b and b < c"))
@@ -118,15 +156,15 @@ extension Parser {
 
     private mutating func parseConcatenation() throws(SyntaxError) -> Expression {
         var left = try parseAdditive()
-        while consume(.ampersand) != nil { left = binary(.concatenate, left, try parseAdditive()) }
+        while try takeOperator(.ampersand) != nil { left = binary(.concatenate, left, try parseAdditive()) }
         return left
     }
 
     private mutating func parseAdditive() throws(SyntaxError) -> Expression {
         var left = try parseMultiplicative()
         while true {
-            if consume(.plus) != nil { left = binary(.add, left, try parseMultiplicative()) }
-            else if consume(.minus) != nil { left = binary(.subtract, left, try parseMultiplicative()) }
+            if try takeOperator(.plus) != nil { left = binary(.add, left, try parseMultiplicative()) }
+            else if try takeOperator(.minus) != nil { left = binary(.subtract, left, try parseMultiplicative()) }
             else { return left }
         }
     }
@@ -134,16 +172,17 @@ extension Parser {
     private mutating func parseMultiplicative() throws(SyntaxError) -> Expression {
         var left = try parseNegation()
         while true {
-            if consume(.star) != nil { left = binary(.multiply, left, try parseNegation()) }
-            else if consume(.slash) != nil { left = binary(.divide, left, try parseNegation()) }
-            else if consume(.percent) != nil { left = binary(.modulo, left, try parseNegation()) }
+            if try takeOperator(.star) != nil { left = binary(.multiply, left, try parseNegation()) }
+            else if try takeOperator(.slash) != nil { left = binary(.divide, left, try parseNegation()) }
+            else if try takeOperator(.percent) != nil { left = binary(.modulo, left, try parseNegation()) }
             else { return left }
         }
     }
 
     private mutating func parseNegation() throws(SyntaxError) -> Expression {
-        if let t = consume(.minus) {
-            let operand = try parseNegation()
+        if !atLineBoundary, let t = consume(.minus) {
+            try countOperator(t)
+            let operand = try nested { (p: inout Parser) throws(SyntaxError) in try p.parseNegation() }
             return Expression(.unary(.negate, operand), range: t.range.union(operand.range))
         }
         return try parsePower()
@@ -151,12 +190,19 @@ extension Parser {
 
     private mutating func parsePower() throws(SyntaxError) -> Expression {
         let base = try parsePrimary()
-        if consume(.caret) != nil { return binary(.power, base, try parseNegation()) }
+        if try takeOperator(.caret) != nil {
+            return binary(.power, base, try nested { (p: inout Parser) throws(SyntaxError) in try p.parseNegation() })
+        }
         return base
     }
 
     private mutating func parsePrimary() throws(SyntaxError) -> Expression {
         let t = current
+        if atLineBoundary {
+            let end = previous.map { SourceRange($0.range.end) } ?? t.range
+            throw SyntaxError("expected an expression, found the end of the line", at: end,
+                              hint: "an expression continues onto the next line only inside brackets")
+        }
         switch t.kind {
         case .number:
             advance()
@@ -191,6 +237,8 @@ extension Parser {
             return try parseNameOrCall()
         case .symbol(.leftParen):
             advance()
+            bracketDepth += 1
+            defer { bracketDepth -= 1 }
             if current.isSymbol(.rightParen) {
                 throw SyntaxError("expected an expression inside '()'", at: t.range.union(current.range))
             }
@@ -202,6 +250,8 @@ extension Parser {
             return Expression(.list(items), range: range)
         case .symbol(.leftBracket):
             advance()
+            bracketDepth += 1
+            defer { bracketDepth -= 1 }
             var items: [Expression] = []
             if !current.isSymbol(.rightBracket) {
                 items.append(try parseExpression())
@@ -220,7 +270,7 @@ extension Parser {
     /// A name, a relation path `a.b.{c d}` or a call `f(x, y where cond)`.
     private mutating func parseNameOrCall() throws(SyntaxError) -> Expression {
         var names = [advance().name]
-        while current.isSymbol(.dot) {
+        while !atLineBoundary && current.isSymbol(.dot) {
             let dot = advance()
             guard current.isName else {
                 throw SyntaxError("expected a name after '.', found \(describe(current))", at: current.range,
@@ -230,12 +280,14 @@ extension Parser {
             names.append(advance().name)
         }
         let pathRange = names[0].range.union(names[names.count - 1].range)
-        guard current.isSymbol(.leftParen) else { return Expression(.path(names), range: pathRange) }
+        guard !atLineBoundary, current.isSymbol(.leftParen) else { return Expression(.path(names), range: pathRange) }
         guard names.count == 1 else {
             throw SyntaxError("only a function can be called; '\(names.map(\.quoted).joined(separator: "."))' is a path",
                               at: current.range)
         }
         let open = advance()
+        bracketDepth += 1
+        defer { bracketDepth -= 1 }
         var arguments: [Expression] = []
         var filter: Expression?
         let callee = names[0]

@@ -21,11 +21,34 @@ public struct Parser: Sendable {
     /// The last consumed token.
     public private(set) var previous: Token?
     private var parserDiagnostics: [Diagnostic] = []
+    /// How many brackets the expression being parsed has open.
+    var bracketDepth = 0
+    /// How deep the expression parser has recursed; bounded so hostile input cannot exhaust the stack.
+    var nesting = 0
+    /// The deepest nesting of brackets and prefix operators an expression may have.
+    public static let maximumNesting = 100
+    /// Operators in the expression being parsed; bounded so that trees stay shallow enough to
+    /// walk recursively.
+    var operatorCount = 0
+    /// The most operators one expression may have.
+    public static let maximumOperators = 1000
+
+    /// When true, an expression also ends at a line break outside its brackets: a schema field's
+    /// formula ends with its line, so `a +` followed by a new line is an error, not a continuation.
+    public var expressionsEndAtLineBreak = false
 
     /// A parser reading `source` from `offset`.
     public init(_ source: SourceText, offset: Int = 0) {
         self.source = source
         self.lexer = Lexer(source, offset: offset)
+        self.buffer = [lexer.next()]
+    }
+
+    /// A parser reading only the part `range` of `source` (a saved report's `queryRange`), with
+    /// diagnostics located in the whole text.
+    public init(_ source: SourceText, range: SourceRange) {
+        self.source = source
+        self.lexer = Lexer(source, offset: range.start.offset, limit: range.end.offset)
         self.buffer = [lexer.next()]
     }
 
@@ -98,6 +121,12 @@ public struct Parser: Sendable {
         guard token.kind == .bracedName else { return }
         lexer.reset(to: token.range.start.offset, precededByNewline: token.precededByNewline)
         buffer = [lexer.next(braceOpensBlock: true)]
+    }
+
+    /// True when the current token cannot belong to the expression being parsed because it
+    /// starts a new line (see `expressionsEndAtLineBreak`).
+    var atLineBoundary: Bool {
+        expressionsEndAtLineBreak && bracketDepth == 0 && current.precededByNewline
     }
 
     /// Skips tokens up to the next one that starts a line, or up to (not over) a token satisfying `stop`.

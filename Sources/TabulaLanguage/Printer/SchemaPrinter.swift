@@ -1,0 +1,74 @@
+/// Writes a parsed schema back as canonical schema source: settings, then tables with their field
+/// columns aligned, then saved reports.
+public enum SchemaPrinter {
+    public static func print(_ file: SchemaFile) -> String {
+        var sections: [String] = []
+        if !file.settings.isEmpty {
+            sections.append(file.settings.map(setting).joined(separator: "\n"))
+        }
+        sections += file.tables.map(table)
+        if !file.reports.isEmpty {
+            let multiline = file.reports.contains { $0.query.contains("\n") }
+            sections.append(file.reports.map { "report \($0.name.quoted) = \($0.query)" }
+                .joined(separator: multiline ? "\n\n" : "\n"))
+        }
+        return sections.joined(separator: "\n\n") + "\n"
+    }
+
+    static func setting(_ s: SettingDecl) -> String {
+        let value: String
+        if s.key == .currency, Name.quote(s.value) == s.value { value = s.value } else { value = ExpressionPrinter.quote(s.value) }
+        return "\(s.key.rawValue) \(value)"
+    }
+
+    static func table(_ t: TableDecl) -> String {
+        var header = "table \(t.name.quoted)"
+        if let old = t.previousName { header += " was \(old.quoted)" }
+        let width = (t.fields.map { $0.name.quoted.count }.max() ?? 0) + 2
+        var lines = [header + " {"]
+        for f in t.fields {
+            let name = f.name.quoted
+            var line = "  " + name + String(repeating: " ", count: width - name.count) + type(f.type)
+            for m in f.modifiers { line += " " + modifier(m) }
+            lines.append(line)
+        }
+        for option in t.options {
+            switch option {
+            case .lock(let condition, _): lines.append("  lock when \(condition.sourceText)")
+            }
+        }
+        lines.append("}")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The type part of a field declaration, as source.
+    public static func type(_ t: FieldTypeDecl) -> String {
+        switch t {
+        case .named(let name, let arguments):
+            return arguments.isEmpty ? name.quoted : "\(name.quoted)(\(arguments.map(\.quoted).joined(separator: ", ")))"
+        case .link(let target, let many, _):
+            return "link \(target.quoted)" + (many ? "[]" : "")
+        case .formula(let e, _):
+            return "formula \(e.sourceText)"
+        case .mirror(let m):
+            var s = "mirror \(m.aggregate.quoted)(\(m.path.map(\.quoted).joined(separator: ".")))"
+            if let filter = m.filter { s += " where \(filter.sourceText)" }
+            if let order = m.orderBy { s += " order by \(order.quoted)" + (m.descending ? " desc" : "") }
+            return s
+        case .timer(let log, let maxRunning, _):
+            return "timer -> \(log.quoted)" + (maxRunning.map { " max \($0)" } ?? "")
+        }
+    }
+
+    /// A field modifier, as source.
+    public static func modifier(_ m: FieldModifier) -> String {
+        switch m {
+        case .required: return "required"
+        case .unique: return "unique"
+        case .default(let e): return "default \(e.sourceText)"
+        case .inverse(let n): return "inverse \(n.quoted)"
+        case .onDelete(let n): return "on delete \(n.quoted)"
+        case .previousName(let n): return "was \(n.quoted)"
+        }
+    }
+}
