@@ -9,13 +9,13 @@ struct FormulaCompilerTests {
         #expect(try evaluate("if(hours > 50h, \"over\", \"ok\")", ["hours": .duration(50 * 3600)]) == .text("ok"))
         #expect(try evaluate("round_to(hours, 15m)", ["hours": .duration(3600 + 8 * 60)]) == .duration(3600 + 15 * 60))
         #expect(try evaluate("datetime_diff(end, start, \"minutes\")",
-                             ["start": .datetime(berlin(2026, 11, 20, 9, 0)), "end": .datetime(berlin(2026, 11, 20, 10, 30, 59))]) == .integer(90))
+                             ["start": .datetime(berlinTime(2026, 11, 20, 9, 0)), "end": .datetime(berlinTime(2026, 11, 20, 10, 30, 59))]) == .integer(90))
         #expect(try evaluate("project.client.name & \" / \" & title",
                              ["project.client.name": .text("ACME"), "title": .text("Login")]) == .text("ACME / Login"))
         #expect(try evaluate("upper(\"привет\")") == .text("ПРИВЕТ"))
         #expect(try evaluate("if(is_blank(end), 0h, end - start)",
-                             ["start": .datetime(berlin(2026, 11, 20, 9, 0)), "end": .datetime(berlin(2026, 11, 20, 10, 0))]) == .duration(3600))
-        #expect(try evaluate("if(is_blank(end), 0h, end - start)", ["start": .datetime(berlin(2026, 11, 20, 9, 0))]) == .duration(0))
+                             ["start": .datetime(berlinTime(2026, 11, 20, 9, 0)), "end": .datetime(berlinTime(2026, 11, 20, 10, 0))]) == .duration(3600))
+        #expect(try evaluate("if(is_blank(end), 0h, end - start)", ["start": .datetime(berlinTime(2026, 11, 20, 9, 0))]) == .duration(0))
         #expect(try evaluate("hours > project.budget", ["hours": .duration(7200), "project.budget": .duration(3600)]) == .bool(true))
     }
 

@@ -5,20 +5,20 @@ import TabulaEngine
 struct FormulaDateTests {
     @Test func clock() throws {
         #expect(try evaluate("now()") == .datetime(testNow))
-        #expect(try evaluate("today()") == .date(day(2026, 11, 20)))
+        #expect(try evaluate("today()") == .date(civil(2026, 11, 20)))
         // 23:30 UTC on Nov 20 is already Nov 21 in Berlin.
         let late = Instant(millisecondsSinceEpoch: 1_795_217_400_000)
-        #expect(try evaluate("today()", now: late) == .date(day(2026, 11, 21)))
-        #expect(try evaluate("today()", now: late, context: ValueContext(timeZone: "UTC")) == .date(day(2026, 11, 20)))
+        #expect(try evaluate("today()", now: late) == .date(civil(2026, 11, 21)))
+        #expect(try evaluate("today()", now: late, context: ValueContext(timeZone: "UTC")) == .date(civil(2026, 11, 20)))
     }
 
     @Test func construction() throws {
-        #expect(try evaluate("date(2024, 2, 29)") == .date(day(2024, 2, 29)))
+        #expect(try evaluate("date(2024, 2, 29)") == .date(civil(2024, 2, 29)))
         #expect(try evaluate("date(2026, 2, 29)") == .error(.value))
         #expect(try evaluate("date(2026, 13, 1)") == .error(.value))
         #expect(try evaluate("date(2026, 1.5, 1)") == .error(.value))
         #expect(try evaluate("datetime(2026, 11, 20, 10, 30)") == .datetime(testNow))
-        #expect(try evaluate("datetime(2026, 3, 29, 2, 30)") == .datetime(berlin(2026, 3, 29, 3, 30)))   // in the gap: moved forward
+        #expect(try evaluate("datetime(2026, 3, 29, 2, 30)") == .datetime(berlinTime(2026, 3, 29, 3, 30)))   // in the gap: moved forward
         #expect(try evaluate("datetime(2026, 1, 1, 24, 0)") == .error(.value))
         #expect(try evaluate("duration(1, 30)") == .duration(5400))
         #expect(try evaluate("duration(1.5)") == .duration(5400))
@@ -29,7 +29,7 @@ struct FormulaDateTests {
     }
 
     @Test func parts() throws {
-        let row: [String: Value] = ["start": .datetime(berlin(2026, 11, 20, 23, 45)), "due": .date(day(2026, 11, 22))]
+        let row: [String: Value] = ["start": .datetime(berlinTime(2026, 11, 20, 23, 45)), "due": .date(civil(2026, 11, 22))]
         #expect(try evaluate("year(start)", row) == .integer(2026))
         #expect(try evaluate("month(start)", row) == .integer(11))
         #expect(try evaluate("day(start)", row) == .integer(20))
@@ -40,10 +40,10 @@ struct FormulaDateTests {
         #expect(try evaluate("weekday(start)", row) == .integer(5))
         #expect(try evaluate("iso_week(due)", row) == .integer(47))
         #expect(try evaluate("iso_week(2021-01-03)") == .integer(53))
-        #expect(try evaluate("week_start(due)", row) == .date(day(2026, 11, 16)))
-        #expect(try evaluate("month_start(start)", row) == .date(day(2026, 11, 1)))
-        #expect(try evaluate("month_end(2024-02-10)") == .date(day(2024, 2, 29)))
-        #expect(try evaluate("month_end(2026-12-31)") == .date(day(2026, 12, 31)))
+        #expect(try evaluate("week_start(due)", row) == .date(civil(2026, 11, 16)))
+        #expect(try evaluate("month_start(start)", row) == .date(civil(2026, 11, 1)))
+        #expect(try evaluate("month_end(2024-02-10)") == .date(civil(2024, 2, 29)))
+        #expect(try evaluate("month_end(2026-12-31)") == .date(civil(2026, 12, 31)))
         #expect(try evaluate("period_month(due)", row) == .text("2026-11"))
         #expect(try evaluate("period_week(due)", row) == .text("2026-W47"))
         #expect(try evaluate("period_week(2027-01-01)") == .text("2026-W53"))
@@ -53,18 +53,18 @@ struct FormulaDateTests {
     }
 
     @Test func dateAdd() throws {
-        #expect(try evaluate("date_add(2026-01-31, 1, \"months\")") == .date(day(2026, 2, 28)))
-        #expect(try evaluate("date_add(2024-01-31, 1, \"month\")") == .date(day(2024, 2, 29)))
-        #expect(try evaluate("date_add(2024-02-29, 1, \"years\")") == .date(day(2025, 2, 28)))
-        #expect(try evaluate("date_add(2026-11-20, 2, \"weeks\")") == .date(day(2026, 12, 4)))
-        #expect(try evaluate("date_add(2026-11-20, -20, \"days\")") == .date(day(2026, 10, 31)))
+        #expect(try evaluate("date_add(2026-01-31, 1, \"months\")") == .date(civil(2026, 2, 28)))
+        #expect(try evaluate("date_add(2024-01-31, 1, \"month\")") == .date(civil(2024, 2, 29)))
+        #expect(try evaluate("date_add(2024-02-29, 1, \"years\")") == .date(civil(2025, 2, 28)))
+        #expect(try evaluate("date_add(2026-11-20, 2, \"weeks\")") == .date(civil(2026, 12, 4)))
+        #expect(try evaluate("date_add(2026-11-20, -20, \"days\")") == .date(civil(2026, 10, 31)))
         // Calendar units keep the wall clock across DST; hours are elapsed time.
-        #expect(try evaluate("date_add(2026-03-28T10:00, 1, \"days\")") == .datetime(berlin(2026, 3, 29, 10, 0)))
-        #expect(try evaluate("date_add(2026-03-28T10:00, 24, \"hours\")") == .datetime(berlin(2026, 3, 29, 11, 0)))
-        #expect(try evaluate("date_add(2026-10-24T10:00, 1, \"days\")") == .datetime(berlin(2026, 10, 25, 10, 0)))
-        #expect(try evaluate("date_add(2026-10-24T10:00, 90, \"minutes\")") == .datetime(berlin(2026, 10, 24, 11, 30)))
-        #expect(try evaluate("date_add(start, 1.5, \"hours\")", ["start": .datetime(testNow)]) == .datetime(berlin(2026, 11, 20, 12, 0)))
-        #expect(try evaluate("date_add(due, 1, title)", ["due": .date(day(2026, 1, 1)), "title": .text("fortnights")]) == .error(.value))
+        #expect(try evaluate("date_add(2026-03-28T10:00, 1, \"days\")") == .datetime(berlinTime(2026, 3, 29, 10, 0)))
+        #expect(try evaluate("date_add(2026-03-28T10:00, 24, \"hours\")") == .datetime(berlinTime(2026, 3, 29, 11, 0)))
+        #expect(try evaluate("date_add(2026-10-24T10:00, 1, \"days\")") == .datetime(berlinTime(2026, 10, 25, 10, 0)))
+        #expect(try evaluate("date_add(2026-10-24T10:00, 90, \"minutes\")") == .datetime(berlinTime(2026, 10, 24, 11, 30)))
+        #expect(try evaluate("date_add(start, 1.5, \"hours\")", ["start": .datetime(testNow)]) == .datetime(berlinTime(2026, 11, 20, 12, 0)))
+        #expect(try evaluate("date_add(due, 1, title)", ["due": .date(civil(2026, 1, 1)), "title": .text("fortnights")]) == .error(.value))
         #expect(try evaluate("date_add(9999-12-31, 1, \"days\")") == .error(.number))
     }
 

@@ -83,8 +83,8 @@ func diagnostics(_ source: String, table: String = "Tasks") -> [Diagnostic] {
     }
 }
 
-func eur(_ minor: Int64) -> Value { .money(Money(minorUnits: minor, currency: "EUR")) }
-func day(_ y: Int, _ m: Int, _ d: Int) -> CivilDate { CivilDate(year: y, month: m, day: d)! }
-func berlin(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int = 0) -> Instant {
-    Instant(date: day(y, m, d), secondsOfDay: h * 3600 + mi * 60 + s, timeZone: "Europe/Berlin")
+func euros(_ minor: Int64) -> Value { .money(Money(minorUnits: minor, currency: "EUR")) }
+func civil(_ y: Int, _ m: Int, _ d: Int) -> CivilDate { CivilDate(year: y, month: m, day: d)! }
+func berlinTime(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int = 0) -> Instant {
+    Instant(date: civil(y, m, d), secondsOfDay: h * 3600 + mi * 60 + s, timeZone: "Europe/Berlin")
 }
