@@ -123,7 +123,7 @@ struct FormulaOperatorTests {
 
     @Test func concatenationFormatsValues() throws {
         #expect(try evaluate("1 & \" \" & 2.5 & \" \" & true") == .text("1 2.5 true"))
-        #expect(try evaluate("1h30m & \"\"") == .text("1h30m"))
+        #expect(try evaluate("1h30m & \"\"") == .text("1:30"))
         #expect(try evaluate("discount & \"\"", ["discount": .percent(0.15)]) == .text("15%"))
         #expect(try evaluate("due & \"\"", ["due": .date(civil(2026, 11, 20))]) == .text("2026-11-20"))
         #expect(try evaluate("start & \"\"", ["start": .datetime(Instant(millisecondsSinceEpoch: 1_795_167_000_000))]) == .text("2026-11-20 10:30"))
