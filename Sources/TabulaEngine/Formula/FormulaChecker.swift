@@ -12,6 +12,7 @@ struct Node {
     var isBlankLiteral = false
     /// The path's names, when this node reads a field path (to show a linked row by its primary field).
     var pathNames: [Name]?
+    var pathIDs: [FieldID]?
     /// An error was already reported for this node: it is `any`, and nothing more is said about it.
     var failed = false
 
@@ -200,12 +201,24 @@ final class FormulaChecker {
         nameDiagnostics.append(d)
     }
 
+    private var pathUses: [Int] = []
+
     func pathSlot(_ ids: [FieldID]) -> Int {
-        if let i = pathIndex[ids] { return i }
+        if let i = pathIndex[ids] { pathUses[i] += 1; return i }
         let i = paths.count
         paths.append(ids)
+        pathUses.append(1)
         pathIndex[ids] = i
         return i
+    }
+
+    /// Forgets one read of a path; the last path is dropped when nothing else reads it.
+    func releasePath(_ ids: [FieldID]) {
+        guard let i = pathIndex[ids] else { return }
+        pathUses[i] -= 1
+        if pathUses[i] == 0 && i == paths.count - 1 {
+            paths.removeLast(); pathUses.removeLast(); pathIndex[ids] = nil
+        }
     }
 
     func checkPath(_ names: [Name], range: SourceRange) -> Node {
@@ -215,6 +228,7 @@ final class FormulaChecker {
         if case .link(let spec) = field.kind { type = spec.many ? .list(.link(spec.target)) : .link(spec.target) } else { type = typeOf(field.id) }
         var n = Node(type: type, eval: { $0.value(slot) }, range: range)
         n.pathNames = names
+        n.pathIDs = ids
         return n
     }
 
@@ -247,6 +261,7 @@ final class FormulaChecker {
               let t = schema.table(id: target), !t.fields.isEmpty else { return n }
         let primary = t.primaryField
         if case .link = primary.kind { return n }
+        if let ids = n.pathIDs { releasePath(ids) }
         return checkPath(names + [Name(primary.name, range: n.range)], range: n.range)
     }
 

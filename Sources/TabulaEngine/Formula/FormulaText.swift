@@ -1,69 +1,13 @@
 import Foundation
 
-/// How formulas turn values into text: for `&`, `join`, `text()` and `format_date`.
-///
-/// Plain and locale-independent, so a formula's text never changes with the reader:
-/// numbers with `.` and no grouping, money as `150.00 EUR`, percent as `15%`, durations as
-/// `1h30m`, datetimes as `2026-11-20 10:30` in the base's time zone.
+/// How formulas turn values into text: for `&`, `join`, `text()`, `format_date` and `to_timezone`.
+/// Plain values go through the value layer's formatting, so a formula shows a value as a cell does.
 enum FormulaText {
-    static func display(_ v: Value, _ context: ValueContext, _ env: FormulaEnvironment) -> String {
-        switch v {
-        case .blank: return ""
-        case .text(let s): return s
-        case .number(let d): return number(d)
-        case .integer(let i): return String(i)
-        case .money(let m): return money(m)
-        case .percent(let d): return percent(d)
-        case .bool(let b): return b ? "true" : "false"
-        case .date(let d): return d.iso
-        case .datetime(let t): return datetime(t, env.zone(context))
-        case .duration(let s): return duration(s)
-        case .link(let id): return "#\(id)"
-        case .list(let items): return items.map { display($0, context, env) }.joined(separator: ", ")
-        case .error(let e): return e.code
-        }
-    }
-
-    /// `3`, `2.5`, `-0.125`: whole numbers without a fraction, others in their shortest exact spelling.
-    static func number(_ d: Double) -> String {
-        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
-        if let dec = Numeric.decimal(d), abs(d) >= 1e-6, abs(d) < 1e15 { return dec.description }
-        return "\(d)"
-    }
-
-    /// `150.00 EUR`, `-3 JPY`.
-    static func money(_ m: Money) -> String {
-        decimal(m.minorUnits, digits: m.minorDigits) + " " + m.currency
-    }
-
-    /// An integer count of minor units written with `digits` decimals.
-    static func decimal(_ minor: Int64, digits: Int) -> String {
-        let negative = minor < 0
-        var s = String(minor.magnitude)
-        if digits > 0 {
-            if s.count <= digits { s = String(repeating: "0", count: digits - s.count + 1) + s }
-            s.insert(".", at: s.index(s.endIndex, offsetBy: -digits))
-        }
-        return negative ? "-" + s : s
-    }
-
-    /// `15%`, `12.5%`.
-    static func percent(_ d: Double) -> String {
-        guard let dec = Numeric.decimal(d) else { return number(d * 100) + "%" }
-        let hundred = dec * 100
-        return (Double(hundred.description).map(number) ?? hundred.description) + "%"
-    }
-
-    /// `1h30m`, `45s`, `50h`, `-15m`, `0h`.
-    static func duration(_ seconds: Int64) -> String {
-        if seconds == 0 { return "0h" }
-        let a = seconds.magnitude
-        let h = a / 3600, m = a / 60 % 60, s = a % 60
-        var out = seconds < 0 ? "-" : ""
-        if h > 0 { out += "\(h)h" }
-        if m > 0 { out += "\(m)m" }
-        if s > 0 { out += "\(s)s" }
-        return out
+    /// A value as text, as the value layer formats it (`Value.formatted(context:)`): `1500.50 EUR`,
+    /// `15%`, `1:30`, `2026-11-20 10:30` in the base's zone, lists joined by `, `, blank as "".
+    @inline(__always) static func display(_ v: Value, _ context: ValueContext, _ env: FormulaEnvironment) -> String {
+        if case .text(let s) = v { return s }
+        return v.formatted(context: context)
     }
 
     /// `2026-11-20 10:30` (with `:15` seconds when not zero) in a zone.

@@ -1,12 +1,10 @@
-// Logic: if, switch, and, or, not, is_blank, coalesce, is_error, iferror.
+// Logic: if, switch, is_blank, coalesce, is_error, iferror. `and`, `or` and `not` are operators
+// (keywords of the grammar), compiled in FormulaOperators.swift.
 
 extension FormulaLibrary {
     static let logicFunctions: [FormulaFunction] = [
         FormulaFunction("if(condition, then[, else])", 2...3, compileIf),
         FormulaFunction("switch(value, case1, result1[, case2, result2, ...][, default])", 3...Int.max, compileSwitch),
-        FormulaFunction("and(a, b, ...)", 1...Int.max) { logical($0, isAnd: true) },
-        FormulaFunction("or(a, b, ...)", 1...Int.max) { logical($0, isAnd: false) },
-        FormulaFunction("not(x)", 1...1, compileNot),
         FormulaFunction("is_blank(x)", 1...1) { site in
             let e = site.args[0].eval
             return site.finish(.bool, { .bool(e($0).isBlank) }, fold: true)
@@ -72,14 +70,6 @@ extension FormulaLibrary {
         }, range: site.range)
     }
 
-    private static func compileNot(_ site: CallSite) -> Node {
-        site.expect(0, .bool)
-        if site.hasErrors { return site.failed }
-        return site.strict(.bool, blanks: .none) { (v: Value, _: any FormulaInputs) -> Value in
-            Logic.truth(v).map { .bool(!$0) } ?? .error(.type)
-        }
-    }
-
     private static func compileCoalesce(_ site: CallSite) -> Node {
         var nodes = site.args
         let type = site.checker.unify(&nodes, what: "the arguments of coalesce")
@@ -101,21 +91,6 @@ extension FormulaLibrary {
             let v = a(inputs)
             if case .error = v { return b(inputs) }
             return v
-        }, fold: true)
-    }
-
-    private static func logical(_ site: CallSite, isAnd: Bool) -> Node {
-        for i in site.args.indices { site.expect(i, .bool) }
-        if site.hasErrors { return site.failed }
-        let evals = site.args.map(\.eval)
-        return site.finish(.bool, { inputs in
-            for e in evals {
-                let v = e(inputs)
-                if case .error = v { return v }
-                guard let b = Logic.truth(v) else { return .error(.type) }
-                if b != isAnd { return .bool(b) }
-            }
-            return .bool(isAnd)
         }, fold: true)
     }
 }

@@ -182,11 +182,7 @@ extension FormulaLibrary {
             }
             return element
         }
-        for i in site.args.indices { site.expect(i, families.first!, families.count > 1 ? families[1] : families[0]) }
-        for i in site.args.indices where !site.args[i].failed && !site.args[i].isBlankLiteral
-            && !families.contains(where: { $0.accepts(site.args[i].type) }) {
-            site.report("\(site.name) cannot work on \(site.typeName(site.args[i].type))", at: site.args[i].range)
-        }
+        for i in site.args.indices { site.expect(i, families) }
         if site.hasErrors { return nil }
         var nodes = site.args
         let type = site.checker.unify(&nodes, what: "the arguments of \(site.name)")

@@ -82,10 +82,16 @@ final class CallSite {
 
     /// Checks that argument `i` (when present) is of one of the families; reports it otherwise.
     func expect(_ i: Int, _ families: TypeFamily..., hint: String? = nil) {
+        expect(i, families, hint: hint)
+    }
+
+    func expect(_ i: Int, _ families: [TypeFamily], hint: String? = nil) {
         guard i < args.count else { return }
         let n = args[i]
         if n.failed || n.isBlankLiteral || families.contains(where: { $0.accepts(n.type) }) { return }
-        let wanted = families.map(\.article).joined(separator: " or ")
+        let articles = families.map(\.article)
+        let wanted = articles.count <= 2 ? articles.joined(separator: " or ")
+            : articles.dropLast().joined(separator: ", ") + " or " + articles.last!
         report("\(name) expects \(wanted) as argument \(i + 1), got \(typeName(n.type))", at: n.range,
                hint: hint ?? TypeHints.conversion(from: n.type, to: families))
     }
