@@ -2,28 +2,23 @@ import Foundation
 import Testing
 import TabulaEngine
 
-@Suite("Formula evaluation speed")
+/// Speed is measured by the benchmark command, not here; this checks the compiled closure's
+/// results over many evaluations with changing inputs.
+@Suite("Formula evaluation over many rows")
 struct FormulaPerformanceTests {
-    /// Compiled closures must evaluate a simple formula well over a million times a second
-    /// (measured in optimized builds; debug builds get a tenth of the target).
-    @Test func simpleFormulasAreFast() throws {
+    @Test func compiledFormulaGivesTheRightValueForEveryRow() throws {
         let f = try compileFormula("if(hours > 50h, pieces * 2 + 1, 0)")
         var inputs = TestInputs(slots: [.duration(0), .integer(0)], now: testNow, context: FormulaFixture.schema.valueContext)
         #expect(f.paths == [[23], [25]])
-        let n = 200_000
-        let start = Date()
-        var total: Int64 = 0
-        for i in 0..<n {
-            inputs.slots[0] = .duration(Int64(i % 100) * 3600)
+        for i in 0..<20_000 {
+            let hours = Int64(i % 100)
+            inputs.slots[0] = .duration(hours * 3600)
             inputs.slots[1] = .integer(Int64(i))
-            if case .integer(let v) = f.evaluate(inputs) { total &+= v }
+            let expected: Value = hours > 50 ? .integer(Int64(i) * 2 + 1) : .integer(0)
+            if f.evaluate(inputs) != expected {
+                Issue.record("row \(i): got \(f.evaluate(inputs)), expected \(expected)")
+                break
+            }
         }
-        let rate = Double(n) / Date().timeIntervalSince(start)
-        #expect(total > 0)
-        #if DEBUG
-        #expect(rate > 100_000, "\(Int(rate)) evaluations/s")
-        #else
-        #expect(rate > 1_000_000, "\(Int(rate)) evaluations/s")
-        #endif
     }
 }
