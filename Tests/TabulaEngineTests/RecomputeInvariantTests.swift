@@ -52,7 +52,7 @@ import Testing
             let base = try Base.create(at: path, schemaSource: Self.schema, sourceName: "inv.tabula", actor: "test",
                                        now: { Instant(millisecondsSinceEpoch: 1_795_000_000_000) })
             defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
-            var rng = SplitMix(seed: UInt64(seed) &+ 7)
+            var rng = SeededGenerator(seed: UInt64(seed) &+ 7)
             for i in 0..<3 { _ = try base.insert(into: "Clients", rows: [a(("name", "C\(i)"))]) }
             for i in 0..<5 { _ = try base.insert(into: "Projects", rows: [a(("name", "P\(i)"), ("client", "#\(i % 3 + 1)"), ("budget", "\(i * 3)h"))]) }
             for i in 0..<8 { _ = try base.insert(into: "Tasks", rows: [a(("title", "T\(i)"), ("project", "#\(i % 5 + 1)"))]) }
@@ -111,17 +111,5 @@ import Testing
         #expect(found.first?.field == "hours")
         _ = try base.check(fix: true)
         #expect(try base.check().isEmpty)
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

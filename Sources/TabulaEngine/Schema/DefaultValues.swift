@@ -21,7 +21,9 @@ enum DefaultValues {
             guard type == .bool else { throw mismatch("true/false", type) }
             return .bool(b)
         case .blank: return .blank
-        case .date(let y, let m, let d): text = String(format4(y)) + "-" + pad2(m) + "-" + pad2(d)
+        case .date(let y, let m, let d):
+            guard let date = CivilDate(year: y, month: m, day: d) else { throw mismatch("an invalid date", type) }
+            text = date.iso
         case .datetime(let t): text = t
         case .duration(let seconds):
             guard type == .duration else { throw mismatch("a duration", type) }
@@ -53,6 +55,4 @@ enum DefaultValues {
     private static func mismatch(_ what: String, _ type: ValueType) -> Problem {
         Problem(message: "bad default for a \(type.displayName) field: got \(what)", hint: "write a value of type \(type.displayName)")
     }
-    private static func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-    private static func format4(_ n: Int) -> String { String(repeating: "0", count: max(0, 4 - String(n).count)) + String(n) }
 }

@@ -124,28 +124,13 @@ enum ValueCoding {
             case .null: out += "null"
             case .integer(let n): out += String(n)
             case .real(let d): out += d.isFinite ? "\(d)" : "null"
-            case .text(let s): out += jsonString(s)
-            case .blob(let b): out += jsonString(String(decoding: b, as: UTF8.self))
+            case .text(let s): out += JSONValue.string(s).serialized
+            case .blob(let b): out += JSONValue.string(String(decoding: b, as: UTF8.self)).serialized
             }
         }
         return out + "]"
     }
 
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
 }
 
 extension ValueType {

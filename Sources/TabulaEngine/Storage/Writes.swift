@@ -199,9 +199,7 @@ extension Base {
                 try recordHistory(action: "insert", table: table.id, row: id, field: field.id, new: display(v, of: field))
             }
             noteChange(table.id, id, field.id)
-            if case .link(let spec) = field.kind, spec.storage == .column, let inverse = spec.inverse, case .link(let target) = v {
-                noteChange(spec.target, target, inverse)
-            }
+            noteInverseChange(of: field, from: nil, to: v)
         }
         return id
     }
@@ -278,11 +276,7 @@ extension Base {
                                   new: v.isBlank ? nil : display(v, of: field))
             }
             noteChange(table.id, id, field.id)
-            if case .link(let spec) = field.kind, spec.storage == .column, let inverse = spec.inverse {
-                // The rows on the other side see their inverse change.
-                if case .link(let oldTarget)? = old[field.id] { noteChange(spec.target, oldTarget, inverse) }
-                if case .link(let newTarget) = v { noteChange(spec.target, newTarget, inverse) }
-            }
+            noteInverseChange(of: field, from: old[field.id], to: v)
         }
         if !sets.isEmpty {
             arguments.append(.integer(id))
@@ -291,6 +285,14 @@ extension Base {
     }
 
     // MARK: - Links
+
+    /// A single link stored in this row's column changed: the rows it pointed at before and after
+    /// see their inverse (derived) link change, so mirrors over it are recomputed.
+    private func noteInverseChange(of field: Field, from old: Value?, to new: Value) {
+        guard case .link(let spec) = field.kind, spec.storage == .column, let inverse = spec.inverse else { return }
+        if case .link(let before)? = old { noteChange(spec.target, before, inverse) }
+        if case .link(let after) = new { noteChange(spec.target, after, inverse) }
+    }
 
     /// Makes a multiple (junction or derived) link of one row point at exactly `targets`.
     func writeLinkSet(_ field: Field, spec: LinkSpec, in table: Table, row: RowID, to targets: [RowID]) throws {
