@@ -181,6 +181,7 @@ extension Base {
         let new = plan.schema
         try db.execute("PRAGMA foreign_keys = OFF")
         defer { try? db.execute("PRAGMA foreign_keys = ON") }
+        let newDefaults = try DependencyGraph(schema: new).defaults
         try perform {
             try checkConstraints(new, old: old)
             for table in old.tables where new.table(id: table.id) == nil {
@@ -189,7 +190,7 @@ extension Base {
             }
             for table in new.tables {
                 if let before = old.table(id: table.id) {
-                    try migrateTable(from: before, to: table)
+                    try migrateTable(from: before, to: table, defaults: newDefaults)
                 } else {
                     try createStorage(for: table)
                 }
@@ -202,8 +203,40 @@ extension Base {
                 throw EngineError("the migration would leave a broken link (\(first.map { "\($0)" }.joined(separator: " ")))", hint: "nothing was changed")
             }
             try saveSchema(new, source: plan.source)
+            try fillFormulaDefaults(old: old, defaults: newDefaults)
             try recordHistory(action: "schema", note: plan.description)
             try recomputeAll(fields: changedComputedFields(old: old, new: new))
+        }
+    }
+
+    /// A new required field must have a value on every existing row.
+    private func requireFilled(_ field: Field, in table: Table) throws {
+        guard field.isRequired, Layout.hasColumn(field) else { return }
+        let missing = try db.scalar("SELECT count(*) FROM \(Layout.table(table.id)) WHERE \(Layout.column(field.id)) IS NULL").int64Value ?? 0
+        if missing > 0 {
+            throw EngineError("the new field \(table.name).\(field.name) is required, but \(missing) existing row(s) would have no value",
+                              hint: "give the field a default (default ...), or add it without 'required' and fill it first")
+        }
+    }
+
+    /// New fields of existing tables with a formula default: each existing row gets the default as
+    /// if it were added now, evaluated set-wise under the new schema.
+    private func fillFormulaDefaults(old: Schema, defaults: [FieldID: DefaultValues.Kind]) throws {
+        for table in schema.tables {
+            guard let before = old.table(id: table.id) else { continue }
+            for field in table.fields where before.field(id: field.id) == nil {
+                guard case .formula(let formula)? = defaults[field.id] else { continue }
+                let rows = try allRowIDs(of: table)
+                let update = try db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(Layout.column(field.id)) = ? WHERE id = ?")
+                for chunk in rows.chunked(2000) {
+                    let values = try evaluate(formula, in: table, rows: Array(chunk))
+                    for row in chunk {
+                        let value = try DefaultValues.conform(values[row] ?? .blank, to: field, in: table)
+                        if !value.isBlank { try update.run([ValueCoding.encode(value), .integer(row)]) }
+                    }
+                }
+                try requireFilled(field, in: table)
+            }
         }
     }
 
@@ -214,7 +247,7 @@ extension Base {
     }
 
     /// Rebuilds a table's storage for its new field list, converting retyped values.
-    private func migrateTable(from before: Table, to after: Table) throws {
+    private func migrateTable(from before: Table, to after: Table, defaults: [FieldID: DefaultValues.Kind]) throws {
         let beforeColumns = Set(before.fields.filter(Layout.hasColumn).map(\.id))
         let afterColumns = Set(after.fields.filter(Layout.hasColumn).map(\.id))
         var needsRebuild = beforeColumns.subtracting(afterColumns).isEmpty == false
@@ -251,18 +284,15 @@ extension Base {
             }
         }
         // New data fields take their default on existing rows; a new required field must then be filled.
+        // Formula defaults are filled once the new schema is in place (they may read new links).
         for field in after.fields where before.field(id: field.id) == nil {
-            if case .data(let type) = field.kind, let source = field.defaultExpression {
-                let value = try defaultValue(source, type: type, context: schema.valueContext)
+            switch defaults[field.id] {
+            case .constant(let value)?:
                 try db.execute("UPDATE \(t) SET \(Layout.column(field.id)) = ?", [ValueCoding.encode(value)])
+            case .formula?: continue
+            case nil: break
             }
-            if field.isRequired, Layout.hasColumn(field) {
-                let missing = try db.scalar("SELECT count(*) FROM \(t) WHERE \(Layout.column(field.id)) IS NULL").int64Value ?? 0
-                if missing > 0 {
-                    throw EngineError("the new field \(after.name).\(field.name) is required, but \(missing) existing row(s) would have no value",
-                                      hint: "give the field a default (default ...), or add it without 'required' and fill it first")
-                }
-            }
+            try requireFilled(field, in: after)
         }
         // Convert retyped data values in place.
         for (was, field) in conversions where !isLinkChange(was, field) && Layout.hasColumn(field) && Layout.hasColumn(was) {

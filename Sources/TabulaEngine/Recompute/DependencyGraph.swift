@@ -22,6 +22,8 @@ final class DependencyGraph {
     private(set) var filters: [FieldID: CompiledFormula] = [:]
     /// Formula fields computed when read (they read the clock, or read such a field).
     private(set) var volatile: Set<FieldID> = []
+    /// Checked `default`s of data fields: constants, or formulas over the new row.
+    private(set) var defaults: [FieldID: DefaultValues.Kind] = [:]
 
     init(schema: Schema) throws {
         self.schema = schema
@@ -44,6 +46,14 @@ final class DependencyGraph {
                                                                    in: last, schema: schema)
                         filters[field.id] = compiled
                         for path in compiled.paths { addPath(path, computed: field.id, table: table.id, prefix: spec.links, reads: &reads) }
+                    }
+                case .data:
+                    if let source = field.defaultExpression {
+                        let text = SourceText(name: "\(table.name).\(field.name) default", text: source)
+                        switch DefaultValues.classify(try ExpressionParser.parse(text), for: field, in: table, schema: schema) {
+                        case .success(let kind): defaults[field.id] = kind
+                        case .failure(let list): throw SourceErrors(source: text, diagnostics: list.diagnostics)
+                        }
                     }
                 default: break
                 }

@@ -417,8 +417,8 @@ public struct SchemaCompiler {
                     case .default(let expr):
                         if field.isComputed || { if case .link = field.kind { return true } else { return false } }() {
                             error("a \(field.isComputed ? "computed" : "link") field cannot have a default", at: expr.range, hint: "remove 'default'")
-                        } else if let problem = DefaultValues.check(expr, for: field.valueType, context: schema.valueContext) {
-                            error(problem.message, at: expr.range, hint: problem.hint)
+                        } else {
+                            diagnostics += DefaultValues.check(expr, for: field, in: schema.tables[t], schema: schema)
                         }
                     default: break
                     }

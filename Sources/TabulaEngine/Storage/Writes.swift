@@ -158,13 +158,16 @@ extension Base {
     @discardableResult
     public func insertRow(into table: Table, values given: [FieldID: Value]) throws -> RowID {
         var values = given
-        let context = schema.valueContext
         let now = self.now()
+        let graph = try dependencyGraph()
+        var formulaDefaults: [(Field, CompiledFormula)] = []
         for field in table.fields where values[field.id] == nil {
             switch field.kind {
-            case .data(let type):
-                if let source = field.defaultExpression {
-                    values[field.id] = try defaultValue(source, type: type, context: context)
+            case .data:
+                switch graph.defaults[field.id] {
+                case .constant(let value)?: values[field.id] = value
+                case .formula(let formula)?: formulaDefaults.append((field, formula))
+                case nil: break
                 }
             case .autonumber: values[field.id] = .integer(try nextAutonumber(field))
             case .created, .modified: values[field.id] = .datetime(now)
@@ -172,7 +175,8 @@ extension Base {
             default: break
             }
         }
-        for field in table.fields where field.isRequired && (values[field.id]?.isBlank ?? true) {
+        let defaulted = Set(formulaDefaults.map(\.0.id))
+        for field in table.fields where field.isRequired && !defaulted.contains(field.id) && (values[field.id]?.isBlank ?? true) {
             throw EngineError("\(table.name).\(field.name) is required", hint: "give it a value: \(field.name)=...")
         }
         try checkUnique(table, values: values, excluding: nil)
@@ -189,6 +193,9 @@ extension Base {
         try db.cachedStatement(sql).run(arguments)
         let id = db.lastInsertRowID
         pending?.insert(table.id, id)
+        if !formulaDefaults.isEmpty {
+            try applyFormulaDefaults(formulaDefaults, in: table, row: id, into: &values)
+        }
         try recordHistory(action: "insert", table: table.id, row: id)
         for field in table.fields {
             guard let v = values[field.id], !v.isBlank else { continue }
@@ -204,12 +211,24 @@ extension Base {
         return id
     }
 
-    func defaultValue(_ source: String, type: ValueType, context: ValueContext) throws -> Value {
-        let text = SourceText(name: "<default>", text: source)
-        let expr = try ExpressionParser.parse(text)
-        do { return try DefaultValues.value(of: expr, for: type, context: context) } catch {
-            throw EngineError(error.message, hint: error.hint)
+    /// Evaluates `default` formulas on a row just inserted (they read its other fields and links)
+    /// and stores their values.
+    private func applyFormulaDefaults(_ defaults: [(Field, CompiledFormula)], in table: Table, row id: RowID,
+                                      into values: inout [FieldID: Value]) throws {
+        var computed: [FieldID: Value] = [:]
+        for (field, formula) in defaults {
+            let value = try DefaultValues.conform(try evaluate(formula, in: table, rows: [id])[id] ?? .blank, to: field, in: table)
+            if field.isRequired && value.isBlank {
+                throw EngineError("\(table.name).\(field.name) is required, and its default gave no value for this row",
+                                  hint: "give it a value: \(field.name)=...")
+            }
+            computed[field.id] = value
         }
+        try checkUnique(table, values: computed, excluding: id)
+        let sets = computed.keys.sorted().map { "\(Layout.column($0)) = ?" }
+        try db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(sets.joined(separator: ", ")) WHERE id = ?")
+            .run(computed.keys.sorted().map { ValueCoding.encode(computed[$0]!) } + [.integer(id)])
+        values.merge(computed) { _, new in new }
     }
 
     private func nextAutonumber(_ field: Field) throws -> Int64 {
