@@ -274,8 +274,14 @@ extension Base {
                     && !conversions.contains { pair in pair.1.id == field.id && isLinkChange(pair.0, pair.1) }
             }.map { Layout.column($0.id) }
             let columns = after.fields.filter(Layout.hasColumn).map(columnDefinition)
-            try db.execute("CREATE TABLE \(t)_new (id INTEGER PRIMARY KEY\(columns.map { ", " + $0 }.joined()))")
+            try db.execute("CREATE TABLE \(t)_new (id INTEGER PRIMARY KEY AUTOINCREMENT\(columns.map { ", " + $0 }.joined()))")
             try db.execute("INSERT INTO \(t)_new (id\(keptColumns.map { ", " + $0 }.joined())) SELECT id\(keptColumns.map { ", " + $0 }.joined()) FROM \(t)")
+            // Keep the highest id ever given, so ids of deleted rows stay unused.
+            try db.execute("""
+                UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = '\(t)'), 0)) WHERE name = '\(t)_new';
+                INSERT INTO sqlite_sequence (name, seq) SELECT '\(t)_new', seq FROM sqlite_sequence
+                    WHERE name = '\(t)' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '\(t)_new');
+                """)
             try db.execute("DROP TABLE \(t)")
             try db.execute("ALTER TABLE \(t)_new RENAME TO \(t)")
         } else {

@@ -22,6 +22,9 @@ final class DependencyGraph {
     private(set) var filters: [FieldID: CompiledFormula] = [:]
     /// Formula fields computed when read (they read the clock, or read such a field).
     private(set) var volatile: Set<FieldID> = []
+    /// Mirrors kept by delta, and the inputs their delta covers (the spread skips those).
+    private(set) var deltaPlans: [FieldID: DeltaPlan] = [:]
+    private(set) var deltaInputs: [FieldID: Set<DeltaInput>] = [:]
     /// Checked `default`s of data fields: constants, or formulas over the new row.
     private(set) var defaults: [FieldID: DefaultValues.Kind] = [:]
 
@@ -60,6 +63,19 @@ final class DependencyGraph {
             }
         }
         levelize(reads)
+        for table in schema.tables {
+            for field in table.fields {
+                guard case .mirror(let spec) = field.kind,
+                      let plan = DeltaPlan.make(field: field, spec: spec, filter: filters[field.id], schema: schema, volatile: volatile) else { continue }
+                deltaPlans[field.id] = plan
+                deltaInputs[field.id] = plan.coveredInputs(spec)
+            }
+        }
+    }
+
+    /// Whether the spread along `edge` from `input` is left to the delta of a mirror.
+    func isCoveredByDelta(_ edge: Edge, input: FieldID) -> Bool {
+        deltaInputs[edge.computed]?.contains(DeltaInput(field: input, path: edge.path)) ?? false
     }
 
     private func lastTable(of links: [FieldID]) -> Table? {

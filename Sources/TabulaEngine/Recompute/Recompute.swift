@@ -20,9 +20,10 @@ public struct ComputedMismatch: Sendable, Hashable, CustomStringConvertible {
 extension Base {
     /// The dependency graph of the current schema (built on first use after the schema changes).
     func dependencyGraph() throws -> DependencyGraph {
-        if let g = graphCache, g.schema == schema { return g }
+        if let g = graphCache, graphVersion == schemaVersion { return g }
         let g = try DependencyGraph(schema: schema)
         graphCache = g
+        graphVersion = schemaVersion
         return g
     }
 
@@ -46,17 +47,23 @@ extension Base {
             for f in table.fields where f.kind.isComputedByRecompute { dirty[f.id, default: []].formUnion(rows) }
         }
         for field in graph.order {
-            guard var rows = dirty[field], !rows.isEmpty, let (table, f) = schema.field(id: field) else { continue }
+            guard let (table, f) = schema.field(id: field), !graph.volatile.contains(field) else { continue }
+            var rows = dirty[field] ?? []
             if let gone = deleted[table.id] { rows.subtract(gone) }
-            if rows.isEmpty || graph.volatile.contains(field) { continue }
-            let changed = try recomputeCells(f, in: table, rows: Array(rows).sorted(), graph: graph)
+            var changed: [RowID] = []
+            if let plan = graph.deltaPlans[field] {
+                let delta = try applyDelta(plan, rereading: rows)
+                changed = delta.changed
+                rows.formUnion(delta.reread)
+            }
+            if !rows.isEmpty { changed += try recomputeCells(f, in: table, rows: Array(rows).sorted(), graph: graph) }
             if !changed.isEmpty { try spread(from: field, rows: Set(changed), graph: graph, into: &dirty) }
         }
     }
 
     /// Marks the computed cells that read `field` on `rows`.
     private func spread(from field: FieldID, rows: Set<RowID>, graph: DependencyGraph, into dirty: inout [FieldID: Set<RowID>]) throws {
-        for edge in graph.dependents[field] ?? [] {
+        for edge in graph.dependents[field] ?? [] where !graph.isCoveredByDelta(edge, input: field) {
             var reached = rows
             for link in edge.path.reversed() {
                 if reached.isEmpty { break }
@@ -76,6 +83,7 @@ extension Base {
             let value = fresh[row] ?? .blank
             if sameStored(value, stored[row] ?? .blank) { continue }
             try update.run([ValueCoding.encode(value), .integer(row)])
+            pending?.recordBefore(table.id, row, field.id, stored[row] ?? .blank)
             noteChange(table.id, row, field.id)
             changed.append(row)
         }
@@ -280,10 +288,27 @@ extension Base {
             let rows = try allRowIDs(of: table)
             _ = try recomputeCells(field, in: table, rows: rows, graph: graph)
         }
+        // Everything so far is consistent now (callers recompute after their writes, before any
+        // further write): later deltas start from here, and these changes are not applied twice.
+        if let done = pending {
+            settled.formUnion(done)
+            pending = ChangeSet()
+        }
     }
 
     func allRowIDs(of table: Table) throws -> [RowID] {
         try db.query("SELECT id FROM \(Layout.table(table.id)) ORDER BY id").compactMap { $0[0].int64Value }
+    }
+
+    /// Recomputes every computed field of every row, set-wise, in one transaction; returns how
+    /// many stored cells changed (0 when everything was already right).
+    @discardableResult
+    public func recomputeEverything() throws -> Int {
+        let fields = schema.tables.flatMap { $0.fields.filter(\.kind.isComputedByRecompute).map(\.id) }
+        return try perform {
+            try recomputeAll(fields: fields)
+            return pending?.cellCount ?? 0
+        }
     }
 
     /// Recomputes every computed field from scratch in memory and compares with what is stored.

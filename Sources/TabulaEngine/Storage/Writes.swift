@@ -16,11 +16,15 @@ extension Base {
     public func perform<T>(_ body: () throws -> T) throws -> T {
         if pending != nil { return try body() }
         pending = ChangeSet()
-        defer { pending = nil }
+        settled = ChangeSet()
+        defer { pending = nil; settled = ChangeSet() }
         do {
             return try db.transaction {
                 let result = try body()
                 try finishCommand()
+                var all = settled
+                all.formUnion(pending ?? ChangeSet())
+                lastChanges = all
                 return result
             }
         } catch let error as DatabaseError {
@@ -278,6 +282,7 @@ extension Base {
         for (fid, v) in values where old[fid] == v || (old[fid]?.isBlank == true && v.isBlank) { values[fid] = nil }
         if values.isEmpty { return }
         try checkUnique(table, values: values, excluding: id)
+        for (fid, _) in values { pending?.recordBefore(table.id, id, fid, old[fid] ?? .blank) }
         for field in table.fields where field.kind == .modified { values[field.id] = .datetime(now()) }
         var sets: [String] = []
         var arguments: [SQLValue] = []
@@ -433,7 +438,8 @@ extension Base {
                 }
             }
         }
-        let old = try readValues(of: table, row: id, fields: table.fields.filter(\.isWritable).map(\.id))
+        let old = try readValues(of: table, row: id, fields: table.fields.filter { $0.isWritable || Layout.hasColumn($0) }.map(\.id))
+        for field in table.fields where Layout.hasColumn(field) { pending?.recordBefore(table.id, id, field.id, old[field.id] ?? .blank) }
         for field in table.fields where field.isWritable {
             if let v = old[field.id], !v.isBlank {
                 try recordHistory(action: "delete", table: table.id, row: id, field: field.id, old: display(v, of: field))
