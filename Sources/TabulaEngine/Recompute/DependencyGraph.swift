@@ -25,6 +25,8 @@ final class DependencyGraph {
     /// Mirrors kept by delta, and the inputs their delta covers (the spread skips those).
     private(set) var deltaPlans: [FieldID: DeltaPlan] = [:]
     private(set) var deltaInputs: [FieldID: Set<DeltaInput>] = [:]
+    /// Mirrors that one SQL aggregate can compute set-wise.
+    private(set) var mirrorQueries: [FieldID: MirrorQuery] = [:]
     /// Checked `default`s of data fields: constants, or formulas over the new row.
     private(set) var defaults: [FieldID: DefaultValues.Kind] = [:]
 
@@ -65,8 +67,9 @@ final class DependencyGraph {
         levelize(reads)
         for table in schema.tables {
             for field in table.fields {
-                guard case .mirror(let spec) = field.kind,
-                      let plan = DeltaPlan.make(field: field, spec: spec, filter: filters[field.id], schema: schema, volatile: volatile) else { continue }
+                guard case .mirror(let spec) = field.kind else { continue }
+                mirrorQueries[field.id] = MirrorQuery.make(field: field, spec: spec, schema: schema)
+                guard let plan = DeltaPlan.make(field: field, spec: spec, filter: filters[field.id], schema: schema, volatile: volatile) else { continue }
                 deltaPlans[field.id] = plan
                 deltaInputs[field.id] = plan.coveredInputs(spec)
             }

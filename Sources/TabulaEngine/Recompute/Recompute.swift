@@ -75,7 +75,11 @@ extension Base {
 
     /// Computes a field for some rows and writes the values that differ; returns the changed rows.
     private func recomputeCells(_ field: Field, in table: Table, rows: [RowID], graph: DependencyGraph) throws -> [RowID] {
-        let fresh = try computeValues(field, in: table, rows: rows, graph: graph)
+        try store(try computeValues(field, in: table, rows: rows, graph: graph), of: field, in: table, rows: rows)
+    }
+
+    /// Writes the values that differ from what is stored; returns the rows that changed.
+    private func store(_ fresh: [RowID: Value], of field: Field, in table: Table, rows: [RowID]) throws -> [RowID] {
         let stored = try storedValues(field, in: table, rows: rows)
         let update = try db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(Layout.column(field.id)) = ? WHERE id = ?")
         var changed: [RowID] = []
@@ -94,8 +98,19 @@ extension Base {
         ValueCoding.encode(a) == ValueCoding.encode(b)
     }
 
+    /// Rows per step of a whole-table recompute.
+    static let chunkSize = 5_000
+
     func storedValues(_ field: Field, in table: Table, rows: [RowID]) throws -> [RowID: Value] {
         var result: [RowID: Value] = [:]
+        result.reserveCapacity(rows.count)
+        if let (low, high) = denseRange(rows) {
+            let sql = "SELECT id, \(Layout.column(field.id)) FROM \(Layout.table(table.id)) WHERE id BETWEEN ? AND ?"
+            try db.cachedStatement(sql).forEachRow([.integer(low), .integer(high)]) { s in
+                result[s.int64(0)] = ValueCoding.decode(s.column(1), as: field.valueType)
+            }
+            return result
+        }
         for chunk in rows.chunked(500) {
             let sql = "SELECT id, \(Layout.column(field.id)) FROM \(Layout.table(table.id)) WHERE id IN (\(placeholders(chunk.count)))"
             try db.cachedStatement(sql).forEachRow(chunk.map { .integer($0) }) { s in
@@ -108,12 +123,20 @@ extension Base {
     // MARK: - Computing values
 
     /// The values a computed field should have on some rows, from what is stored now.
-    func computeValues(_ field: Field, in table: Table, rows: [RowID], graph: DependencyGraph) throws -> [RowID: Value] {
+    func computeValues(_ field: Field, in table: Table, rows: [RowID], graph: DependencyGraph, setWise: Bool = true) throws -> [RowID: Value] {
         switch field.kind {
         case .formula:
             guard let formula = graph.formulas[field.id] else { return [:] }
             return try evaluate(formula, in: table, rows: rows)
         case .mirror(let spec):
+            if setWise, let query = graph.mirrorQueries[field.id] {
+                // Set-wise; an error value in a group, or a sum too large, is left to the row-by-row aggregate.
+                var result: [RowID: Value]
+                var rest: [RowID]
+                do { (result, rest) = try queryMirror(query, parents: rows) } catch is DatabaseError { (result, rest) = ([:], rows) }
+                if !rest.isEmpty { result.merge(try aggregate(spec, field: field, rows: rest, graph: graph)) { _, row in row } }
+                return result
+            }
             return try aggregate(spec, field: field, rows: rows, graph: graph)
         default:
             return [:]
@@ -286,7 +309,21 @@ extension Base {
         for id in graph.order where wanted.contains(id) && !graph.volatile.contains(id) {
             guard let (table, field) = schema.field(id: id) else { continue }
             let rows = try allRowIDs(of: table)
-            _ = try recomputeCells(field, in: table, rows: rows, graph: graph)
+            // A mirror with an SQL form: one aggregate over the whole table.
+            if case .mirror(let spec) = field.kind, let query = graph.mirrorQueries[id],
+               let (values, rest) = try? queryMirror(query, parents: nil) {
+                let unsettled = Set(rest)
+                for chunk in rows.chunked(Self.chunkSize) {
+                    var fresh: [RowID: Value] = [:]
+                    let slow = chunk.filter(unsettled.contains)
+                    if !slow.isEmpty { fresh = try aggregate(spec, field: field, rows: slow, graph: graph) }
+                    for row in chunk where !unsettled.contains(row) { fresh[row] = values[row] ?? query.emptyValue }
+                    _ = try store(fresh, of: field, in: table, rows: Array(chunk))
+                }
+                continue
+            }
+            // Otherwise in chunks, so memory stays flat whatever the table's size.
+            for chunk in rows.chunked(Self.chunkSize) { _ = try recomputeCells(field, in: table, rows: Array(chunk), graph: graph) }
         }
         // Everything so far is consistent now (callers recompute after their writes, before any
         // further write): later deltas start from here, and these changes are not applied twice.
@@ -313,14 +350,16 @@ extension Base {
 
     /// Recomputes every computed field from scratch in memory and compares with what is stored.
     /// With `fix`, stored values that differ are replaced (in one transaction).
-    public func check(fix: Bool = false) throws -> [ComputedMismatch] {
+    /// `rowByRow` computes mirrors by the simple row-by-row aggregate only, independent of the
+    /// set-wise SQL (slower; the invariant tests use it to check both).
+    public func check(fix: Bool = false, rowByRow: Bool = false) throws -> [ComputedMismatch] {
         let graph = try dependencyGraph()
         var mismatches: [ComputedMismatch] = []
         let body = {
             for id in graph.order where !graph.volatile.contains(id) {
                 guard let (table, field) = self.schema.field(id: id) else { continue }
                 let rows = try self.allRowIDs(of: table)
-                let fresh = try self.computeValues(field, in: table, rows: rows, graph: graph)
+                let fresh = try self.computeValues(field, in: table, rows: rows, graph: graph, setWise: !rowByRow)
                 let stored = try self.storedValues(field, in: table, rows: rows)
                 for row in rows {
                     let want = fresh[row] ?? .blank, have = stored[row] ?? .blank
@@ -338,6 +377,14 @@ extension Base {
         if fix { try perform { try body(); if !mismatches.isEmpty { try recordHistory(action: "repair", note: "\(mismatches.count) computed value(s) fixed") } } } else { try body() }
         return mismatches
     }
+}
+
+/// The id range of sorted rows when they fill most of it: one range scan then beats lists of ids.
+func denseRange(_ rows: [RowID]) -> (RowID, RowID)? {
+    guard rows.count >= 1000, let low = rows.first, let high = rows.last, high >= low,
+          high - low < RowID(rows.count) * 2 else { return nil }
+    for i in 1..<rows.count where rows[i] <= rows[i - 1] { return nil }
+    return (low, high)
 }
 
 func placeholders(_ n: Int) -> String {
