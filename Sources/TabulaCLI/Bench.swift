@@ -7,7 +7,38 @@ import TabulaTimeTracking
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the engine on generated data (medians; build with -c release for real figures).",
-        subcommands: [BenchRecompute.self])
+        subcommands: [BenchFormulas.self, BenchRecompute.self])
+}
+
+struct BenchFormulas: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "formulas",
+        abstract: "Evaluate a table of N rows with ten formula fields; re-evaluate one row after a write.")
+
+    @Option(help: "How many rows to generate.") var rows = 100_000
+    @Option(help: "How many times the one-row write is repeated.") var repetitions = 101
+
+    func validate() throws {
+        guard rows >= 10 else { throw ValidationError("--rows must be at least 10") }
+        guard repetitions >= 5 else { throw ValidationError("--repetitions must be at least 5") }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let r = try FormulaBenchmark(rows: rows, repetitions: repetitions).run { printError("[\(rows)] \($0)") }
+            printAligned([
+                ["rows", "\(r.rows)"],
+                ["formula fields", "\(FormulaBenchmark.formulaCount)"],
+                ["insert with formulas (s)", String(format: "%.1f", r.insertSeconds)],
+                ["full evaluation: median", formatMilliseconds(r.fullEvaluation.median)],
+                ["full evaluation: rows/s", String(format: "%.0f", r.rowsPerSecond)],
+                ["one row after a write: median", formatMilliseconds(r.oneRow.median)],
+                ["one row after a write: p99", formatMilliseconds(r.oneRow.p99)],
+                ["cells changed by it", "\(r.cellsPerWrite)"],
+                ["peak memory", r.peakMegabytes.map { String(format: "%.0f MB", $0) } ?? "?"],
+            ])
+        }
+    }
 }
 
 struct BenchRecompute: ParsableCommand {

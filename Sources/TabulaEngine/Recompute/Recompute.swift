@@ -343,8 +343,9 @@ extension Base {
     public func recomputeEverything() throws -> Int {
         let fields = schema.tables.flatMap { $0.fields.filter(\.kind.isComputedByRecompute).map(\.id) }
         return try perform {
+            let before = settled.cellCount
             try recomputeAll(fields: fields)
-            return pending?.cellCount ?? 0
+            return settled.cellCount - before
         }
     }
 
