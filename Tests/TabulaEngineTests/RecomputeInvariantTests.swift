@@ -15,6 +15,8 @@ import Testing
       latest    mirror max(projects.tasks.entries.start)
       earliest  mirror min(projects.tasks.entries.start) where category = internal
       fees      mirror sum(projects.tasks.fees)
+      entries   mirror count(projects.tasks.entries)
+      open      mirror count(projects.tasks.entries) where hours > 0h
     }
     table Projects {
       name      text required

@@ -25,7 +25,8 @@ struct DeltaPlan {
     var childFields: Set<FieldID> { Set([memberColumn] + (valueField.map { [$0] } ?? []) + filterFields) }
 
     /// A plan for a mirror, or nil when it must re-read its rows.
-    static func make(field: Field, spec: MirrorSpec, filter: CompiledFormula?, schema: Schema, volatile: Set<FieldID>) -> DeltaPlan? {
+    static func make(field: Field, spec given: MirrorSpec, filter: CompiledFormula?, schema: Schema, volatile: Set<FieldID>) -> DeltaPlan? {
+        let spec = given.countingRowsOfLastLink(in: schema)
         guard [.sum, .count, .count_all, .min, .max].contains(spec.aggregate),
               let last = spec.links.last, let (_, lastLink) = schema.field(id: last),
               case .link(let lastSpec) = lastLink.kind, lastSpec.storage == .derived,
@@ -62,7 +63,8 @@ struct DeltaPlan {
 
     /// The inputs of the mirror that the delta covers, as (input field, path) pairs: the spread
     /// skips them, because the delta reads those changes from the child rows themselves.
-    func coveredInputs(_ spec: MirrorSpec) -> Set<DeltaInput> {
+    func coveredInputs(_ given: MirrorSpec, in schema: Schema) -> Set<DeltaInput> {
+        let spec = given.countingRowsOfLastLink(in: schema)
         var inputs: Set<DeltaInput> = [DeltaInput(field: spec.links.last!, path: upperLinks)]
         if let v = valueField { inputs.insert(DeltaInput(field: v, path: spec.links)) }
         for f in filterFields { inputs.insert(DeltaInput(field: f, path: spec.links)) }
@@ -269,5 +271,21 @@ extension Value {
         case .duration(let s): return s
         default: return nil
         }
+    }
+}
+
+extension MirrorSpec {
+    /// `count(projects.tasks.entries)` ends at a multiple link whose rows each belong to one task:
+    /// counting the links' values is counting the rows one hop further. Seen that way, the count
+    /// has a delta and an SQL form. (Not with a `where`, which reads the tasks, not the entries.)
+    func countingRowsOfLastLink(in schema: Schema) -> MirrorSpec {
+        guard aggregate == .count, filter == nil, let f = field, let (_, link) = schema.field(id: f),
+              case .link(let linkSpec) = link.kind, linkSpec.many, linkSpec.storage == .derived,
+              let inverse = linkSpec.inverse, let (_, back) = schema.field(id: inverse),
+              case .link(let backSpec) = back.kind, backSpec.storage == .column else { return self }
+        var spec = self
+        spec.links.append(f)
+        spec.field = nil
+        return spec
     }
 }

@@ -71,7 +71,7 @@ final class DependencyGraph {
                 mirrorQueries[field.id] = MirrorQuery.make(field: field, spec: spec, schema: schema)
                 guard let plan = DeltaPlan.make(field: field, spec: spec, filter: filters[field.id], schema: schema, volatile: volatile) else { continue }
                 deltaPlans[field.id] = plan
-                deltaInputs[field.id] = plan.coveredInputs(spec)
+                deltaInputs[field.id] = plan.coveredInputs(spec, in: schema)
             }
         }
     }

@@ -17,7 +17,8 @@ struct MirrorQuery {
     private let grouped: Bool
     private let hasWhere: Bool
 
-    static func make(field: Field, spec: MirrorSpec, schema: Schema) -> MirrorQuery? {
+    static func make(field: Field, spec given: MirrorSpec, schema: Schema) -> MirrorQuery? {
+        let spec = given.countingRowsOfLastLink(in: schema)
         guard let table = schema.table(id: schema.tableOf(field.id)) else { return nil }
         var joins: [String] = []
         var current = (table: table, alias: "a0")

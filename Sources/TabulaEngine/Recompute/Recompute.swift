@@ -202,9 +202,10 @@ extension Base {
             }
             return try storedValues(field, in: table, rows: rows)
         }
-        guard case .link(let spec) = field.kind else { return [:] }
+        guard case .link = field.kind else { return [:] }
+        let linked = try forward(field.id, from: rows)
         var result: [RowID: Value] = [:]
-        for row in rows { result[row] = .list(try linkedIDs(field, spec: spec, row: row).map(Value.link)) }
+        for row in rows { result[row] = .list((linked[row] ?? []).map(Value.link)) }
         return result
     }
 
@@ -308,28 +309,40 @@ extension Base {
         let wanted = Set(fields)
         for id in graph.order where wanted.contains(id) && !graph.volatile.contains(id) {
             guard let (table, field) = schema.field(id: id) else { continue }
-            let rows = try allRowIDs(of: table)
-            // A mirror with an SQL form: one aggregate over the whole table.
-            if case .mirror(let spec) = field.kind, let query = graph.mirrorQueries[id],
-               let (values, rest) = try? queryMirror(query, parents: nil) {
-                let unsettled = Set(rest)
-                for chunk in rows.chunked(Self.chunkSize) {
-                    var fresh: [RowID: Value] = [:]
-                    let slow = chunk.filter(unsettled.contains)
-                    if !slow.isEmpty { fresh = try aggregate(spec, field: field, rows: slow, graph: graph) }
-                    for row in chunk where !unsettled.contains(row) { fresh[row] = values[row] ?? query.emptyValue }
-                    _ = try store(fresh, of: field, in: table, rows: Array(chunk))
-                }
-                continue
+            try forEachFreshChunk(field, in: table, graph: graph, setWise: true) { rows, fresh in
+                _ = try store(fresh, of: field, in: table, rows: rows)
             }
-            // Otherwise in chunks, so memory stays flat whatever the table's size.
-            for chunk in rows.chunked(Self.chunkSize) { _ = try recomputeCells(field, in: table, rows: Array(chunk), graph: graph) }
         }
         // Everything so far is consistent now (callers recompute after their writes, before any
         // further write): later deltas start from here, and these changes are not applied twice.
         if let done = pending {
             settled.formUnion(done)
             pending = ChangeSet()
+        }
+    }
+
+    /// A computed field's fresh values over all rows of its table, chunk by chunk, so memory stays
+    /// flat whatever the table's size: a mirror with an SQL form by one aggregate over the whole
+    /// table, anything else computed per chunk.
+    func forEachFreshChunk(_ field: Field, in table: Table, graph: DependencyGraph, setWise: Bool,
+                           _ body: ([RowID], [RowID: Value]) throws -> Void) throws {
+        let rows = try allRowIDs(of: table)
+        if setWise, case .mirror(let spec) = field.kind, let query = graph.mirrorQueries[field.id],
+           let (values, rest) = try? queryMirror(query, parents: nil) {
+            let unsettled = Set(rest)
+            for chunk in rows.chunked(Self.chunkSize) {
+                let chunk = Array(chunk)
+                var fresh: [RowID: Value] = [:]
+                let slow = chunk.filter(unsettled.contains)
+                if !slow.isEmpty { fresh = try aggregate(spec, field: field, rows: slow, graph: graph) }
+                for row in chunk where !unsettled.contains(row) { fresh[row] = values[row] ?? query.emptyValue }
+                try body(chunk, fresh)
+            }
+            return
+        }
+        for chunk in rows.chunked(Self.chunkSize) {
+            let chunk = Array(chunk)
+            try body(chunk, try computeValues(field, in: table, rows: chunk, graph: graph, setWise: setWise))
         }
     }
 
@@ -359,18 +372,18 @@ extension Base {
         let body = {
             for id in graph.order where !graph.volatile.contains(id) {
                 guard let (table, field) = self.schema.field(id: id) else { continue }
-                let rows = try self.allRowIDs(of: table)
-                let fresh = try self.computeValues(field, in: table, rows: rows, graph: graph, setWise: !rowByRow)
-                let stored = try self.storedValues(field, in: table, rows: rows)
-                for row in rows {
-                    let want = fresh[row] ?? .blank, have = stored[row] ?? .blank
-                    if self.sameStored(want, have) { continue }
-                    mismatches.append(ComputedMismatch(table: table.name, field: field.name, row: row,
-                                                       stored: field.valueType.format(have, context: self.schema.valueContext),
-                                                       expected: field.valueType.format(want, context: self.schema.valueContext)))
-                    if fix {
-                        try self.db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(Layout.column(field.id)) = ? WHERE id = ?")
-                            .run([ValueCoding.encode(want), .integer(row)])
+                try self.forEachFreshChunk(field, in: table, graph: graph, setWise: !rowByRow) { rows, fresh in
+                    let stored = try self.storedValues(field, in: table, rows: rows)
+                    for row in rows {
+                        let want = fresh[row] ?? .blank, have = stored[row] ?? .blank
+                        if self.sameStored(want, have) { continue }
+                        mismatches.append(ComputedMismatch(table: table.name, field: field.name, row: row,
+                                                           stored: field.valueType.format(have, context: self.schema.valueContext),
+                                                           expected: field.valueType.format(want, context: self.schema.valueContext)))
+                        if fix {
+                            try self.db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(Layout.column(field.id)) = ? WHERE id = ?")
+                                .run([ValueCoding.encode(want), .integer(row)])
+                        }
                     }
                 }
             }
