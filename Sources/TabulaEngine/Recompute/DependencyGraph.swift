@@ -45,6 +45,8 @@ final class DependencyGraph {
                         filters[field.id] = compiled
                         for path in compiled.paths { addPath(path, computed: field.id, table: table.id, prefix: spec.links, reads: &reads) }
                     }
+                case .timer:
+                    for (input, path) in TimerRoles.inputs(of: field, in: table, schema: schema) { add(input, Edge(computed: field.id, table: table.id, path: path), &reads) }
                 default: break
                 }
             }

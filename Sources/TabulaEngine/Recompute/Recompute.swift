@@ -107,6 +107,8 @@ extension Base {
             return try evaluate(formula, in: table, rows: rows)
         case .mirror(let spec):
             return try aggregate(spec, field: field, rows: rows, graph: graph)
+        case .timer:
+            return try timerTotals(field, in: table, rows: rows)
         default:
             return [:]
         }

@@ -19,6 +19,7 @@ extension Base {
         defer { pending = nil }
         do {
             return try db.transaction {
+                try closeExpiredIntervals()
                 let result = try body()
                 try finishCommand()
                 return result
