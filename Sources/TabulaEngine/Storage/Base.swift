@@ -17,6 +17,8 @@ public final class Base {
     var pending: ChangeSet?
     /// The dependency graph of `schema`, built on first use.
     var graphCache: DependencyGraph?
+    /// Rules and lock state attached by timers, locks and packages (Rules/RowRules.swift).
+    var attachments = BaseAttachments()
 
     private init(path: String, db: Connection, schema: Schema, schemaSource: String, actor: String, now: @escaping @Sendable () -> Instant) {
         self.path = path; self.db = db; self.schema = schema; self.schemaSource = schemaSource
