@@ -274,4 +274,15 @@ import Testing
         #expect(r.stderr.contains("the log table Log of timer Tasks.timer needs a link back to Tasks"))
         #expect(!FileManager.default.fileExists(atPath: cli.path("bad.db")))
     }
+
+    @Test func theDemoBuildsATimeTrackingBaseRunsATimerAndPrintsTotalsPerClient() throws {
+        let cli = try CLI()
+        let r = try cli.run("demo", "demo.db")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("stopped Tasks \"Login flow\" for anna: 1:40"))
+        #expect(r.stdout.contains("Totals per client"))
+        for client in ["Acme", "Globex", "Initech"] { #expect(r.stdout.contains(client)) }
+        #expect(try cli.run("check", "demo.db").status == 0)
+        #expect(try cli.run("timer", "status", "demo.db", "--everyone").stdout.contains("no timer is running"))
+    }
 }
