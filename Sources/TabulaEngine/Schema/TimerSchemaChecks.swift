@@ -130,13 +130,13 @@ struct TimerSchemaChecks {
         schema.tables[index].inheritedFields = ids
     }
 
-    /// Whether a value of type `a` can be copied into a field of type `b` (options of `a` within `b`'s).
+    /// Whether a value of type `a` can be copied into a field of type `b` (the same type; for
+    /// select and tags, options of `a` within `b`'s).
     static func compatible(_ a: ValueType, _ b: ValueType) -> Bool {
         switch (a, b) {
         case (.select(let x), .select(let y)), (.tags(let x), .tags(let y)):
             let known = Set(y.map { $0.lowercased() })
             return x.allSatisfy { known.contains($0.lowercased()) }
-        case (.select(let x), .text), (.text, .select(let x)): return !x.isEmpty
         default: return a == b
         }
     }
