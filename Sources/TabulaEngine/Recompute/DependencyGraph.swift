@@ -60,6 +60,8 @@ final class DependencyGraph {
                         case .failure(let list): throw SourceErrors(source: text, diagnostics: list.diagnostics)
                         }
                     }
+                case .timer:
+                    for (input, path) in TimerRoles.inputs(of: field, in: table, schema: schema) { add(input, Edge(computed: field.id, table: table.id, path: path), &reads) }
                 default: break
                 }
             }

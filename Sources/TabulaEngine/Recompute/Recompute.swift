@@ -138,6 +138,8 @@ extension Base {
                 return result
             }
             return try aggregate(spec, field: field, rows: rows, graph: graph)
+        case .timer:
+            return try timerTotals(field, in: table, rows: rows)
         default:
             return [:]
         }

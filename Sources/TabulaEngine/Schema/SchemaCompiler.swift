@@ -41,6 +41,10 @@ public struct SchemaCompiler {
         resolveLinks(in: &schema)
         resolveComputed(in: &schema)
         checkDefaultsAndConstraints(in: &schema)
+        var timerChecks = TimerSchemaChecks(schema: schema, file: file)
+        timerChecks.run()
+        schema = timerChecks.schema
+        diagnostics += timerChecks.diagnostics
         for report in file.reports {
             if schema.reports.contains(where: { $0.name.lowercased() == report.name.text.lowercased() }) {
                 error("report '\(report.name.text)' is defined twice", at: report.name.range, hint: "give each saved report its own name")
@@ -67,6 +71,8 @@ public struct SchemaCompiler {
                 }
             case .locale:
                 schema.locale = setting.value
+            case .people, .approver, .pomodoro:
+                break  // checked with the timers, once tables exist (TimerSchemaChecks)
             }
         }
     }

@@ -26,6 +26,8 @@ public final class Base {
     var settled = ChangeSet()
     /// The cells the last committed command wrote or recomputed (what a UI or API pushes).
     public internal(set) var lastChanges = ChangeSet()
+    /// Rules and lock state attached by timers, locks and packages (Rules/RowRules.swift).
+    var attachments = BaseAttachments()
 
     private init(path: String, db: Connection, schema: Schema, schemaSource: String, actor: String, now: @escaping @Sendable () -> Instant) {
         self.path = path; self.db = db; self.schema = schema; self.schemaSource = schemaSource

@@ -20,6 +20,7 @@ extension Base {
         defer { pending = nil; settled = ChangeSet() }
         do {
             return try db.transaction {
+                try closeExpiredIntervals()
                 let result = try body()
                 try finishCommand()
                 var all = settled
@@ -271,6 +272,7 @@ extension Base {
         guard try rowExists(id, in: table) else {
             throw EngineError("table \(table.name) has no row #\(id)", hint: "list its rows with `tabula show BASE \(table.name)`")
         }
+        try checkLockBeforeWrite(table, row: id, action: "changed")
         var values = given
         for field in table.fields where values[field.id] != nil {
             if field.isRequired && values[field.id]!.isBlank {
@@ -404,6 +406,7 @@ extension Base {
     /// Deletes a row, applying each incoming link's `on delete` rule. Must run inside `perform`.
     public func deleteRow(from table: Table, id: RowID) throws {
         guard try rowExists(id, in: table) else { return }
+        try checkLockBeforeWrite(table, row: id, action: "deleted")
         // Incoming links from other rows: restrict, cascade or clear.
         for other in schema.tables {
             for field in other.fields {

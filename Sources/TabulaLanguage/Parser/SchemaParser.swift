@@ -133,7 +133,11 @@ struct SchemaParsing {
         case .timezone: example = "timezone \"Europe/Berlin\""
         case .currency: example = "currency EUR"
         case .locale: example = "locale \"de\""
+        case .people: example = "people People"
+        case .approver: example = "approver lead"
+        case .pomodoro: example = "pomodoro 25m 5m"
         }
+        if key == .pomodoro { parsePomodoro(keyToken, example: example); return }
         guard onSameLine, current.kind == .string || current.isName else {
             error("missing value after '\(key.rawValue)'", at: hereOrPrevious, hint: "write it as \(example)")
             skipField()
@@ -150,6 +154,29 @@ struct SchemaParsing {
         if !parser.isAtEnd && !current.precededByNewline {
             error("unexpected \(found()) after the setting", at: current.range, hint: "write one setting per line, as in \(example)")
             while !parser.isAtEnd && !current.precededByNewline { parser.advance() }
+        }
+    }
+
+    /// `pomodoro FOCUS BREAK`: two durations, kept as their spelling.
+    private mutating func parsePomodoro(_ keyToken: Token, example: String) {
+        var lengths: [Token] = []
+        while onSameLine, lengths.count < 2, case .duration = current.kind { lengths.append(parser.advance()) }
+        guard lengths.count == 2 else {
+            error("'pomodoro' needs a focus and a break length", at: hereOrPrevious, hint: "write it as \(example)")
+            skipField()
+            return
+        }
+        let range = lengths[0].range.union(lengths[1].range)
+        if let earlier = settingRanges[.pomodoro] {
+            error("duplicate setting 'pomodoro'", at: keyToken.range, hint: "'pomodoro' is already set on line \(earlier.start.line)")
+        } else {
+            settingRanges[.pomodoro] = keyToken.range
+            file.settings.append(SettingDecl(key: .pomodoro, value: lengths.map(\.text).joined(separator: " "),
+                                             keyRange: keyToken.range, valueRange: range))
+        }
+        if onSameLine {
+            error("unexpected \(found()) after the setting", at: current.range, hint: "write it as \(example)")
+            skipField()
         }
     }
 
@@ -192,6 +219,10 @@ struct SchemaParsing {
                 parseLock(into: &table)
                 continue
             }
+            if startsInherit() {
+                parseInherit(into: &table)
+                continue
+            }
             if let field = parseField() { table.fields.append(field) }
         }
         if !closed {
@@ -200,6 +231,35 @@ struct SchemaParsing {
         }
         table.range = parser.range(from: tableToken.range)
         file.tables.append(table)
+    }
+
+    /// `inherit a, b` (a table option) rather than a field named `inherit`: the next word on the
+    /// line is not a type, or a comma follows it.
+    private mutating func startsInherit() -> Bool {
+        guard current.isKeyword("inherit") else { return false }
+        let next = parser.peek(1), after = parser.peek(2)
+        guard next.isName, !next.precededByNewline else { return false }
+        if after.isSymbol(.comma) && !after.precededByNewline { return true }
+        return !(next.kind == .identifier && Keywords.fieldTypes.contains(next.text.lowercased()))
+    }
+
+    private mutating func parseInherit(into table: inout TableDecl) {
+        let keyword = parser.advance()
+        var names: [Name] = []
+        while let name = nameOnLine() {
+            names.append(name)
+            guard onSameLine, parser.consume(.comma) != nil else { break }
+            if !onSameLine || !current.isName {
+                error("expected a field after ',' in 'inherit', found \(found())", at: hereOrPrevious, hint: "inherit stream, project")
+                skipField()
+                return
+            }
+        }
+        if onSameLine {
+            error("unexpected \(found()) after 'inherit'", at: current.range, hint: "separate the fields with commas: inherit stream, project")
+            skipField()
+        }
+        table.options.append(.inherit(names, range: parser.range(from: keyword.range)))
     }
 
     private mutating func parseLock(into table: inout TableDecl) {
@@ -232,6 +292,7 @@ struct SchemaParsing {
         guard current.isName else { return false }
         let next = parser.peek(1)
         if current.isKeyword("lock") && next.isKeyword("when") && !next.precededByNewline { return true }
+        if startsInherit() { return true }
         return next.kind == .identifier && !next.precededByNewline && Keywords.fieldTypes.contains(next.text.lowercased())
     }
 

@@ -17,7 +17,9 @@ public enum SchemaPrinter {
 
     static func setting(_ s: SettingDecl) -> String {
         let value: String
-        if s.key == .currency, Name.quote(s.value) == s.value { value = s.value } else { value = ExpressionPrinter.quote(s.value) }
+        if s.key == .pomodoro { value = s.value }
+        else if s.key == .currency || s.key == .people || s.key == .approver, Name.quote(s.value) == s.value { value = s.value }
+        else { value = ExpressionPrinter.quote(s.value) }
         return "\(s.key.rawValue) \(value)"
     }
 
@@ -35,6 +37,7 @@ public enum SchemaPrinter {
         for option in t.options {
             switch option {
             case .lock(let condition, _): lines.append("  lock when \(condition.sourceText)")
+            case .inherit(let names, _): lines.append("  inherit \(names.map(\.quoted).joined(separator: ", "))")
             }
         }
         lines.append("}")

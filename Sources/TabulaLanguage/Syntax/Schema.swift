@@ -12,6 +12,12 @@ public struct SchemaFile: Sendable, Hashable {
 public struct SettingDecl: Sendable, Hashable {
     public enum Key: String, Sendable, Hashable, CaseIterable {
         case base, timezone, currency, locale
+        /// `people People`: the table whose rows are the base's people (timer authors, approvers).
+        case people
+        /// `approver lead`: the role (the people table's `role` field) that approves edit requests.
+        case approver
+        /// `pomodoro 25m 5m`: the focus and break lengths of Pomodoro timers.
+        case pomodoro
     }
     public var key: Key
     /// The value as written (string contents or identifier text).
@@ -40,6 +46,9 @@ public struct TableDecl: Sendable, Hashable {
 public enum TableOption: Sendable, Hashable {
     /// `lock when EXPR`: rows for which EXPR is true cannot be written.
     case lock(when: Expression, range: SourceRange)
+    /// `inherit stream, project`: on a timer's log table, the fields a new interval copies from
+    /// the timed row when it starts.
+    case inherit([Name], range: SourceRange)
 }
 
 /// `name type modifiers...`

@@ -72,6 +72,7 @@ extension TableOption {
     public var withoutSourceRanges: TableOption {
         switch self {
         case .lock(let condition, _): return .lock(when: condition.withoutSourceRanges, range: .none)
+        case .inherit(let names, _): return .inherit(names.map(\.withoutSourceRanges), range: .none)
         }
     }
 }
