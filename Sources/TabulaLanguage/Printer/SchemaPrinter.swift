@@ -3,8 +3,10 @@
 public enum SchemaPrinter {
     public static func print(_ file: SchemaFile) -> String {
         var sections: [String] = []
-        if !file.settings.isEmpty {
-            sections.append(file.settings.map(setting).joined(separator: "\n"))
+        var header = file.settings.map(setting)
+        if let reportTable = file.reportTable { header.append("report from \(reportTable.table.quoted)") }
+        if !header.isEmpty {
+            sections.append(header.joined(separator: "\n"))
         }
         sections += file.tables.map(table)
         if !file.reports.isEmpty {
@@ -35,6 +37,7 @@ public enum SchemaPrinter {
         for option in t.options {
             switch option {
             case .lock(let condition, _): lines.append("  lock when \(condition.sourceText)")
+            case .timeField(let name, _): lines.append("  time field \(name.quoted)")
             }
         }
         lines.append("}")
