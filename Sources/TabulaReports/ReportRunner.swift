@@ -1,0 +1,523 @@
+import Foundation
+import TabulaEngine
+import TabulaLanguage
+
+/// A report's result: the table to render, and the SQL that computed it.
+public struct ReportOutput: Sendable {
+    public var table: ResultTable
+    /// The SQL statements run, in order (for `--explain` and the benchmark).
+    public var statements: [String]
+}
+
+/// Runs reports on a base: the SQL does the scanning, joining and grouping; Swift then only
+/// formats the groups, computes the measures over their aggregates, and applies `having`,
+/// `order by` and `limit` to the (few) group rows.
+public enum ReportRunner {
+    /// Parses, checks and runs a query text.
+    public static func run(_ source: SourceText, on base: Base) throws -> ReportOutput {
+        let report = try ReportChecker.check(source: source, schema: base.schema)
+        return try run(report, on: base)
+    }
+
+    /// Runs a saved report of the base's schema by name.
+    public static func run(saved name: String, on base: Base) throws -> ReportOutput {
+        guard let saved = base.schema.reports.first(where: { $0.name == name })
+                ?? base.schema.reports.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+            let names = base.schema.reports.map(\.name)
+            throw EngineError("the base has no saved report '\(name)'",
+                              hint: Suggestions.didYouMean(name, among: names)
+                                ?? (names.isEmpty ? "save one in the schema: report NAME = QUERY" : "the saved reports are \(names.joined(separator: ", ")); or quote a query"))
+        }
+        return try run(SourceText(name: "report \(saved.name)", text: saved.query), on: base)
+    }
+
+    /// Runs a checked report.
+    public static func run(_ report: CheckedReport, on base: Base) throws -> ReportOutput {
+        var execution = ReportExecution(report: report, base: base)
+        return try execution.run()
+    }
+}
+
+/// One run of a report.
+struct ReportExecution {
+    let report: CheckedReport
+    let base: Base
+    let schema: Schema
+    let rules: TimeZoneRules
+    let sql: ReportSQL
+    var statements: [String] = []
+    /// Bucket starts by key, once the bucket's SQL is built.
+    var bucketStart: ((Int64) -> CivilDate)?
+    var periodDays: ClosedRange<CivilDate>?
+
+    init(report: CheckedReport, base: Base) {
+        self.report = report
+        self.base = base
+        self.schema = base.schema
+        self.rules = .named(base.schema.timeZone)
+        self.sql = ReportSQL(report: report, schema: base.schema)
+    }
+
+    var axis: TimeAxis? {
+        report.timeField.map { TimeAxis(rules: rules, isDatetime: $0.valueType == .datetime) }
+    }
+
+    // MARK: - Building the query
+
+    /// Column positions of one query's result.
+    struct Layout {
+        var keyCount = 0
+        var aggregateColumns: [[Int]] = []
+        var readColumns: [Int] = []
+        var countColumn = 0
+    }
+
+    /// Row ids kept by each condition that SQL cannot express (`where`, then the aggregates').
+    var fallbackIDs: [String: [RowID]] = [:]
+
+    mutating func fallback(_ condition: ReportCondition?) throws {
+        guard let c = condition, c.predicate == nil, fallbackIDs[c.source] == nil else { return }
+        fallbackIDs[c.source] = try base.filterRows(report.table, where: c.source)
+    }
+
+    /// Builds the grouped query (or, with `grouped` false, the one-row totals query).
+    mutating func build(grouped: Bool, exactErrors: Bool) throws -> (ReportSQL.Statement, Layout) {
+        var plan = ReportSQL.Plan()
+        var layout = Layout()
+        if let field = report.timeField, let axis {
+            let column = "t." + StorageNames.column(field.id)
+            var range: ClosedRange<Int64>?
+            if let days = periodDays {
+                let lo = axis.stored(days.lowerBound), hi = axis.stored(days.upperBound.adding(days: 1))
+                plan.conditions.append("\(column) >= \(plan.bind(.integer(lo))) AND \(column) < \(plan.bind(.integer(hi)))")
+                range = lo...(hi - 1)
+            }
+            if grouped, let unit = report.bucket {
+                if range == nil {
+                    let bounds = "SELECT MIN(\(StorageNames.column(field.id))), MAX(\(StorageNames.column(field.id))) FROM \(StorageNames.table(report.table.id))"
+                    statements.append(bounds)
+                    let row = try base.read(bounds).first ?? []
+                    if let lo = row.first?.int64Value, let hi = row.last?.int64Value { range = lo...max(lo, hi) } else { range = 0...0 }
+                }
+                let key = axis.bucketKey(column, unit: unit, range: range!)
+                bucketStart = key.start
+                plan.keys.append("CASE WHEN \(column) IS NULL THEN NULL ELSE \(key.sql) END")
+            }
+        }
+        if grouped {
+            var groupKeys: [String] = []
+            for (i, g) in report.groups.enumerated() {
+                switch g.kind {
+                case .value, .link:
+                    groupKeys.append(sql.column(g.path, plan: &plan))
+                case .eachTag:
+                    let a = sql.alias(g.path.links, plan: &plan)
+                    plan.joins.append("LEFT JOIN json_each(\(a).\(StorageNames.column(g.path.field.id))) AS g\(i)")
+                    groupKeys.append("g\(i).value")
+                case .eachLink(let target):
+                    let a = sql.alias(g.path.links, plan: &plan)
+                    guard case .link(let spec) = g.path.field.kind else { continue }
+                    switch spec.storage {
+                    case .junction(let owner):
+                        plan.joins.append("LEFT JOIN \(StorageNames.junction(owner)) AS g\(i) ON g\(i).a = \(a).id")
+                        groupKeys.append("g\(i).b")
+                    case .derived:
+                        guard let inverseID = spec.inverse, let (_, inverse) = schema.field(id: inverseID),
+                              case .link(let inverseSpec) = inverse.kind else { continue }
+                        if case .junction(let owner) = inverseSpec.storage {
+                            plan.joins.append("LEFT JOIN \(StorageNames.junction(owner)) AS g\(i) ON g\(i).b = \(a).id")
+                            groupKeys.append("g\(i).a")
+                        } else {
+                            plan.joins.append("LEFT JOIN \(StorageNames.table(target)) AS g\(i) ON g\(i).\(StorageNames.column(inverseID)) = \(a).id")
+                            groupKeys.append("g\(i).id")
+                        }
+                    case .column:
+                        groupKeys.append(sql.column(g.path, plan: &plan))
+                    }
+                }
+            }
+            plan.keys = groupKeys + plan.keys
+        }
+        layout.keyCount = plan.keys.count
+        if let filter = report.filter {
+            try fallback(filter)
+            plan.conditions.append(sql.condition(filter, fallbackIDs: fallbackIDs[filter.source], plan: &plan))
+        }
+        var columns: [String] = []
+        for agg in report.aggregates {
+            try fallback(agg.filter)
+            let value = agg.argument.map { sql.column($0, plan: &plan) }
+            let cond = agg.filter.map { sql.condition($0, fallbackIDs: fallbackIDs[$0.source], plan: &plan) }
+            func filtered(_ x: String) -> String { cond.map { "CASE WHEN \($0) THEN \(x) END" } ?? x }
+            var parts: [String] = []
+            let computed = agg.argument?.mayHoldErrors ?? false
+            let realStored: Bool = {
+                switch agg.argument?.type { case .number?, .percent?: return true; default: return false }
+            }()
+            switch agg.function {
+            case .count:
+                if let value { parts = ["COUNT(\(filtered(value)))"] }
+                else { parts = [cond.map { "COUNT(CASE WHEN \($0) THEN 1 END)" } ?? "COUNT(*)"] }
+            case .count_distinct:
+                parts = ["COUNT(DISTINCT \(filtered(value!)))"]
+            case .sum:
+                parts = ["SUM(\(filtered(value!)))"]
+            case .avg:
+                parts = ["SUM(\(filtered(value!)))", "COUNT(\(filtered(value!)))"]
+            case .min:
+                parts = ["MIN(\(filtered(value!)))"]
+            case .max:
+                parts = ["MAX(\(filtered(value!)))"]
+            }
+            let needsErrors = computed && (agg.function == .min || (agg.function == .sum || agg.function == .avg) && (realStored || exactErrors))
+            if needsErrors, let value {
+                parts.append("MAX(CASE WHEN typeof(\(value)) = 'blob' THEN \(filtered(value)) END)")
+            }
+            layout.aggregateColumns.append(Array(columns.count..<(columns.count + parts.count)).map { $0 + layout.keyCount })
+            columns += parts
+        }
+        if grouped {
+            for read in report.groupReads {
+                let g = report.groups[read.group]
+                let start = g.path.links + [g.path.field.id]
+                _ = sql.alias(start, plan: &plan)
+                layout.readColumns.append(layout.keyCount + columns.count)
+                columns.append("MIN(\(sql.column(read.path, from: start, plan: &plan)))")
+            }
+        }
+        layout.countColumn = layout.keyCount + columns.count
+        columns.append("COUNT(*)")
+        var text = "SELECT " + (plan.keys + columns).joined(separator: ", ")
+        text += " FROM \(StorageNames.table(report.table.id)) AS t"
+        if !plan.joins.isEmpty { text += " " + plan.joins.joined(separator: " ") }
+        if !plan.conditions.isEmpty { text += " WHERE " + plan.conditions.map { "(\($0))" }.joined(separator: " AND ") }
+        if !plan.keys.isEmpty { text += " GROUP BY " + (1...plan.keys.count).map(String.init).joined(separator: ", ") }
+        return (ReportSQL.Statement(sql: text, arguments: plan.arguments), layout)
+    }
+
+    // MARK: - Running
+
+    mutating func run() throws -> ReportOutput {
+        if let period = report.period {
+            let today = base.now().localTime(in: rules).date
+            guard let days = ReportCalendar.days(of: period, today: today) else {
+                throw EngineError("the period ends before it starts", hint: "write the earlier end first")
+            }
+            periodDays = days
+        }
+        var groups = try query(grouped: true)
+        if groups.count == 1 && report.groups.isEmpty && report.bucket == nil && groups[0].rowCount == 0 {
+            groups = []  // no row matched: an empty result, not a row of zeros
+        }
+        // Measures, having.
+        var rows: [ResultRow] = []
+        for g in groups {
+            let measures = evaluateMeasures(g)
+            if let having = report.having {
+                let keep = having.formula.evaluate(Inputs(slots: having.inputs.map { input(g, $0, measures: measures) },
+                                                          now: base.now(), context: schema.valueContext))
+                if keep != .bool(true) { continue }
+            }
+            rows.append(ResultRow(group: g, keys: try displayKeys(g), measures: measures))
+        }
+        try nameLinks(&rows)
+        sort(&rows)
+        let cut = report.limit.map { rows.count > $0 } ?? false
+        if let limit = report.limit { rows = Array(rows.prefix(limit)) }
+        let totals = try totalsRow(rows, cut: cut || report.having != nil)
+        return ReportOutput(table: ResultTable(columns: resultColumns(), rows: rows.map { $0.keys + $0.measures }, totals: totals, roundsForReading: true),
+                            statements: statements)
+    }
+
+    /// One group as the SQL returned it, decoded.
+    struct Group {
+        var keys: [SQLValue]
+        var aggregates: [Value]
+        var reads: [Value]
+        var rowCount: Int64
+    }
+
+    struct ResultRow {
+        var group: Group
+        var keys: [Value]
+        var measures: [Value]
+    }
+
+    mutating func query(grouped: Bool) throws -> [Group] {
+        var (statement, layout) = try build(grouped: grouped, exactErrors: false)
+        statements.append(statement.sql)
+        var rows = try base.read(statement.sql, statement.arguments)
+        if needsExactErrors(rows, layout) {
+            // An integer-stored sum came back as a real: a computed value in it is an error.
+            // Run again with the columns that name the error.
+            (statement, layout) = try build(grouped: grouped, exactErrors: true)
+            statements.append(statement.sql)
+            rows = try base.read(statement.sql, statement.arguments)
+        }
+        return rows.map { row in
+            Group(keys: Array(row.prefix(layout.keyCount)),
+                  aggregates: report.aggregates.indices.map { decodeAggregate($0, row, layout.aggregateColumns[$0]) },
+                  reads: report.groupReads.indices.map { i in
+                      i < layout.readColumns.count ? StoredValue.decode(row[layout.readColumns[i]], as: report.groupReads[i].path.type) : .blank
+                  },
+                  rowCount: row[layout.countColumn].int64Value ?? 0)
+        }
+    }
+
+    func needsExactErrors(_ rows: [[SQLValue]], _ layout: Layout) -> Bool {
+        for (i, agg) in report.aggregates.enumerated() where (agg.function == .sum || agg.function == .avg) && (agg.argument?.mayHoldErrors ?? false) {
+            switch agg.argument?.type { case .number?, .percent?: continue; default: break }
+            let column = layout.aggregateColumns[i][0]
+            if rows.contains(where: { if case .real = $0[column] { return true } else { return false } }) { return true }
+        }
+        return false
+    }
+
+    func decodeAggregate(_ index: Int, _ row: [SQLValue], _ columns: [Int]) -> Value {
+        let agg = report.aggregates[index]
+        let type = agg.resultType
+        // A trailing error column names the first error value the aggregate met.
+        let hasErrorColumn = columns.count > (agg.function == .avg ? 2 : 1)
+        if hasErrorColumn, case .blob = row[columns.last!] {
+            return StoredValue.decode(row[columns.last!], as: type)
+        }
+        let first = row[columns[0]]
+        switch agg.function {
+        case .count, .count_distinct:
+            return .integer(first.int64Value ?? 0)
+        case .sum, .min, .max:
+            return StoredValue.decode(first, as: type)
+        case .avg:
+            let count = row[columns[1]].int64Value ?? 0
+            guard count > 0 else { return .blank }
+            switch (type, first) {
+            case (.duration, .integer(let s)):
+                let q = Double(s) / Double(count)
+                return .duration(Int64(q.rounded(.toNearestOrAwayFromZero)))
+            case (.currency(let code), .integer(let minor)):
+                return Money(minorUnits: minor, currency: code).divided(by: Double(count)).map(Value.money) ?? .error(.number)
+            case (.percent, _):
+                return first.doubleValue.map { .percent($0 / Double(count)) } ?? .error(.type)
+            default:
+                return first.doubleValue.map { .number($0 / Double(count)) } ?? .error(.type)
+            }
+        }
+    }
+
+    // MARK: - Measures
+
+    struct Inputs: FormulaInputs {
+        var slots: [Value]
+        var now: Instant
+        var context: ValueContext
+        func value(_ index: Int) -> Value { index < slots.count ? slots[index] : .error(.reference) }
+    }
+
+    /// The days of a group's span: its bucket cut to the period, or the period.
+    func spanDays(_ g: Group?) -> Double? {
+        var span = periodDays
+        if let g, report.bucket != nil, let start = bucketDate(g) {
+            let end = ReportCalendar.next(report.bucket!, after: start).adding(days: -1)
+            var lo = start, hi = end
+            if let p = periodDays { lo = max(lo, p.lowerBound); hi = min(hi, p.upperBound) }
+            span = lo <= hi ? lo...hi : nil
+        } else if g == nil, report.bucket != nil, periodDays == nil {
+            span = nil
+        }
+        guard let span else { return nil }
+        return Double(span.upperBound.daysSinceEpoch - span.lowerBound.daysSinceEpoch + 1)
+    }
+
+    func bucketDate(_ g: Group) -> CivilDate? {
+        guard report.bucket != nil, let start = bucketStart, let key = g.keys.last?.int64Value else { return nil }
+        return start(key)
+    }
+
+    /// The value feeding a measure's path in group `g` (the totals when `isTotal`).
+    func input(_ g: Group?, _ input: ReportInput, measures: [Value], isTotal: Bool = false) -> Value {
+        switch input {
+        case .aggregate(let i): return g?.aggregates[i] ?? .blank
+        case .group(let i):
+            guard let g, !isTotal else { return .blank }
+            let group = report.groups[i]
+            switch group.kind {
+            case .link, .eachLink: return g.keys[i].int64Value.map(Value.link) ?? .blank
+            case .eachTag: return g.keys[i].textValue.map(Value.text) ?? .blank
+            case .value: return StoredValue.decode(g.keys[i], as: group.path.type)
+            }
+        case .groupRead(let i): return isTotal ? .blank : g?.reads[i] ?? .blank
+        case .days: return spanDays(isTotal ? nil : g).map(Value.number) ?? .blank
+        case .weeks: return spanDays(isTotal ? nil : g).map { .number($0 / 7) } ?? .blank
+        case .measure(let i): return i < measures.count ? measures[i] : .blank
+        }
+    }
+
+    func evaluateMeasures(_ g: Group) -> [Value] {
+        var values: [Value] = []
+        for m in report.measures {
+            let slots = m.formula.inputs.map { input(g, $0, measures: values) }
+            values.append(m.formula.formula.evaluate(Inputs(slots: slots, now: base.now(), context: schema.valueContext)))
+        }
+        return values
+    }
+
+    // MARK: - Display
+
+    func resultColumns() -> [ResultColumn] {
+        var columns: [ResultColumn] = report.groups.map { g in
+            switch g.kind {
+            case .value:
+                if case .select = g.path.type { return ResultColumn(name: g.name, type: .text, blankText: "(none)") }
+                return ResultColumn(name: g.name, type: g.path.type, blankText: "(none)")
+            default: return ResultColumn(name: g.name, type: .text, blankText: "(none)")
+            }
+        }
+        if let unit = report.bucket {
+            columns.append(ResultColumn(name: unit.rawValue, type: unit == .day ? .date : .text, blankText: "(none)"))
+        }
+        columns += report.measures.map { ResultColumn(name: $0.name, type: $0.type) }
+        return columns
+    }
+
+    func displayKeys(_ g: Group) throws -> [Value] {
+        var keys: [Value] = []
+        for (i, group) in report.groups.enumerated() {
+            switch group.kind {
+            case .value: keys.append(StoredValue.decode(g.keys[i], as: group.path.type))
+            case .link, .eachLink: keys.append(g.keys[i].int64Value.map(Value.link) ?? .blank)
+            case .eachTag: keys.append(g.keys[i].textValue.map(Value.text) ?? .blank)
+            }
+        }
+        if let unit = report.bucket {
+            if let start = bucketDate(g) {
+                keys.append(unit == .day ? .date(start) : .text(ReportCalendar.label(unit, start: start)))
+            } else {
+                keys.append(.blank)
+            }
+        }
+        return keys
+    }
+
+    /// Replaces link keys by the linked rows' primary values.
+    func nameLinks(_ rows: inout [ResultRow]) throws {
+        for (i, group) in report.groups.enumerated() {
+            let target: TableID
+            switch group.kind {
+            case .link(let t), .eachLink(let t): target = t
+            default: continue
+            }
+            guard let table = schema.table(id: target) else { continue }
+            let ids = rows.compactMap { row -> RowID? in if case .link(let id) = row.keys[i] { return id } else { return nil } }
+            let names = try base.primaryValues(of: table, ids: ids)
+            for r in rows.indices {
+                if case .link(let id) = rows[r].keys[i] { rows[r].keys[i] = .text(names[id] ?? "#\(id)") }
+            }
+        }
+    }
+
+    func sort(_ rows: inout [ResultRow]) {
+        let collator = TextCollator.shared(locale: schema.locale)
+        let keyCount = report.groups.count + (report.bucket == nil ? 0 : 1)
+        var keys = report.order
+        for c in 0..<keyCount where !keys.contains(where: { $0.column == c }) {
+            keys.append(ReportSortKey(column: c, descending: false))
+        }
+        rows.sort { a, b in
+            let x = a.keys + a.measures, y = b.keys + b.measures
+            for key in keys {
+                let c = Self.compare(x[key.column], y[key.column], collator)
+                if c != 0 { return key.descending ? c > 0 : c < 0 }
+            }
+            return false
+        }
+    }
+
+    /// Orders values of one column; blanks and errors come last whichever the direction.
+    static func compare(_ a: Value, _ b: Value, _ collator: TextCollator) -> Int {
+        func rank(_ v: Value) -> Int { v.isError ? 2 : (v.isBlank ? 1 : 0) }
+        if rank(a) != 0 || rank(b) != 0 { return 0 }
+        switch (a, b) {
+        case (.text(let x), .text(let y)): return collator.compare(x, y)
+        case (.integer(let x), .integer(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.money(let x), .money(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.duration(let x), .duration(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.date(let x), .date(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.datetime(let x), .datetime(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
+        default:
+            guard let x = number(a), let y = number(b) else { return 0 }
+            return x < y ? -1 : (x > y ? 1 : 0)
+        }
+    }
+
+    static func number(_ v: Value) -> Double? {
+        switch v {
+        case .integer(let i): return Double(i)
+        case .number(let d), .percent(let d): return d
+        default: return nil
+        }
+    }
+
+    // MARK: - Totals
+
+    /// The totals row of the terminal table: the aggregates over every row the report counted,
+    /// measured as one group. With `having` or `limit`, over the groups shown instead; none when
+    /// tags or multiple links count a row in several groups there, or when the report is one row.
+    mutating func totalsRow(_ rows: [ResultRow], cut: Bool) throws -> [Value]? {
+        if rows.isEmpty || (report.groups.isEmpty && report.bucket == nil) { return nil }
+        let total: Group
+        if cut {
+            if report.groups.contains(where: { if case .eachTag = $0.kind { return true }; if case .eachLink = $0.kind { return true }; return false }) {
+                return nil
+            }
+            total = combine(rows.map(\.group))
+        } else {
+            guard let g = try query(grouped: false).first else { return nil }
+            total = g
+        }
+        var measures: [Value] = []
+        for m in report.measures {
+            let readsGroups = m.formula.inputs.contains { input in
+                switch input { case .group, .groupRead: return true; default: return false }
+            }
+            if readsGroups { measures.append(.blank); continue }
+            let slots = m.formula.inputs.map { input(total, $0, measures: measures, isTotal: true) }
+            measures.append(m.formula.formula.evaluate(Inputs(slots: slots, now: base.now(), context: schema.valueContext)))
+        }
+        let keyCount = report.groups.count + (report.bucket == nil ? 0 : 1)
+        return [Value](repeating: .blank, count: keyCount) + measures
+    }
+
+    /// Aggregates of several groups combined (sums added, extremes kept); averages and distinct
+    /// counts cannot be combined from their parts and stay blank.
+    func combine(_ groups: [Group]) -> Group {
+        var out = Group(keys: [], aggregates: [], reads: [], rowCount: groups.reduce(0) { $0 + $1.rowCount })
+        for (i, agg) in report.aggregates.enumerated() {
+            let values = groups.map { $0.aggregates[i] }
+            if let error = values.first(where: \.isError) { out.aggregates.append(error); continue }
+            let present = values.filter { !$0.isBlank }
+            switch agg.function {
+            case .sum, .count:
+                out.aggregates.append(present.dropFirst().reduce(present.first ?? (agg.function == .count ? .integer(0) : .blank)) { add($0, $1) })
+            case .min:
+                out.aggregates.append(present.min { Self.compare($0, $1, TextCollator.shared(locale: schema.locale)) < 0 } ?? .blank)
+            case .max:
+                out.aggregates.append(present.max { Self.compare($0, $1, TextCollator.shared(locale: schema.locale)) < 0 } ?? .blank)
+            case .avg, .count_distinct:
+                out.aggregates.append(.blank)
+            }
+        }
+        return out
+    }
+
+    func add(_ a: Value, _ b: Value) -> Value {
+        switch (a, b) {
+        case (.integer(let x), .integer(let y)): return .integer(x &+ y)
+        case (.duration(let x), .duration(let y)): return .duration(x &+ y)
+        case (.money(let x), .money(let y)): return x.adding(y).map(Value.money) ?? .error(.number)
+        case (.number(let x), .number(let y)): return .number(x + y)
+        case (.percent(let x), .percent(let y)): return .percent(x + y)
+        default: return .error(.type)
+        }
+    }
+}
