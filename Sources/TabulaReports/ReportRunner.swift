@@ -422,20 +422,23 @@ struct ReportExecution {
         for c in 0..<keyCount where !keys.contains(where: { $0.column == c }) {
             keys.append(ReportSortKey(column: c, descending: false))
         }
+        func rank(_ v: Value) -> Int { v.isError ? 2 : (v.isBlank ? 1 : 0) }
         rows.sort { a, b in
             let x = a.keys + a.measures, y = b.keys + b.measures
             for key in keys {
-                let c = Self.compare(x[key.column], y[key.column], collator)
+                let p = x[key.column], q = y[key.column]
+                // Blanks and errors come last whichever the direction.
+                if rank(p) != rank(q) { return rank(p) < rank(q) }
+                let c = Self.compare(p, q, collator)
                 if c != 0 { return key.descending ? c > 0 : c < 0 }
             }
             return false
         }
     }
 
-    /// Orders values of one column; blanks and errors come last whichever the direction.
+    /// Orders two values of one column (blanks and errors compare equal to everything here).
     static func compare(_ a: Value, _ b: Value, _ collator: TextCollator) -> Int {
-        func rank(_ v: Value) -> Int { v.isError ? 2 : (v.isBlank ? 1 : 0) }
-        if rank(a) != 0 || rank(b) != 0 { return 0 }
+        if a.isBlank || a.isError || b.isBlank || b.isError { return 0 }
         switch (a, b) {
         case (.text(let x), .text(let y)): return collator.compare(x, y)
         case (.integer(let x), .integer(let y)): return x < y ? -1 : (x > y ? 1 : 0)
@@ -466,10 +469,16 @@ struct ReportExecution {
     mutating func totalsRow(_ rows: [ResultRow], cut: Bool) throws -> [Value]? {
         if rows.isEmpty || (report.groups.isEmpty && report.bucket == nil) { return nil }
         let total: Group
+        let multiplies = report.groups.contains { g in
+            switch g.kind { case .eachTag, .eachLink: return true; default: return false }
+        }
+        let combinable = report.aggregates.allSatisfy { [.sum, .count, .min, .max].contains($0.function) }
         if cut {
-            if report.groups.contains(where: { if case .eachTag = $0.kind { return true }; if case .eachLink = $0.kind { return true }; return false }) {
-                return nil
-            }
+            if multiplies { return nil }
+            total = combine(rows.map(\.group))
+        } else if combinable && !multiplies {
+            // Every group is shown and each row counts in one group: adding up the groups is
+            // exact, and saves a second scan.
             total = combine(rows.map(\.group))
         } else {
             guard let g = try query(grouped: false).first else { return nil }
