@@ -81,7 +81,49 @@ struct ReportExecution {
     }
 
     /// Builds the grouped query (or, with `grouped` false, the one-row totals query).
+    /// Whether the grouped query can aggregate the table's rows by its own columns first and
+    /// walk the links only for the groups: true when groups reach other tables (or read their
+    /// fields) while conditions and aggregates read only the table's own columns, and every
+    /// aggregate can be re-aggregated from its parts. A million entries then cost one scan and a
+    /// sort by task, not two million index lookups.
+    var aggregatesFirst: Bool {
+        func ownColumns(_ p: RowPredicate?) -> Bool {
+            guard let p else { return true }
+            switch p {
+            case .constant: return true
+            case .compare(let a, _, let b, _):
+                func own(_ o: RowOperand) -> Bool { if case .column(let path) = o { return path.links.isEmpty } else { return true } }
+                return own(a) && own(b)
+            case .member(let path, _, _, _), .within(let path, _, _), .isBlank(let path), .isTrue(let path): return path.links.isEmpty
+            case .not(let x): return ownColumns(x)
+            case .and(let x, let y), .or(let x, let y): return ownColumns(x) && ownColumns(y)
+            }
+        }
+        func singleColumn(_ f: Field) -> Bool {
+            if case .link(let spec) = f.kind { return spec.storage == .column }
+            return StorageNames.hasColumn(f)
+        }
+        let groupsOK = report.groups.allSatisfy { g in
+            switch g.kind {
+            case .value, .link: return g.path.links.isEmpty ? singleColumn(g.path.field) : firstHopIsColumn(g.path)
+            default: return false
+            }
+        }
+        let reachesOut = report.groups.contains { !$0.path.links.isEmpty } || !report.groupReads.isEmpty
+        let aggregatesOK = report.aggregates.allSatisfy { a in
+            a.function != .count_distinct && (a.argument.map { $0.links.isEmpty && singleColumn($0.field) } ?? true)
+                && ownColumns(a.filter?.predicate)
+        }
+        return groupsOK && reachesOut && aggregatesOK && ownColumns(report.filter?.predicate)
+    }
+
+    func firstHopIsColumn(_ path: RowPath) -> Bool {
+        guard let first = path.links.first, let (_, f) = schema.field(id: first), case .link(let spec) = f.kind else { return true }
+        return spec.storage == .column
+    }
+
     mutating func build(grouped: Bool, exactErrors: Bool) throws -> (ReportSQL.Statement, Layout) {
+        if grouped && aggregatesFirst { return try buildAggregatesFirst(exactErrors: exactErrors) }
         var plan = ReportSQL.Plan()
         var layout = Layout()
         if let field = report.timeField, let axis {
@@ -193,6 +235,113 @@ struct ReportExecution {
         if !plan.conditions.isEmpty { text += " WHERE " + plan.conditions.map { "(\($0))" }.joined(separator: " AND ") }
         if !plan.keys.isEmpty { text += " GROUP BY " + (1...plan.keys.count).map(String.init).joined(separator: ", ") }
         return (ReportSQL.Statement(sql: text, arguments: plan.arguments), layout)
+    }
+
+    /// The grouped query as an inner aggregate over the table's own columns (the groups' first
+    /// link columns, the bucket, the aggregates' parts) and an outer one that joins the links per
+    /// inner group and re-aggregates the parts. See `aggregatesFirst`.
+    mutating func buildAggregatesFirst(exactErrors: Bool) throws -> (ReportSQL.Statement, Layout) {
+        var inner = ReportSQL.Plan()
+        var innerKeys: [String] = []
+        func key(_ column: String) {
+            if !innerKeys.contains(column) { innerKeys.append(column) }
+        }
+        for g in report.groups {
+            key(StorageNames.column(g.path.links.first ?? g.path.field.id))
+        }
+        for read in report.groupReads {
+            let g = report.groups[read.group]
+            key(StorageNames.column(g.path.links.first ?? g.path.field.id))
+        }
+        var bucket: String?
+        if let field = report.timeField, let axis {
+            let column = "t." + StorageNames.column(field.id)
+            var range: ClosedRange<Int64>?
+            if let days = periodDays {
+                let lo = axis.stored(days.lowerBound), hi = axis.stored(days.upperBound.adding(days: 1))
+                inner.conditions.append("\(column) >= \(inner.bind(.integer(lo))) AND \(column) < \(inner.bind(.integer(hi)))")
+                range = lo...(hi - 1)
+            }
+            if let unit = report.bucket {
+                if range == nil {
+                    let bounds = "SELECT MIN(\(StorageNames.column(field.id))), MAX(\(StorageNames.column(field.id))) FROM \(StorageNames.table(report.table.id))"
+                    statements.append(bounds)
+                    let row = try base.read(bounds).first ?? []
+                    if let lo = row.first?.int64Value, let hi = row.last?.int64Value { range = lo...max(lo, hi) } else { range = 0...0 }
+                }
+                let k = axis.bucketKey(column, unit: unit, range: range!)
+                bucketStart = k.start
+                bucket = "CASE WHEN \(column) IS NULL THEN NULL ELSE \(k.sql) END"
+            }
+        }
+        if let filter = report.filter {
+            try fallback(filter)
+            inner.conditions.append(sql.condition(filter, fallbackIDs: fallbackIDs[filter.source], plan: &inner))
+        }
+        var innerColumns = innerKeys.map { "t.\($0) AS \($0)" } + (bucket.map { ["\($0) AS b"] } ?? [])
+        var outerAggregates: [[String]] = []
+        for (i, agg) in report.aggregates.enumerated() {
+            try fallback(agg.filter)
+            let value = agg.argument.map { "t." + StorageNames.column($0.field.id) }
+            let cond = agg.filter.map { sql.condition($0, fallbackIDs: fallbackIDs[$0.source], plan: &inner) }
+            func filtered(_ x: String) -> String { cond.map { "CASE WHEN \($0) THEN \(x) END" } ?? x }
+            var parts: [(inner: String, outer: String)] = []
+            switch agg.function {
+            case .count:
+                if let value { parts = [("COUNT(\(filtered(value)))", "SUM")] }
+                else { parts = [(cond.map { "COUNT(CASE WHEN \($0) THEN 1 END)" } ?? "COUNT(*)", "SUM")] }
+            case .sum: parts = [("SUM(\(filtered(value!)))", "SUM")]
+            case .avg: parts = [("SUM(\(filtered(value!)))", "SUM"), ("COUNT(\(filtered(value!)))", "SUM")]
+            case .min: parts = [("MIN(\(filtered(value!)))", "MIN")]
+            case .max: parts = [("MAX(\(filtered(value!)))", "MAX")]
+            case .count_distinct: break
+            }
+            let computed = agg.argument?.mayHoldErrors ?? false
+            let realStored: Bool = {
+                switch agg.argument?.type { case .number?, .percent?: return true; default: return false }
+            }()
+            if computed && (agg.function == .min || (agg.function == .sum || agg.function == .avg) && (realStored || exactErrors)), let value {
+                parts.append(("MAX(CASE WHEN typeof(\(value)) = 'blob' THEN \(filtered(value)) END)", "MAX"))
+            }
+            var outer: [String] = []
+            for (k, part) in parts.enumerated() {
+                innerColumns.append("\(part.inner) AS a\(i)_\(k)")
+                outer.append("\(part.outer)(t.a\(i)_\(k))")
+            }
+            outerAggregates.append(outer)
+        }
+        innerColumns.append("COUNT(*) AS n")
+        let innerKeyCount = innerKeys.count + (bucket == nil ? 0 : 1)
+        var innerSQL = "SELECT " + innerColumns.joined(separator: ", ") + " FROM \(StorageNames.table(report.table.id)) AS t"
+        // SQLite: without a period, scanning the table and sorting beats walking a link index
+        // with a random row read per entry.
+        if periodDays == nil { innerSQL += " NOT INDEXED" }
+        if !inner.conditions.isEmpty { innerSQL += " WHERE " + inner.conditions.map { "(\($0))" }.joined(separator: " AND ") }
+        if innerKeyCount > 0 { innerSQL += " GROUP BY " + (1...innerKeyCount).map(String.init).joined(separator: ", ") }
+
+        var outer = ReportSQL.Plan()
+        var keys = report.groups.map { sql.column($0.path, plan: &outer) }
+        if bucket != nil { keys.append("t.b") }
+        var layout = Layout()
+        layout.keyCount = keys.count
+        var columns: [String] = []
+        for parts in outerAggregates {
+            layout.aggregateColumns.append(Array(columns.count..<(columns.count + parts.count)).map { $0 + layout.keyCount })
+            columns += parts
+        }
+        for read in report.groupReads {
+            let g = report.groups[read.group]
+            let start = g.path.links + [g.path.field.id]
+            _ = sql.alias(start, plan: &outer)
+            layout.readColumns.append(layout.keyCount + columns.count)
+            columns.append("MIN(\(sql.column(read.path, from: start, plan: &outer)))")
+        }
+        layout.countColumn = layout.keyCount + columns.count
+        columns.append("SUM(t.n)")
+        var text = "SELECT " + (keys + columns).joined(separator: ", ") + " FROM (\(innerSQL)) AS t"
+        if !outer.joins.isEmpty { text += " " + outer.joins.joined(separator: " ") }
+        if !keys.isEmpty { text += " GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", ") }
+        return (ReportSQL.Statement(sql: text, arguments: inner.arguments), layout)
     }
 
     // MARK: - Running
