@@ -236,7 +236,15 @@ extension ReportCorrectnessTests {
         let first = try report(base, "\(measures) by project.client, person per week")
         let joined = try report(base, "\(measures) by project.client, person per week where is_blank(project.client) or not is_blank(project.client)")
         #expect(first.rows.count > 10)
-        #expect(first.rows == joined.rows)
-        #expect(first.totals == joined.totals)
+        #expect(first.rows.count == joined.rows.count)
+        // Sums of real numbers may differ in the last bit with the order of addition; all else is exact.
+        func same(_ a: [Value], _ b: [Value]) -> Bool {
+            a.count == b.count && zip(a, b).allSatisfy { x, y in
+                if case .number(let p) = x, case .number(let q) = y { return abs(p - q) <= 1e-12 * max(1, abs(p)) }
+                return x == y
+            }
+        }
+        for (a, b) in zip(first.rows, joined.rows) { #expect(same(a, b), "\(a) != \(b)") }
+        #expect(same(first.totals ?? [], joined.totals ?? []))
     }
 }
