@@ -572,13 +572,29 @@ struct ReportExecution {
             keys.append(ReportSortKey(column: c, descending: false))
         }
         func rank(_ v: Value) -> Int { v.isError ? 2 : (v.isBlank ? 1 : 0) }
+        // Texts are ranked once per distinct text, so sorting compares integers, not collation keys.
+        var textRank: [String: Int] = [:]
+        for key in keys {
+            var texts = Set<String>()
+            for row in rows {
+                let v = key.column < row.keys.count ? row.keys[key.column] : row.measures[key.column - row.keys.count]
+                if case .text(let t) = v { texts.insert(t) }
+            }
+            for t in texts where textRank[t] == nil { textRank[t] = 0 }
+        }
+        for (i, t) in textRank.keys.sorted(by: { collator.compare($0, $1) < 0 }).enumerated() { textRank[t] = i }
         rows.sort { a, b in
-            let x = a.keys + a.measures, y = b.keys + b.measures
             for key in keys {
-                let p = x[key.column], q = y[key.column]
+                let p = key.column < a.keys.count ? a.keys[key.column] : a.measures[key.column - a.keys.count]
+                let q = key.column < b.keys.count ? b.keys[key.column] : b.measures[key.column - b.keys.count]
                 // Blanks and errors come last whichever the direction.
                 if rank(p) != rank(q) { return rank(p) < rank(q) }
-                let c = Self.compare(p, q, collator)
+                let c: Int
+                if case .text(let x) = p, case .text(let y) = q, let i = textRank[x], let j = textRank[y] {
+                    c = i < j ? -1 : (i > j ? 1 : 0)
+                } else {
+                    c = Self.compare(p, q, collator)
+                }
                 if c != 0 { return key.descending ? c > 0 : c < 0 }
             }
             return false
