@@ -17,6 +17,10 @@ public enum MigrationStep: Sendable, Hashable, CustomStringConvertible {
     case dropUnique(table: String, field: String)
     case changeDefault(table: String, field: String)
     case changeLock(table: String)
+    /// `time field NAME` set, changed or removed (nil: none).
+    case changeTimeField(table: String, from: String?, to: String?)
+    /// `report from TABLE` set, changed or removed (nil: none).
+    case changeReportTable(from: String?, to: String?)
     case reports(added: [String], removed: [String], changed: [String])
 
     /// Steps that lose data unless the user says so.
@@ -47,6 +51,8 @@ public enum MigrationStep: Sendable, Hashable, CustomStringConvertible {
         case .dropUnique(let t, let f): return "- unique \(t).\(f)"
         case .changeDefault(let t, let f): return "~ default of \(t).\(f)"
         case .changeLock(let t): return "~ lock rule of table \(t)"
+        case .changeTimeField(let t, let a, let b): return "~ time field of table \(t): \(a ?? "none") -> \(b ?? "none")"
+        case .changeReportTable(let a, let b): return "~ default report table: \(a ?? "none") -> \(b ?? "none")"
         case .reports(let a, let r, let c):
             return (a.map { "+ report \($0)" } + r.map { "- report \($0)" } + c.map { "~ report \($0)" }).joined(separator: "\n")
         }
@@ -85,6 +91,10 @@ extension Base {
             }
             if before.name != table.name { steps.append(.renameTable(from: before.name, to: table.name)) }
             if before.lockCondition != table.lockCondition { steps.append(.changeLock(table: table.name)) }
+            if before.timeField != table.timeField {
+                steps.append(.changeTimeField(table: table.name, from: before.timeField.flatMap { before.field(id: $0)?.name },
+                                              to: table.timeField.flatMap { table.field(id: $0)?.name }))
+            }
             for field in before.fields where table.field(id: field.id) == nil {
                 steps.append(.dropField(table: table.name, field: field.name, filledRows: try filledCount(field, in: before)))
             }
@@ -108,6 +118,10 @@ extension Base {
                 if !field.isUnique && was.isUnique { steps.append(.dropUnique(table: table.name, field: field.name)) }
                 if field.defaultExpression != was.defaultExpression { steps.append(.changeDefault(table: table.name, field: field.name)) }
             }
+        }
+        if old.reportTable != new.reportTable {
+            steps.append(.changeReportTable(from: old.reportTable.flatMap { old.table(id: $0)?.name },
+                                            to: new.reportTable.flatMap { new.table(id: $0)?.name }))
         }
         let oldReports = Dictionary(old.reports.map { ($0.name, $0.query) }, uniquingKeysWith: { a, _ in a })
         let newReports = Dictionary(new.reports.map { ($0.name, $0.query) }, uniquingKeysWith: { a, _ in a })
@@ -204,6 +218,7 @@ extension Base {
             }
             try saveSchema(new, source: plan.source)
             try fillFormulaDefaults(old: old, defaults: newDefaults)
+            try syncTimeIndexes()
             try recordHistory(action: "schema", note: plan.description)
             try recomputeAll(fields: changedComputedFields(old: old, new: new))
         }

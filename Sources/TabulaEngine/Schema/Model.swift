@@ -9,6 +9,8 @@ public struct Schema: Sendable, Hashable, Codable {
     public var locale: String
     public var tables: [Table]
     public var reports: [SavedReport]
+    /// `report from TABLE`: the table report queries read when they name none.
+    public var reportTable: TableID?
     /// The next unused table and field ids; ids are never reused, so history stays unambiguous.
     public var nextTableID: TableID
     public var nextFieldID: FieldID
@@ -50,6 +52,8 @@ public struct Table: Sendable, Hashable, Codable {
     public var lockCondition: String?
     /// `inherit a, b` on a timer's log table: the fields a new interval copies from the timed row.
     public var inheritedFields: [FieldID]?
+    /// `time field NAME`: the date or datetime field that reports bucket and filter periods by.
+    public var timeField: FieldID?
 
     public init(id: TableID, name: String, fields: [Field] = [], lockCondition: String? = nil) {
         self.id = id; self.name = name; self.fields = fields; self.lockCondition = lockCondition

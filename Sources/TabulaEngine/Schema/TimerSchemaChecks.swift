@@ -23,6 +23,7 @@ struct TimerSchemaChecks {
                 switch option {
                 case .inherit(let names, let range): inherit(names, range: range, at: index)
                 case .lock(let condition, _): lock(condition, at: index)
+                case .timeField: break  // checked with the report settings
                 }
             }
         }

@@ -69,6 +69,7 @@ public final class Base {
                     for field in table.fields { try base.createSideStorage(for: field, in: table) }
                 }
                 try base.saveSchema(schema, source: schemaSource)
+                try base.syncTimeIndexes()
                 try base.recordHistory(action: "schema", note: "created from \(sourceName)")
             }
         } catch {

@@ -77,7 +77,8 @@ struct SchemaParsing {
             return next.isName && !next.precededByNewline && !after.precededByNewline
                 && (after.kind == .bracedName || after.isSymbol(.leftBrace) || after.isKeyword("was"))
         case "report":
-            return next.isName && !next.precededByNewline && after.isSymbol(.equal) && !after.precededByNewline
+            return next.isName && !next.precededByNewline && !after.precededByNewline
+                && (after.isSymbol(.equal) || next.isKeyword("from") && after.isName)
         case "base", "timezone", "currency", "locale":
             return next.kind == .string && !next.precededByNewline
         default:
@@ -223,6 +224,10 @@ struct SchemaParsing {
                 parseInherit(into: &table)
                 continue
             }
+            if startsTimeField() {
+                parseTimeField(into: &table)
+                continue
+            }
             if let field = parseField() { table.fields.append(field) }
         }
         if !closed {
@@ -284,6 +289,33 @@ struct SchemaParsing {
         }
     }
 
+    /// Whether the current line is the table option `time field NAME` (never a field: `field` is no type).
+    private mutating func startsTimeField() -> Bool {
+        current.isKeyword("time") && parser.peek(1).isKeyword("field") && !parser.peek(1).precededByNewline
+    }
+
+    private mutating func parseTimeField(into table: inout TableDecl) {
+        let time = parser.advance()
+        let field = parser.advance()
+        guard let name = nameOnLine() else {
+            error("expected the name of a date or datetime field after 'time field', found \(found())",
+                  at: hereOrPrevious, hint: "time field start")
+            skipField()
+            return
+        }
+        if let earlier = table.options.first(where: { if case .timeField = $0 { return true } else { return false } }),
+           case .timeField(_, let range) = earlier {
+            error("table '\(table.name.text)' names its time field twice", at: time.range.union(name.range),
+                  hint: "keep one 'time field' line; the first is on line \(range.start.line)")
+        } else {
+            table.options.append(.timeField(name, range: time.range.union(field.range).union(name.range)))
+        }
+        if onSameLine && !startsNewField() {
+            error("unexpected \(found()) after the time field", at: current.range, hint: "write: time field start")
+            skipField()
+        }
+    }
+
     // MARK: - Fields
 
     /// Whether the current name followed by a type word starts a new field on the same line
@@ -293,6 +325,7 @@ struct SchemaParsing {
         let next = parser.peek(1)
         if current.isKeyword("lock") && next.isKeyword("when") && !next.precededByNewline { return true }
         if startsInherit() { return true }
+        if current.isKeyword("time") && next.isKeyword("field") && !next.precededByNewline { return true }
         return next.kind == .identifier && !next.precededByNewline && Keywords.fieldTypes.contains(next.text.lowercased())
     }
 
@@ -603,6 +636,27 @@ struct SchemaParsing {
     private mutating func parseReport() {
         let report = parser.advance()
         let example = "report hours_by_client = sum(duration) as hours by task.project.client"
+        if onSameLine, current.isKeyword("from"), !parser.peek(1).isSymbol(.equal) {
+            parser.advance()
+            guard let table = nameOnLine() else {
+                error("expected a table after 'report from', found \(found())", at: hereOrPrevious,
+                      hint: "report from TimeEntries: the table that report queries read when they name none")
+                skipField()
+                return
+            }
+            if let earlier = file.reportTable {
+                error("the default report table is named twice", at: report.range.union(table.range),
+                      hint: "keep one 'report from' line; the first is on line \(earlier.range.start.line)")
+            } else {
+                file.reportTable = ReportTableDecl(table: table, range: report.range.union(table.range))
+            }
+            if onSameLine {
+                error("unexpected \(found()) after 'report from \(table.quoted)'", at: current.range,
+                      hint: "a saved report is written: \(example)")
+                skipField()
+            }
+            return
+        }
         guard let name = nameOnLine() else {
             error("expected a report name after 'report', found \(found())", at: hereOrPrevious, hint: example)
             skipToTopLevel()

@@ -3,8 +3,10 @@
 public enum SchemaPrinter {
     public static func print(_ file: SchemaFile) -> String {
         var sections: [String] = []
-        if !file.settings.isEmpty {
-            sections.append(file.settings.map(setting).joined(separator: "\n"))
+        var header = file.settings.map(setting)
+        if let reportTable = file.reportTable { header.append("report from \(reportTable.table.quoted)") }
+        if !header.isEmpty {
+            sections.append(header.joined(separator: "\n"))
         }
         sections += file.tables.map(table)
         if !file.reports.isEmpty {
@@ -38,6 +40,7 @@ public enum SchemaPrinter {
             switch option {
             case .lock(let condition, _): lines.append("  lock when \(condition.sourceText)")
             case .inherit(let names, _): lines.append("  inherit \(names.map(\.quoted).joined(separator: ", "))")
+            case .timeField(let name, _): lines.append("  time field \(name.quoted)")
             }
         }
         lines.append("}")
