@@ -219,6 +219,7 @@ extension Base {
             try saveSchema(new, source: plan.source)
             try fillFormulaDefaults(old: old, defaults: newDefaults)
             try syncTimeIndexes()
+            try ensureTimerIndexes()
             try recordHistory(action: "schema", note: plan.description)
             try recomputeAll(fields: changedComputedFields(old: old, new: new))
         }

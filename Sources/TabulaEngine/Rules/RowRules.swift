@@ -27,6 +27,8 @@ struct BaseAttachments {
     var locksBypassed = false
     /// Rows changed while locks were suspended, during the current command.
     var exemptRows: Set<LockedRowKey> = []
+    /// The schema version whose timer indexes are known to exist.
+    var timerIndexesVersion = -1
 }
 
 extension Base {

@@ -70,6 +70,7 @@ public final class Base {
                 }
                 try base.saveSchema(schema, source: schemaSource)
                 try base.syncTimeIndexes()
+                try base.ensureTimerIndexes()
                 try base.recordHistory(action: "schema", note: "created from \(sourceName)")
             }
         } catch {

@@ -124,6 +124,9 @@ extension Base {
         for roles in schema.timers {
             let name = "r\(roles.logTable)_\(roles.author.field)_\(roles.end)"
             try db.execute("CREATE INDEX IF NOT EXISTS \(name) ON \(Layout.table(roles.logTable))(\(Layout.column(roles.author.field)), \(Layout.column(roles.back))) WHERE \(Layout.column(roles.end)) IS NULL")
+            // Running intervals by start: what the Pomodoro deadline check and the list of all
+            // running timers read, without touching the closed ones.
+            try db.execute("CREATE INDEX IF NOT EXISTS \(name)_s ON \(Layout.table(roles.logTable))(\(Layout.column(roles.start))) WHERE \(Layout.column(roles.end)) IS NULL")
         }
     }
 
@@ -381,6 +384,10 @@ extension Base {
     /// what expired before it reads or writes anything). Must run inside `perform`.
     func closeExpiredIntervals() throws {
         attachments.exemptRows = []
+        if !schema.timers.isEmpty && attachments.timerIndexesVersion != schemaVersion {
+            try ensureTimerIndexes()
+            attachments.timerIndexesVersion = schemaVersion
+        }
         let now = self.now()
         for roles in schema.timers {
             guard let modeField = roles.mode else { continue }
