@@ -269,7 +269,7 @@ extension Base {
 
     /// Changes fields of one row with typed values. Must run inside `perform`.
     public func updateRow(in table: Table, id: RowID, values given: [FieldID: Value]) throws {
-        guard try rowExists(id, in: table) else {
+        guard let old = try readRow(of: table, row: id, fields: Array(given.keys)) else {
             throw EngineError("table \(table.name) has no row #\(id)", hint: "list its rows with `tabula show BASE \(table.name)`")
         }
         try checkLockBeforeWrite(table, row: id, action: "changed")
@@ -279,7 +279,6 @@ extension Base {
                 throw EngineError("\(table.name).\(field.name) is required and cannot be emptied", hint: "give it a value")
             }
         }
-        let old = try readValues(of: table, row: id, fields: Array(values.keys))
         // Keep only real changes.
         for (fid, v) in values where old[fid] == v || (old[fid]?.isBlank == true && v.isBlank) { values[fid] = nil }
         if values.isEmpty { return }
