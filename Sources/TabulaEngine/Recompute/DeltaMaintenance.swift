@@ -90,13 +90,11 @@ extension Base {
     /// (those are recomputed by re-reading). Returns the parents whose value changed, and those
     /// the delta could not settle (an error value, an extreme that left), to be re-read.
     func applyDelta(_ plan: DeltaPlan, rereading: Set<RowID>) throws -> (changed: [RowID], reread: Set<RowID>) {
-        guard let pending, let mirrorTable = schema.field(id: plan.mirror)?.table, let mirror = mirrorTable.field(id: plan.mirror),
+        guard let mirrorTable = schema.field(id: plan.mirror)?.table, let mirror = mirrorTable.field(id: plan.mirror),
               let child = schema.table(id: plan.childTable) else { return ([], []) }
-        let fields = plan.childFields
-        let inserted = pending.inserted[child.id] ?? []
-        let deleted = pending.deleted[child.id] ?? []
-        var touched = inserted.union(deleted)
-        for (row, changed) in pending.cells[child.id] ?? [:] where !changed.isDisjoint(with: fields) { touched.insert(row) }
+        // Read what the command changed first, without keeping a copy of the change set: the
+        // writes below would otherwise copy it whole.
+        let (inserted, deleted, touched, before, gone, parentInserted) = changedChildren(plan, child: child, mirrorTable: mirrorTable)
         if touched.isEmpty { return ([], []) }
 
         let columns = [plan.memberColumn] + (plan.valueField.map { [$0] } ?? []) + plan.filterFields
@@ -119,7 +117,7 @@ extension Base {
             let isNew = inserted.contains(row), isGone = deleted.contains(row)
             if isNew && isGone { continue }
             let now = current[row]
-            let old: Contribution? = isNew ? nil : contribution { f in pending.valueBefore(child.id, row, f) ?? now?[f] ?? .blank }
+            let old: Contribution? = isNew ? nil : contribution { f in before[row]?[f] ?? now?[f] ?? .blank }
             let new: Contribution? = isGone ? nil : contribution { f in now?[f] ?? .blank }
             if old == new { continue }
             if let old { removed.append(old) }
@@ -145,8 +143,6 @@ extension Base {
                 }
             }
         }
-        let gone = pending.deleted[mirrorTable.id] ?? []
-        let parentInserted = pending.inserted[mirrorTable.id] ?? []
         var outs: [RowID: [Value]] = [:], ins: [RowID: [Value]] = [:]
         for c in removed { for p in ancestors[c.member] ?? [] { outs[p, default: []].append(c.value) } }
         for c in added { for p in ancestors[c.member] ?? [] { ins[p, default: []].append(c.value) } }
@@ -170,6 +166,23 @@ extension Base {
             changed.append(p)
         }
         return (changed, reread)
+    }
+
+    /// The child rows a command inserted, deleted or changed in a field the plan reads, their
+    /// values from before the command, and the mirror table's deleted and inserted rows.
+    private func changedChildren(_ plan: DeltaPlan, child: Table, mirrorTable: Table)
+        -> (inserted: Set<RowID>, deleted: Set<RowID>, touched: Set<RowID>, before: [RowID: [FieldID: Value]], gone: Set<RowID>, parentInserted: Set<RowID>) {
+        guard let pending else { return ([], [], [], [:], [], []) }
+        let fields = plan.childFields
+        let inserted = pending.inserted[child.id] ?? []
+        let deleted = pending.deleted[child.id] ?? []
+        var touched = inserted.union(deleted)
+        for (row, changed) in pending.cells[child.id] ?? [:] where !changed.isDisjoint(with: fields) { touched.insert(row) }
+        var before: [RowID: [FieldID: Value]] = [:]
+        for row in touched where !inserted.contains(row) {
+            for f in fields { if let v = pending.valueBefore(child.id, row, f) { before[row, default: [:]][f] = v } }
+        }
+        return (inserted, deleted, touched, before, pending.deleted[mirrorTable.id] ?? [], pending.inserted[mirrorTable.id] ?? [])
     }
 
     /// For each row of the link's target table, the rows of the link's own table linking to it.

@@ -23,9 +23,13 @@ extension Base {
                 try closeExpiredIntervals()
                 let result = try body()
                 try finishCommand()
-                var all = settled
-                all.formUnion(pending ?? ChangeSet())
-                lastChanges = all
+                if settled.isEmpty {
+                    lastChanges = pending ?? ChangeSet()
+                } else {
+                    var all = settled
+                    all.formUnion(pending ?? ChangeSet())
+                    lastChanges = all
+                }
                 return result
             }
         } catch let error as DatabaseError {
