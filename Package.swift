@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "tabula", targets: ["TabulaCLI"]),
         .library(name: "TabulaEngine", targets: ["TabulaEngine"]),
+        .library(name: "TabulaREPL", targets: ["TabulaREPL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -14,6 +15,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
         .target(name: "CICU", path: "Sources/CICU",
                 linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
         .target(name: "TabulaLanguage"),
@@ -21,12 +24,14 @@ let package = Package(
         .target(name: "TabulaReports", dependencies: ["TabulaEngine", "TabulaLanguage"]),
         .target(name: "TabulaTimeTracking", dependencies: ["TabulaEngine", "TabulaReports"],
                 resources: [.copy("Resources")]),
+        .target(name: "TabulaREPL", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaReports", "CLibEdit"]),
         .executableTarget(name: "TabulaCLI", dependencies: [
-            "TabulaEngine", "TabulaLanguage", "TabulaReports", "TabulaTimeTracking",
+            "TabulaEngine", "TabulaLanguage", "TabulaReports", "TabulaTimeTracking", "TabulaREPL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TabulaLanguageTests", dependencies: ["TabulaLanguage"]),
         .testTarget(name: "TabulaEngineTests", dependencies: ["TabulaEngine", "TabulaLanguage"]),
+        .testTarget(name: "TabulaREPLTests", dependencies: ["TabulaREPL", "TabulaEngine", "TabulaLanguage", "TabulaReports"]),
         .testTarget(name: "TabulaCLITests", dependencies: ["TabulaCLI", "TabulaEngine", "TabulaReports", "TabulaTimeTracking"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,7 +11,7 @@ struct Tabula: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tabula",
         abstract: "A records database in one SQLite file: typed tables, links, formulas, rollups, time tracking.",
-        subcommands: [Demo.self, Init.self, Apply.self, Add.self, SetRow.self, Delete.self, Show.self, History.self, Check.self])
+        subcommands: [Demo.self, Init.self, Apply.self, Add.self, SetRow.self, Delete.self, Show.self, History.self, Check.self, Repl.self])
 }
 
 /// Options every command that touches a base shares.

@@ -1,11 +1,11 @@
 import Testing
 @testable import TabulaLanguage
 
-@Suite struct StatementParserTests {
+@Suite struct REPLStatementParserTests {
     static let examples: [String] = (try? grammarExamples(readPackageFile("Grammar/repl.ebnf"))) ?? []
 
-    func statement(_ text: String) throws(SourceErrors) -> Statement {
-        try StatementParser.parse(SourceText(name: "<repl>", text: text))
+    func statement(_ text: String) throws(SourceErrors) -> REPLStatement {
+        try REPLStatementParser.parse(SourceText(name: "<repl>", text: text))
     }
 
     func firstError(_ text: String) -> Diagnostic? {
@@ -144,15 +144,15 @@ import Testing
     }
 
     @Test func statementIsCompleteWhenNoBracketIsOpen() {
-        #expect(StatementParser.isComplete("1 + 2"))
-        #expect(!StatementParser.isComplete("table Expenses {"))
-        #expect(StatementParser.isComplete("table Expenses {\n  amount currency\n}"))
-        #expect(!StatementParser.isComplete("if(a,"))
-        #expect(StatementParser.isComplete("\"(\" & '['"))
-        #expect(StatementParser.isComplete("table T { {Hours billed} duration }"))
-        #expect(!StatementParser.isComplete("table T { # a comment }"))
-        #expect(StatementParser.isComplete("set T #3 note=x"))
-        #expect(StatementParser.isComplete(".save (odd"))
-        #expect(!StatementParser.isComplete("a) + ("), "a stray closer does not hide the opener after it")
+        #expect(REPLStatementParser.isComplete("1 + 2"))
+        #expect(!REPLStatementParser.isComplete("table Expenses {"))
+        #expect(REPLStatementParser.isComplete("table Expenses {\n  amount currency\n}"))
+        #expect(!REPLStatementParser.isComplete("if(a,"))
+        #expect(REPLStatementParser.isComplete("\"(\" & '['"))
+        #expect(REPLStatementParser.isComplete("table T { {Hours billed} duration }"))
+        #expect(!REPLStatementParser.isComplete("table T { # a comment }"))
+        #expect(REPLStatementParser.isComplete("set T #3 note=x"))
+        #expect(REPLStatementParser.isComplete(".save (odd"))
+        #expect(!REPLStatementParser.isComplete("a) + ("), "a stray closer does not hide the opener after it")
     }
 }

@@ -1,7 +1,7 @@
-/// One statement typed at the REPL (`tabula repl`), as parsed by `StatementParser`.
+/// One statement typed at the REPL (`tabula repl`), as parsed by `REPLStatementParser`.
 ///
 /// The grammar is `Grammar/repl.ebnf`. Ranges are positions in the statement's own source text.
-public struct Statement: Sendable, Hashable {
+public struct REPLStatement: Sendable, Hashable {
     /// What the statement asks for.
     public enum Kind: Sendable, Hashable {
         /// A blank line or a comment.

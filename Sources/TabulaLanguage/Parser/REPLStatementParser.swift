@@ -4,7 +4,7 @@
 ///
 /// It lives beside the schema parser so that `field T.name TYPE ...` reads its field with the very
 /// production a schema file uses, and every diagnostic points into the statement as typed.
-public enum StatementParser {
+public enum REPLStatementParser {
     /// The words that start a statement (besides schema keywords and dot commands), for help and completion.
     public static let commandWords: [String] = ["field", "drop", "add", "set", "delete", "show"] + TimerVerb.allCases.map(\.rawValue)
 
@@ -52,8 +52,8 @@ public enum StatementParser {
     }
 
     /// Parses one statement (possibly several lines). Errors carry positions in `source`.
-    public static func parse(_ source: SourceText) throws(SourceErrors) -> Statement {
-        var state = StatementParsing(source: source)
+    public static func parse(_ source: SourceText) throws(SourceErrors) -> REPLStatement {
+        var state = REPLStatementParsing(source: source)
         do {
             return try state.parse()
         } catch {
@@ -63,7 +63,7 @@ public enum StatementParser {
 }
 
 /// The state of one statement parse.
-struct StatementParsing {
+struct REPLStatementParsing {
     private(set) var source: SourceText
     private(set) var diagnostics: [Diagnostic] = []
 
@@ -84,13 +84,13 @@ struct StatementParsing {
     /// Words a statement's own lexer gives meaning to; a leading one of these decides the kind.
     private static let confirmable: Set<String> = ["table", "field", "drop"]
 
-    mutating func parse() throws(SyntaxError) -> Statement {
+    mutating func parse() throws(SyntaxError) -> REPLStatement {
         let whole = wholeRange
-        if whole.start.offset == whole.end.offset { return Statement(.empty, range: whole) }
+        if whole.start.offset == whole.end.offset { return REPLStatement(.empty, range: whole) }
         if source.scalars[whole.start.offset] == "." { return try parseDot(whole) }
 
         var parser = Parser(source)
-        if parser.isAtEnd { return Statement(.empty, range: whole) }
+        if parser.isAtEnd { return REPLStatement(.empty, range: whole) }
         let first = parser.current
         let word = first.kind == .identifier ? first.text.lowercased() : ""
 
@@ -108,7 +108,7 @@ struct StatementParsing {
         return statement
     }
 
-    private mutating func parseKind(_ word: String, _ parser: inout Parser) throws(SyntaxError) -> Statement {
+    private mutating func parseKind(_ word: String, _ parser: inout Parser) throws(SyntaxError) -> REPLStatement {
         let whole = wholeRange
         let next = parser.peek(1)
         let nextOnLine = next.kind != .end && !next.precededByNewline
@@ -120,7 +120,7 @@ struct StatementParsing {
              "locale" where nextOnLine && (next.kind == .string || next.isName),
              "report" where next.isName && parser.peek(2).isSymbol(.equal):
             do {
-                return Statement(.schema(try SchemaParser.parse(source)), range: whole)
+                return REPLStatement(.schema(try SchemaParser.parse(source)), range: whole)
             } catch {
                 diagnostics += error.diagnostics
                 throw SyntaxError(diagnostics.removeFirst())
@@ -135,7 +135,7 @@ struct StatementParsing {
             return try parseShow(&parser, whole)
         case "start" where !next.isSymbolToken, "stop" where !next.isSymbolToken, "status" where !next.isSymbolToken:
             var scanner = WordScanner(source: source, offset: parser.current.range.end.offset)
-            return Statement(.timer(TimerVerb(rawValue: word)!, arguments: try scanner.all()), range: whole)
+            return REPLStatement(.timer(TimerVerb(rawValue: word)!, arguments: try scanner.all()), range: whole)
         default:
             return parseExpressionOrQuery(whole)
         }
@@ -143,7 +143,7 @@ struct StatementParsing {
 
     // MARK: - Schema statements
 
-    private mutating func parseField(_ whole: SourceRange) throws(SyntaxError) -> Statement {
+    private mutating func parseField(_ whole: SourceRange) throws(SyntaxError) -> REPLStatement {
         var state = SchemaParsing(parser: Parser(source))
         state.parser.advance()
         let table = state.parser.advance().name
@@ -162,10 +162,10 @@ struct StatementParsing {
             throw SyntaxError("unexpected \(state.parser.describe(state.parser.current)) after the field",
                               at: state.parser.current.range, hint: "a field statement declares one field: field T.name type modifiers")
         }
-        return Statement(.field(table: table, field: field), range: whole)
+        return REPLStatement(.field(table: table, field: field), range: whole)
     }
 
-    private mutating func parseDrop(_ parser: inout Parser, _ whole: SourceRange) throws(SyntaxError) -> Statement {
+    private mutating func parseDrop(_ parser: inout Parser, _ whole: SourceRange) throws(SyntaxError) -> REPLStatement {
         let drop = parser.advance()
         let example = "drop table Expenses, or drop field Expenses.vat"
         guard let what = parser.consumeKeyword("table") ?? parser.consumeKeyword("field") else {
@@ -177,7 +177,7 @@ struct StatementParsing {
                               at: parser.isAtEnd ? what.range : parser.current.range, hint: example)
         }
         let table = parser.advance().name
-        let kind: Statement.Kind
+        let kind: REPLStatement.Kind
         if what.isKeyword("table") {
             kind = .dropTable(table)
         } else {
@@ -192,18 +192,18 @@ struct StatementParsing {
                               hint: "end it with '!' to drop without being asked: drop table Expenses !")
         }
         if let error = parser.diagnostics.first { throw SyntaxError(error) }
-        return Statement(kind, range: whole)
+        return REPLStatement(kind, range: whole)
     }
 
     // MARK: - Row commands
 
-    private mutating func parseRowCommand(_ word: String, from offset: Int, _ whole: SourceRange) throws(SyntaxError) -> Statement {
+    private mutating func parseRowCommand(_ word: String, from offset: Int, _ whole: SourceRange) throws(SyntaxError) -> REPLStatement {
         var scanner = WordScanner(source: source, offset: offset)
         let words = try scanner.all()
         let table = words[0]
         switch word {
         case "add":
-            return Statement(.add(table: table, assignments: try assignments(words.dropFirst(), command: "add \(table.text)")), range: whole)
+            return REPLStatement(.add(table: table, assignments: try assignments(words.dropFirst(), command: "add \(table.text)")), range: whole)
         case "set":
             guard words.count >= 2 else {
                 throw SyntaxError("'set' needs a row after the table", at: table.range,
@@ -213,7 +213,7 @@ struct StatementParsing {
             guard !rest.isEmpty else {
                 throw SyntaxError("'set' needs at least one field=value", at: words[1].range, hint: "set \(table.text) \(words[1].text) field=value")
             }
-            return Statement(.set(table: table, row: words[1], assignments: try assignments(rest, command: "set \(table.text) \(words[1].text)")),
+            return REPLStatement(.set(table: table, row: words[1], assignments: try assignments(rest, command: "set \(table.text) \(words[1].text)")),
                              range: whole)
         default:
             guard words.count >= 2 else {
@@ -224,7 +224,7 @@ struct StatementParsing {
                 throw SyntaxError("'delete' takes one row, found \(words.count - 1) words", at: words[2].range,
                                   hint: "quote a primary value with spaces: delete \(table.text) \"Acme Corp\"")
             }
-            return Statement(.delete(table: table, row: words[1]), range: whole)
+            return REPLStatement(.delete(table: table, row: words[1]), range: whole)
         }
     }
 
@@ -240,9 +240,9 @@ struct StatementParsing {
         return result
     }
 
-    private mutating func parseShow(_ parser: inout Parser, _ whole: SourceRange) throws(SyntaxError) -> Statement {
+    private mutating func parseShow(_ parser: inout Parser, _ whole: SourceRange) throws(SyntaxError) -> REPLStatement {
         parser.advance()
-        guard !parser.isAtEnd else { return Statement(.show(table: nil, condition: nil), range: whole) }
+        guard !parser.isAtEnd else { return REPLStatement(.show(table: nil, condition: nil), range: whole) }
         let table = parser.advance()
         let tableWord = Word(table.kind == .bracedName ? "{\(table.text)}" : table.text, range: table.range)
         var condition: Expression?
@@ -258,12 +258,12 @@ struct StatementParsing {
                               hint: condition == nil ? "filter rows with: show \(tableWord.text) where CONDITION" : "join conditions with 'and' or 'or'")
         }
         if let error = parser.diagnostics.first { throw SyntaxError(error) }
-        return Statement(.show(table: tableWord, condition: condition), range: whole)
+        return REPLStatement(.show(table: tableWord, condition: condition), range: whole)
     }
 
     // MARK: - Expressions and queries
 
-    private func parseExpressionOrQuery(_ whole: SourceRange) -> Statement {
+    private func parseExpressionOrQuery(_ whole: SourceRange) -> REPLStatement {
         var parser = Parser(source)
         let reason: Diagnostic
         do {
@@ -271,19 +271,19 @@ struct StatementParsing {
             if parser.isAtEnd, let error = parser.diagnostics.first {
                 reason = error
             } else if parser.isAtEnd {
-                return Statement(.expression(expression), range: whole)
+                return REPLStatement(.expression(expression), range: whole)
             } else {
                 reason = Diagnostic("unexpected \(parser.describe(parser.current)) after the expression", at: parser.current.range)
             }
         } catch {
             reason = parser.diagnostics.first ?? error.diagnostic
         }
-        return Statement(.query(notAnExpression: reason), range: whole)
+        return REPLStatement(.query(notAnExpression: reason), range: whole)
     }
 
     // MARK: - Dot commands
 
-    private func parseDot(_ whole: SourceRange) throws(SyntaxError) -> Statement {
+    private func parseDot(_ whole: SourceRange) throws(SyntaxError) -> REPLStatement {
         var scanner = WordScanner(source: source, offset: whole.start.offset + 1)
         let words = try scanner.all()
         let dot = range(whole.start.offset, whole.start.offset + 1)
@@ -333,7 +333,7 @@ struct StatementParsing {
             }
         default: kind = .quit
         }
-        return Statement(.dot(kind), range: whole)
+        return REPLStatement(.dot(kind), range: whole)
     }
 }
 
