@@ -71,7 +71,7 @@ public struct Completer: Sendable {
             let tableName = Self.unbraced(String(word[..<dot]))
             guard let table = schema.table(named: tableName) else { return [] }
             let prefix = String(word[...dot])
-            return Self.matching(word, table.fields.map { prefix + Name.quote($0.name) })
+            return Self.matching(String(word[word.index(after: dot)...]), fieldNames(table)).map { prefix + $0 }
         }
 
         if words.isEmpty {
