@@ -50,8 +50,19 @@ struct Terminal {
         environment["LANG"] = "C.UTF-8"
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for e in envp { free(e) } }
+        // The test runner's threads block signals and a spawned process inherits that mask: clear
+        // it, or the tmux server and the REPL under it would ignore the SIGHUP that ends them.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, Terminal.tmux!, &actions, nil, argv, envp)
+        let rc = posix_spawn(&pid, Terminal.tmux!, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw TerminalError("cannot run tmux: error \(rc)") }
         var status: Int32 = 0
         waitpid(pid, &status, 0)
