@@ -7,7 +7,6 @@ let package = Package(
     products: [
         .executable(name: "tabula", targets: ["TabulaCLI"]),
         .library(name: "TabulaEngine", targets: ["TabulaEngine"]),
-        .library(name: "TabulaREPL", targets: ["TabulaREPL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

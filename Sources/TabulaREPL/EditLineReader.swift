@@ -10,7 +10,6 @@ public final class EditLineReader: LineReader {
     private let complete: (String) -> Completion
     /// The prompt libedit shows, kept as C text for the prompt callback.
     private var promptText: [CChar] = [0]
-    private var lastSaved = 0
 
     public var isInteractive: Bool { true }
 
@@ -76,7 +75,10 @@ public final class EditLineReader: LineReader {
 
     public func remember(_ line: String) {
         tabula_history_enter(history, line)
-        if let historyPath { tabula_history_save(history, historyPath) }
+        // Written beside and renamed, so the file is never seen half written.
+        if let historyPath, tabula_history_save(history, historyPath + ".tmp") >= 0 {
+            rename(historyPath + ".tmp", historyPath)
+        }
     }
 
     /// The tab key: completes the word before the cursor when one candidate fits (or as far as

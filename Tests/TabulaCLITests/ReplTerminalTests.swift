@@ -26,7 +26,7 @@ struct Terminal {
         let command = (["env"] + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [CLI.binary.path] + arguments)
             .map(Terminal.shellQuoted).joined(separator: " ")
         try tmux(["new-session", "-d", "-x", "100", "-y", "30", "-s", "repl",
-                  "cd \(Terminal.shellQuoted(cli.directory.path)) && \(command); sleep 30"])
+                  "cd \(Terminal.shellQuoted(cli.directory.path)) && \(command); echo \"[exited $?]\"; sleep 30"])
     }
 
     static func shellQuoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
@@ -186,7 +186,7 @@ struct ReplTerminalTests {
 
         try term.type(".quit")
         try term.press("Enter")
-        try term.waitUntil("the end of the session") { !$0.contains(".quit\ntabula>") && Terminal.lastLine($0).hasSuffix(".quit") }
+        try term.waitForLine("[exited 0]")
 
         // The history outlives the session.
         let history = try String(contentsOfFile: cli.path(".tabula_history"), encoding: .utf8)
