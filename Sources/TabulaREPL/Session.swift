@@ -310,7 +310,7 @@ public final class REPLSession {
 
     private func runReport(_ source: SourceText, notAnExpression reason: Diagnostic?) throws {
         guard let reports = hooks.reports else {
-            // The seam: without a report runner a statement that is no expression is an error.
+            // The seam: without a report hook a statement that is no expression is an error.
             let reason = reason ?? Diagnostic("not an expression", at: .none)
             throw StatementError(Diagnostic("\(reason.message); and reports are not available in this build", at: reason.range,
                                             hint: reason.hint ?? "a statement is a schema construct (table, field, drop), a row command "

@@ -261,7 +261,7 @@ func temporaryPath(_ name: String) -> String {
 
 /// A report runner for the seam: it answers with the query it was given, so the test sees what
 /// the session handed over.
-struct EchoingReports: ReportRunner {
+struct EchoingReports: ReportHook {
     func runReport(_ query: SourceText, on base: Base) throws -> ResultTable {
         if query.text.contains("bad") { throw SourceErrors(source: query, diagnostics: [Diagnostic("no good", at: SourceRange(query.location(of: 0)))]) }
         return ResultTable(columns: [ResultColumn(name: "query", type: .text), ResultColumn(name: "tables", type: .integer)],
@@ -270,7 +270,7 @@ struct EchoingReports: ReportRunner {
 }
 
 /// A timer runner for the seam: it tells what it was asked.
-struct EchoingTimers: TimerRunner {
+struct EchoingTimers: TimerHook {
     func runTimer(_ verb: TimerVerb, arguments: [Word], source: SourceText, on base: Base) throws -> String {
         "\(verb.rawValue) " + arguments.map { "[\($0.text)]" }.joined(separator: " ")
     }
