@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
@@ -20,7 +21,8 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
         .target(name: "TabulaLanguage"),
         .target(name: "TabulaEngine", dependencies: ["TabulaLanguage", "CSQLite", "CICU"]),
-        .target(name: "TabulaReports", dependencies: ["TabulaEngine", "TabulaLanguage"]),
+        .target(name: "TabulaReports", dependencies: ["TabulaEngine", "TabulaLanguage",
+                                                     .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "TabulaTimeTracking", dependencies: ["TabulaEngine", "TabulaReports"],
                 resources: [.copy("Resources")]),
         .target(name: "TabulaREPL", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaReports", "CLibEdit"]),
@@ -30,6 +32,7 @@ let package = Package(
         ]),
         .testTarget(name: "TabulaLanguageTests", dependencies: ["TabulaLanguage"]),
         .testTarget(name: "TabulaEngineTests", dependencies: ["TabulaEngine", "TabulaLanguage"]),
+        .testTarget(name: "TabulaReportsTests", dependencies: ["TabulaReports", "TabulaEngine", "TabulaLanguage"]),
         .testTarget(name: "TabulaREPLTests", dependencies: ["TabulaREPL", "TabulaEngine", "TabulaLanguage", "TabulaReports"]),
         .testTarget(name: "TabulaCLITests", dependencies: ["TabulaCLI", "TabulaEngine", "TabulaReports", "TabulaTimeTracking"]),
     ],

@@ -5,9 +5,10 @@ import TabulaReports
 import TabulaTimeTracking
 
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Build a demo base from Samples/ with sample data and show it.")
+    static let configuration = CommandConfiguration(abstract: "Build a time-tracking demo base (people, clients, projects, a month of entries), run a timer, and print the totals per client.")
 
     @Argument(help: "Where to write the demo base (default: a temporary file).") var base: String?
+    @Flag(help: "Print every table of the demo base too.") var tables = false
 
     func run() throws {
         try runReportingErrors {
@@ -18,13 +19,29 @@ struct Demo: ParsableCommand {
             let now: @Sendable () -> Instant = (try? clock()) ?? Base.systemClock
             let b = try DemoBase.build(at: path, actor: "demo", now: now)
             defer { b.close() }
-            print("Demo base: \(path)\n")
-            print(Renderer.render(TableView.schemaSummary(b.schema), as: .table, context: b.schema.valueContext))
-            for table in b.schema.tables {
-                print("\n\(table.name)")
-                print(Renderer.render(try TableView.make(b, table: table), as: .table, context: b.schema.valueContext))
+            let context = b.schema.valueContext
+            print("Demo base: \(path)")
+            let entries = try b.rowCount(of: try b.table(named: "TimeEntries"))
+            print("\(entries) time entries in November 2026 for anna, boris and chen on 3 clients, 4 projects, 7 tasks.\n")
+            let (started, stopped) = try DemoBase.runTimer(b)
+            print("$ tabula timer start \(path) Tasks 'Login flow' --as anna")
+            print(describeStart(started, b))
+            print("$ tabula timer stop \(path) Tasks 'Login flow' --as anna")
+            print(describeStop(stopped, b) + "\n")
+            if tables {
+                for table in b.schema.tables {
+                    print("\(table.name)")
+                    print(Renderer.render(try TableView.make(b, table: table), as: .table, context: context) + "\n")
+                }
             }
-            print("\nTry: tabula show \(path) Clients --format json")
+            print("Totals per client")
+            let clients = try b.table(named: "Clients")
+            let view = try TableView.make(b, table: clients)
+            let keep = ["name", "hours", "billable", "amount"]
+            let indexes = keep.compactMap { name in view.columns.firstIndex { $0.name == name } }
+            let totals = ResultTable(columns: indexes.map { view.columns[$0] }, rows: view.rows.map { row in indexes.map { row[$0] } })
+            print(Renderer.render(totals, as: .table, context: context))
+            print("\nTry: tabula timer status \(path) --everyone, tabula show \(path) Projects, tabula period close \(path) 2026-11")
         }
     }
 }

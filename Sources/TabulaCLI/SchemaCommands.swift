@@ -9,6 +9,8 @@ struct Init: ParsableCommand {
     @Argument(help: "The base file to create.") var base: String
     @Option(help: "The schema file.") var schema: String?
     @Option(help: "A shipped schema package instead of a file (e.g. timetracking).") var package: String?
+    @Option(help: "With --package: the base's time zone (default: this machine's).") var timezone: String?
+    @Option(help: "With --package: the base's currency code (default: EUR).") var currency: String?
     @OptionGroup var actor: ActorOptions
 
     func run() throws {
@@ -20,7 +22,9 @@ struct Init: ParsableCommand {
                 guard let p = SchemaPackage.named(pkg) else {
                     throw CLIError("no schema package '\(pkg)'", hint: "the packages are: \(SchemaPackage.available.joined(separator: ", "))")
                 }
-                (source, name) = (p.source, "package \(pkg)")
+                (source, name) = (p.configured(timeZone: timezone ?? TimeZone.current.identifier, currency: currency), "package \(pkg)")
+            case (_, _) where schema != nil && (timezone != nil || currency != nil):
+                throw CLIError("--timezone and --currency go with --package", hint: "a schema file sets them itself: timezone \"Europe/Berlin\", currency EUR")
             case (nil, nil): throw CLIError("give a schema: --schema FILE or --package NAME", hint: "e.g. tabula init team.tabula --schema Samples/design.tabula")
             default: throw CLIError("give either --schema or --package, not both")
             }

@@ -11,7 +11,8 @@ struct Tabula: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tabula",
         abstract: "A records database in one SQLite file: typed tables, links, formulas, rollups, time tracking.",
-        subcommands: [Demo.self, Init.self, Apply.self, Add.self, SetRow.self, Delete.self, Show.self, History.self, Check.self, Repl.self])
+        subcommands: [Demo.self, Init.self, Apply.self, Add.self, SetRow.self, Delete.self, Show.self, History.self, Check.self,
+                      TimerCommand.self, Log.self, PeriodCommand.self, RequestCommand.self, Report.self, Repl.self, Bench.self])
 }
 
 /// Options every command that touches a base shares.
@@ -71,7 +72,11 @@ func clock() throws -> @Sendable () -> Instant {
 }
 
 func openBase(_ path: String, _ actor: ActorOptions) throws -> Base {
-    try Base.open(at: path, actor: actor.resolvedActor, now: try clock())
+    let base = try Base.open(at: path, actor: actor.resolvedActor, now: try clock())
+    TimeTracking.install(on: base)
+    // Pomodoros past their deadline close first, so whatever the command reads is up to date.
+    do { try base.closeExpiredPomodoros() } catch { base.close(); throw error }
+    return base
 }
 
 func readFile(_ path: String) throws -> String {

@@ -10,7 +10,12 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 public struct ResultColumn: Sendable, Hashable {
     public var name: String
     public var type: ValueType
-    public init(name: String, type: ValueType) { self.name = name; self.type = type }
+    /// What the terminal table shows for a blank cell (a report's group of rows without a value
+    /// shows `(none)`); CSV and JSON keep blanks empty.
+    public var blankText: String?
+    public init(name: String, type: ValueType, blankText: String? = nil) {
+        self.name = name; self.type = type; self.blankText = blankText
+    }
 }
 
 /// Rows to print: from `show`, or from a report. Link values are already replaced by their
@@ -22,9 +27,14 @@ public struct ResultTable: Sendable, Hashable {
     public var ids: [RowID]?
     /// A last row of totals for the terminal table (reports).
     public var totals: [Value]?
+    /// Reports show durations as hours and minutes (`12:30`) and numbers to two decimals in the
+    /// terminal table; CSV and JSON carry exact values always.
+    public var roundsForReading: Bool
 
-    public init(columns: [ResultColumn], rows: [[Value]], ids: [RowID]? = nil, totals: [Value]? = nil) {
+    public init(columns: [ResultColumn], rows: [[Value]], ids: [RowID]? = nil, totals: [Value]? = nil,
+                roundsForReading: Bool = false) {
         self.columns = columns; self.rows = rows; self.ids = ids; self.totals = totals
+        self.roundsForReading = roundsForReading
     }
 }
 
@@ -42,8 +52,12 @@ public enum Renderer {
     public static func terminal(_ table: ResultTable, context: ValueContext) -> String {
         var headers = table.columns.map(\.name)
         var rightAligned = table.columns.map { isNumeric($0.type) }
+        func shown(_ value: Value, _ column: ResultColumn) -> String {
+            if value.isBlank, let blank = column.blankText { return blank }
+            return table.roundsForReading ? readable(value, column.type, context) : cell(value, column.type, context)
+        }
         var cells: [[String]] = table.rows.map { row in
-            zip(row, table.columns).map { cell($0, $1.type, context) }
+            zip(row, table.columns).map(shown)
         }
         if let ids = table.ids {
             headers.insert("id", at: 0)
@@ -52,7 +66,7 @@ public enum Renderer {
         }
         var footer: [String]?
         if let totals = table.totals {
-            var f = zip(totals, table.columns).map { cell($0, $1.type, context) }
+            var f = zip(totals, table.columns).map { table.roundsForReading ? readable($0, $1.type, context) : cell($0, $1.type, context) }
             if table.ids != nil { f.insert("", at: 0) }
             if !f.isEmpty && f[0].isEmpty { f[0] = "total" }
             footer = f
@@ -107,6 +121,22 @@ public enum Renderer {
 
     static func cell(_ value: Value, _ type: ValueType, _ context: ValueContext) -> String {
         type.format(value, context: context)
+    }
+
+    /// A cell as a person reads it: durations in hours and minutes (`12:30`, rounded to the
+    /// minute), numbers to at most two decimals; everything else as `cell`.
+    static func readable(_ value: Value, _ type: ValueType, _ context: ValueContext) -> String {
+        switch value {
+        case .duration(let seconds):
+            let minutes = (Double(seconds) / 60).rounded(.toNearestOrAwayFromZero)
+            let m = Int64(minutes).magnitude
+            return (minutes < 0 ? "-" : "") + "\(m / 60):" + (m % 60 < 10 ? "0" : "") + "\(m % 60)"
+        case .number(let d) where d.isFinite && d != d.rounded():
+            let r = (d * 100).rounded(.toNearestOrAwayFromZero) / 100
+            return Value.number(r).formatted(context: context)
+        default:
+            return cell(value, type, context)
+        }
     }
 
     static func isNumeric(_ type: ValueType) -> Bool {

@@ -18,4 +18,18 @@ public struct SchemaPackage: Sendable {
               let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
         return SchemaPackage(name: name, source: text)
     }
+
+    /// The package's source with its time zone and currency replaced (`tabula init --package
+    /// timetracking --timezone Europe/Paris --currency USD`): the base settings and every place
+    /// the package writes its default zone or currency.
+    public func configured(timeZone: String?, currency: String?) -> String {
+        var text = source
+        if let timeZone {
+            text = text.replacingOccurrences(of: "\"Europe/Berlin\"", with: "\"\(timeZone)\"")
+        }
+        if let currency {
+            text = text.replacingOccurrences(of: #"\bEUR\b"#, with: currency, options: .regularExpression)
+        }
+        return text
+    }
 }

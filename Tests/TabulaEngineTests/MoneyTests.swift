@@ -149,3 +149,25 @@ struct JSONTests {
         #expect(o != .object([("a", .array([.bool(false), .number(-0.5)])), ("b", .integer(1))]))
     }
 }
+
+@Suite struct MoneyProductTests {
+    @Test func theIntegerProductAgreesWithTheDecimalOneOnManyFactors() {
+        var rng = SeededGenerator(seed: 42)
+        var factors: [Double] = [0, 0.5, 1.5, 2.5, 0.1, 0.05, 1e-7, 123456.789, 0.125, 7.0, -0.5, -2.5, 1e21]
+        for minutes in 1...600 { factors.append(Double(minutes * 60) / 3600) }
+        for _ in 0..<2000 { factors.append(Double(Int64.random(in: -100_000...100_000, using: &rng)) / [1, 3, 7, 100, 3600][Int(rng.next() % 5)]) }
+        let amounts: [Int64] = [0, 1, 5, 15, 25, 99, 100, 12_345, -12_345, 9_000, 1_000_000_007, -3]
+        for factor in factors {
+            for amount in amounts {
+                let m = Money(minorUnits: amount, currency: "EUR")
+                let reference = MoneyMath.multiplyInDecimal(m, by: factor)
+                if let fast = MoneyMath.multiplyExactly(m, by: factor), fast != reference {
+                    Issue.record("\(amount) × \(factor): \(fast) vs \(reference)")
+                    return
+                }
+            }
+        }
+        #expect(MoneyMath.multiplyExactly(Money(minorUnits: 5, currency: "EUR"), by: 0.5) == .money(Money(minorUnits: 2, currency: "EUR")))
+        #expect(MoneyMath.multiplyExactly(Money(minorUnits: 15, currency: "EUR"), by: 0.5) == .money(Money(minorUnits: 8, currency: "EUR")))
+    }
+}

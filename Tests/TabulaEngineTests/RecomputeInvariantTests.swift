@@ -13,6 +13,10 @@ import Testing
       deep      mirror sum(projects.tasks.entries.duration) where category = billable
       count     mirror count(projects)
       latest    mirror max(projects.tasks.entries.start)
+      earliest  mirror min(projects.tasks.entries.start) where category = internal
+      fees      mirror sum(projects.tasks.fees)
+      entries   mirror count(projects.tasks.entries)
+      open      mirror count(projects.tasks.entries) where hours > 0h
     }
     table Projects {
       name      text required
@@ -32,6 +36,10 @@ import Testing
       notes     mirror concat(entries.note) order by start desc
       share     formula if(hours = 0h, 0, billable / hours)
       client    formula project.client.name
+      fees      mirror sum(entries.fee)
+      ends      mirror min(entries.end)
+      noted     mirror count(entries.note)
+      rows      mirror count_all(entries.note) where not is_blank(end)
     }
     table TimeEntries {
       task      link Tasks
@@ -40,6 +48,9 @@ import Testing
       duration  formula if(is_blank(end), 0h, end - start)
       category  select(billable, internal) default billable
       note      text
+      cost      currency
+      pieces    integer
+      fee       formula cost / pieces
     }
     """
 
@@ -57,40 +68,77 @@ import Testing
             for i in 0..<5 { _ = try base.insert(into: "Projects", rows: [a(("name", "P\(i)"), ("client", "#\(i % 3 + 1)"), ("budget", "\(i * 3)h"))]) }
             for i in 0..<8 { _ = try base.insert(into: "Tasks", rows: [a(("title", "T\(i)"), ("project", "#\(i % 5 + 1)"))]) }
             for step in 0..<60 {
-                let op = rng.next() % 9
-                let entries = try base.allRowIDs(of: base.table(named: "TimeEntries"))
-                switch op {
-                case 0, 1, 2:
-                    let day = rng.next() % 20 + 1, hour = rng.next() % 10 + 6, length = rng.next() % 300 + 15
-                    let start = String(format: "2026-10-%02d %02d:00", day, hour)
-                    let endMinutes = Int(hour) * 60 + Int(length)
-                    let end = String(format: "2026-10-%02d %02d:%02d", day, endMinutes / 60, endMinutes % 60)
-                    _ = try base.insert(into: "TimeEntries", rows: [a(("task", "#\(rng.next() % 8 + 1)"), ("start", start),
-                                                                     ("end", rng.next() % 5 == 0 ? "" : end),
-                                                                     ("category", rng.next() % 3 == 0 ? "internal" : "billable"),
-                                                                     ("note", "n\(step)"))])
-                case 3 where !entries.isEmpty:
-                    let e = entries[Int(rng.next() % UInt64(entries.count))]
-                    _ = try base.update("TimeEntries", row: "#\(e)", a(("end", String(format: "2026-10-25 %02d:30", rng.next() % 5 + 18))))
-                case 4 where !entries.isEmpty:
-                    let e = entries[Int(rng.next() % UInt64(entries.count))]
-                    _ = try base.update("TimeEntries", row: "#\(e)", a(("task", rng.next() % 6 == 0 ? "" : "#\(rng.next() % 8 + 1)")))
-                case 5 where !entries.isEmpty:
-                    let e = entries[Int(rng.next() % UInt64(entries.count))]
-                    _ = try base.update("TimeEntries", row: "#\(e)", a(("category", rng.next() % 2 == 0 ? "internal" : "billable")))
-                case 6 where !entries.isEmpty:
-                    let e = entries[Int(rng.next() % UInt64(entries.count))]
-                    _ = try base.delete("TimeEntries", row: "#\(e)")
-                case 7:
-                    _ = try base.update("Projects", row: "#\(rng.next() % 5 + 1)", a(("client", "#\(rng.next() % 3 + 1)")))
-                case 8:
-                    _ = try base.update("Tasks", row: "#\(rng.next() % 8 + 1)", a(("project", "#\(rng.next() % 5 + 1)")))
-                default:
-                    _ = try base.update("Clients", row: "#\(rng.next() % 3 + 1)", a(("name", "C\(rng.next() % 100)")))
-                }
+                // Some steps are bulk: several writes in one transaction.
+                let writes = rng.next() % 4 == 0 ? Int(rng.next() % 6) + 2 : 1
+                try base.perform { for _ in 0..<writes { try randomWrite(base, step: step, rng: &rng) } }
             }
-            let mismatches = try base.check()
+            let mismatches = try base.check(rowByRow: true)
             #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.prefix(5).map(\.description))")
+            // The set-wise SQL aggregates agree with the row-by-row ones.
+            #expect(try base.check().isEmpty, "seed \(seed): set-wise")
+        }
+    }
+
+    func randomWrite(_ base: Base, step: Int, rng: inout SeededGenerator) throws {
+        let op = rng.next() % 15
+        let entries = try base.allRowIDs(of: base.table(named: "TimeEntries"))
+        switch op {
+        case 0, 1, 2:
+            let day = rng.next() % 20 + 1, hour = rng.next() % 10 + 6, length = rng.next() % 300 + 15
+            let start = String(format: "2026-10-%02d %02d:00", day, hour)
+            let endMinutes = Int(hour) * 60 + Int(length)
+            let end = String(format: "2026-10-%02d %02d:%02d", day, endMinutes / 60, endMinutes % 60)
+            let tasks = try base.allRowIDs(of: base.table(named: "Tasks"))
+            _ = try base.insert(into: "TimeEntries", rows: [a(("task", tasks.isEmpty || rng.next() % 7 == 0 ? "" : "#\(tasks[Int(rng.next() % UInt64(tasks.count))])"),
+                                                             ("start", start),
+                                                             ("end", rng.next() % 5 == 0 ? "" : end),
+                                                             ("category", rng.next() % 3 == 0 ? "internal" : "billable"),
+                                                             ("note", rng.next() % 4 == 0 ? "" : "n\(step)"),
+                                                             ("cost", "\(rng.next() % 50).50"), ("pieces", "\(rng.next() % 4)"))])
+        case 3 where !entries.isEmpty:
+            let e = entries[Int(rng.next() % UInt64(entries.count))]
+            _ = try base.update("TimeEntries", row: "#\(e)", a(("end", String(format: "2026-10-25 %02d:30", rng.next() % 5 + 18))))
+        case 4 where !entries.isEmpty:
+            let e = entries[Int(rng.next() % UInt64(entries.count))]
+            let tasks = try base.allRowIDs(of: base.table(named: "Tasks"))
+        let task = rng.next() % 6 == 0 ? "" : tasks.randomElement(using: &rng).map { "#\($0)" } ?? ""
+        _ = try base.update("TimeEntries", row: "#\(e)", a(("task", task)))
+        case 5 where !entries.isEmpty:
+            let e = entries[Int(rng.next() % UInt64(entries.count))]
+            _ = try base.update("TimeEntries", row: "#\(e)", a(("category", rng.next() % 2 == 0 ? "internal" : "billable")))
+        case 6 where !entries.isEmpty:
+            let e = entries[Int(rng.next() % UInt64(entries.count))]
+            _ = try base.delete("TimeEntries", row: "#\(e)")
+        case 7:
+            let projects = try base.allRowIDs(of: base.table(named: "Projects"))
+            guard let p = projects.randomElement(using: &rng) else { return }
+            _ = try base.update("Projects", row: "#\(p)", a(("client", "#\(rng.next() % 3 + 1)")))
+        case 8:
+            let tasks = try base.allRowIDs(of: base.table(named: "Tasks"))
+            let projects = try base.allRowIDs(of: base.table(named: "Projects"))
+            guard let t = tasks.randomElement(using: &rng), let p = projects.randomElement(using: &rng) else { return }
+            _ = try base.update("Tasks", row: "#\(t)", a(("project", "#\(p)")))
+        case 9 where !entries.isEmpty:
+            let e = entries[Int(rng.next() % UInt64(entries.count))]
+            _ = try base.update("TimeEntries", row: "#\(e)", a(("pieces", "\(rng.next() % 3)"), ("note", rng.next() % 2 == 0 ? "" : "x")))
+        case 10:
+            // Deleting a task clears its entries' link; a new task takes its place.
+            let tasks = try base.allRowIDs(of: base.table(named: "Tasks"))
+            if tasks.count > 4, let t = tasks.randomElement(using: &rng) { _ = try base.delete("Tasks", row: "#\(t)") }
+            _ = try base.insert(into: "Tasks", rows: [a(("title", "T\(step)"), ("project", "#\(rng.next() % 5 + 1)"))])
+        case 11 where !entries.isEmpty:
+            // An entry added and removed in the same transaction leaves no trace.
+            let task = try base.allRowIDs(of: base.table(named: "Tasks")).first.map { "#\($0)" } ?? ""
+            let id = try base.insert(into: "TimeEntries", rows: [a(("task", task), ("start", "2026-10-03 10:00"), ("cost", "3"), ("pieces", "0"))])[0]
+            _ = try base.delete("TimeEntries", row: "#\(id)")
+        case 12 where !entries.isEmpty:
+            let e = entries[Int(rng.next() % UInt64(entries.count))]
+            _ = try base.update("TimeEntries", row: "#\(e)", a(("start", String(format: "2026-09-%02d 08:00", rng.next() % 28 + 1))))
+        case 13:
+            // A full recompute in the middle of a transaction: later writes start from it.
+            try base.recomputeEverything()
+        default:
+            _ = try base.update("Clients", row: "#\(rng.next() % 3 + 1)", a(("name", "C\(rng.next() % 100)")))
         }
     }
 

@@ -4,11 +4,13 @@ import Testing
 @Suite struct GrammarAndSampleTests {
     static let formulaExamples: [String] = (try? grammarExamples(readPackageFile("Grammar/formula.ebnf"))) ?? []
     static let schemaExamples: [String] = (try? grammarExamples(readPackageFile("Grammar/schema.ebnf"))) ?? []
+    static let reportExamples: [String] = (try? grammarExamples(readPackageFile("Grammar/report.ebnf"))) ?? []
     static let samples: [String] = (try? packageFiles(in: "Samples", withExtension: "tabula")) ?? []
 
     @Test func grammarFilesHaveExamplesAndSamplesExist() {
         #expect(Self.formulaExamples.count >= 40)
         #expect(Self.schemaExamples.count >= 20)
+        #expect(Self.reportExamples.count >= 15)
         #expect(Self.samples.contains("Samples/design.tabula"))
         #expect(Self.samples.contains("Samples/example.tabula"))
     }
@@ -23,13 +25,30 @@ import Testing
         #expect(schemaErrors(example) == [])
     }
 
+    @Test(arguments: reportExamples)
+    func reportGrammarExampleParses(_ example: String) {
+        #expect(reportErrors(example) == [])
+    }
+
     @Test(arguments: samples)
     func sampleFileParses(_ path: String) throws {
         let text = try readPackageFile(path)
         do {
-            _ = try SchemaParser.parse(SourceText(name: path, text: text))
+            let source = SourceText(name: path, text: text)
+            let file = try SchemaParser.parse(source)
+            for saved in file.reports { _ = try ReportParser.parse(source, range: saved.queryRange) }
         } catch {
             Issue.record("\(error.description)")
+        }
+    }
+
+    @Test func reportGrammarNamesEveryClauseUnitAndAggregate() throws {
+        let grammar = try readPackageFile("Grammar/report.ebnf")
+        for word in ReportParser.clauseWords + ReportUnit.allCases.map(\.rawValue) + ["as", "asc", "desc", "this", "last", "today", "yesterday"] {
+            #expect(grammar.contains("\"\(word)\""), "report.ebnf does not mention \"\(word)\"")
+        }
+        for aggregate in Keywords.reportAggregates {
+            #expect(grammar.contains(aggregate + "("), "report.ebnf does not mention \(aggregate)(...)")
         }
     }
 
@@ -71,7 +90,9 @@ import Testing
         })
         #expect(modifiers == ["required", "unique", "default", "inverse", "was", "on delete cascade", "on delete restrict", "on delete clear"])
         #expect(file.tables.contains { $0.previousName != nil })
-        #expect(file.tables.contains { !$0.options.isEmpty })
+        #expect(file.tables.contains { t in t.options.contains { if case .lock = $0 { return true } else { return false } } })
+        #expect(file.tables.contains { t in t.options.contains { if case .timeField = $0 { return true } else { return false } } })
+        #expect(file.reportTable != nil)
         #expect(file.reports.count >= 2)
     }
 }

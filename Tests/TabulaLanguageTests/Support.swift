@@ -63,3 +63,12 @@ func shape(_ e: Expression) -> String {
 }
 
 func shapeOf(_ text: String) throws -> String { shape(try expr(text)) }
+
+func report(_ text: String) throws(SourceErrors) -> ReportQuery {
+    try ReportParser.parse(SourceText(name: "<query>", text: text))
+}
+
+/// `line:column: message` for each error of a report query, or [] when it parses.
+func reportErrors(_ text: String) -> [String] {
+    do { _ = try report(text); return [] } catch { return error.diagnostics.map { brief($0) } }
+}

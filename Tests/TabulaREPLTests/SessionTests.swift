@@ -195,7 +195,7 @@ func temporaryPath(_ name: String) -> String {
             field Clients.projects link Projects[] inverse client
             field Clients.hours mirror sum(projects.hours)
             field Projects.over formula hours > 10h
-            report by_client = sum(hours) by client
+            report by_client = sum(hours) from Projects by client
             .save \(path)
             """)
         #expect(t.err == "")
@@ -314,7 +314,8 @@ struct EchoingTimers: TimerHook {
     @Test func timerStatementsGoToTheTimerRunnerWithTheirWords() throws {
         let script = """
             table Tasks { title text }
-            table Log { task link Tasks  start datetime  end datetime }
+            table Log { task link Tasks  start datetime  end datetime  by author }
+            field Tasks.entries link Log[] inverse task
             field Tasks.timer timer -> Log
             start Tasks "Fix login"
             stop
@@ -323,6 +324,6 @@ struct EchoingTimers: TimerHook {
         #expect(t.err == "")
         #expect(t.out.hasSuffix("start [Tasks] [Fix login]\nstop \n"))
         let (_, without) = try run(script)
-        #expect(without.err.contains("<stdin>:4:1: error: timers are not available in this build"))
+        #expect(without.err.contains("<stdin>:5:1: error: timers are not available in this build"))
     }
 }

@@ -138,9 +138,45 @@ enum MoneyMath {
     }
 
     static func multiply(_ m: Money, by factor: Double) -> Value {
+        multiplyExactly(m, by: factor) ?? multiplyInDecimal(m, by: factor)
+    }
+
+    /// Money × number through Foundation's Decimal: the reference the integer path agrees with.
+    static func multiplyInDecimal(_ m: Money, by factor: Double) -> Value {
         guard let f = Numeric.decimal(factor) else { return .error(.number) }
         guard let r = Numeric.int64(Decimal(m.minorUnits) * f, rounding: .bankers) else { return .error(.number) }
         return .money(Money(minorUnits: r, currency: m.currency))
+    }
+
+    /// The same product in integers, from the factor's shortest decimal spelling (what
+    /// `Numeric.decimal` reads): minor units × digits ÷ 10^scale, rounded half to even. Nil when
+    /// the spelling is long or in exponent form, or the product does not fit (then Decimal decides).
+    static func multiplyExactly(_ m: Money, by factor: Double) -> Value? {
+        guard factor.isFinite else { return nil }
+        var digits: UInt64 = 0
+        var scale = 0, count = 0, seenPoint = false
+        for byte in "\(factor.magnitude)".utf8 {
+            switch byte {
+            case UInt8(ascii: "."): seenPoint = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if digits == 0 && byte == UInt8(ascii: "0") { if seenPoint { scale += 1 }; continue }
+                count += 1
+                guard count <= 18 else { return nil }
+                digits = digits * 10 + UInt64(byte - UInt8(ascii: "0"))
+                if seenPoint { scale += 1 }
+            default: return nil  // exponent form
+            }
+        }
+        guard scale <= 18 else { return nil }
+        var power: UInt64 = 1
+        for _ in 0..<scale { power *= 10 }
+        let product = m.minorUnits.magnitude.multipliedFullWidth(by: digits)
+        guard product.high < power else { return nil }
+        var (quotient, remainder) = power.dividingFullWidth(product)
+        if remainder * 2 > power || (remainder * 2 == power && quotient % 2 == 1) { quotient += 1 }
+        guard quotient <= UInt64(Int64.max) else { return nil }
+        let negative = (m.minorUnits < 0) != (factor < 0)
+        return .money(Money(minorUnits: negative ? -Int64(quotient) : Int64(quotient), currency: m.currency))
     }
 
     static func multiply(_ m: Money, by factor: Int64) -> Value {

@@ -17,6 +17,10 @@ public enum MigrationStep: Sendable, Hashable, CustomStringConvertible {
     case dropUnique(table: String, field: String)
     case changeDefault(table: String, field: String)
     case changeLock(table: String)
+    /// `time field NAME` set, changed or removed (nil: none).
+    case changeTimeField(table: String, from: String?, to: String?)
+    /// `report from TABLE` set, changed or removed (nil: none).
+    case changeReportTable(from: String?, to: String?)
     case reports(added: [String], removed: [String], changed: [String])
 
     /// Steps that lose data unless the user says so.
@@ -47,6 +51,8 @@ public enum MigrationStep: Sendable, Hashable, CustomStringConvertible {
         case .dropUnique(let t, let f): return "- unique \(t).\(f)"
         case .changeDefault(let t, let f): return "~ default of \(t).\(f)"
         case .changeLock(let t): return "~ lock rule of table \(t)"
+        case .changeTimeField(let t, let a, let b): return "~ time field of table \(t): \(a ?? "none") -> \(b ?? "none")"
+        case .changeReportTable(let a, let b): return "~ default report table: \(a ?? "none") -> \(b ?? "none")"
         case .reports(let a, let r, let c):
             return (a.map { "+ report \($0)" } + r.map { "- report \($0)" } + c.map { "~ report \($0)" }).joined(separator: "\n")
         }
@@ -85,6 +91,10 @@ extension Base {
             }
             if before.name != table.name { steps.append(.renameTable(from: before.name, to: table.name)) }
             if before.lockCondition != table.lockCondition { steps.append(.changeLock(table: table.name)) }
+            if before.timeField != table.timeField {
+                steps.append(.changeTimeField(table: table.name, from: before.timeField.flatMap { before.field(id: $0)?.name },
+                                              to: table.timeField.flatMap { table.field(id: $0)?.name }))
+            }
             for field in before.fields where table.field(id: field.id) == nil {
                 steps.append(.dropField(table: table.name, field: field.name, filledRows: try filledCount(field, in: before)))
             }
@@ -108,6 +118,10 @@ extension Base {
                 if !field.isUnique && was.isUnique { steps.append(.dropUnique(table: table.name, field: field.name)) }
                 if field.defaultExpression != was.defaultExpression { steps.append(.changeDefault(table: table.name, field: field.name)) }
             }
+        }
+        if old.reportTable != new.reportTable {
+            steps.append(.changeReportTable(from: old.reportTable.flatMap { old.table(id: $0)?.name },
+                                            to: new.reportTable.flatMap { new.table(id: $0)?.name }))
         }
         let oldReports = Dictionary(old.reports.map { ($0.name, $0.query) }, uniquingKeysWith: { a, _ in a })
         let newReports = Dictionary(new.reports.map { ($0.name, $0.query) }, uniquingKeysWith: { a, _ in a })
@@ -181,6 +195,7 @@ extension Base {
         let new = plan.schema
         try db.execute("PRAGMA foreign_keys = OFF")
         defer { try? db.execute("PRAGMA foreign_keys = ON") }
+        let newDefaults = try DependencyGraph(schema: new).defaults
         try perform {
             try checkConstraints(new, old: old)
             for table in old.tables where new.table(id: table.id) == nil {
@@ -189,7 +204,7 @@ extension Base {
             }
             for table in new.tables {
                 if let before = old.table(id: table.id) {
-                    try migrateTable(from: before, to: table)
+                    try migrateTable(from: before, to: table, defaults: newDefaults)
                 } else {
                     try createStorage(for: table)
                 }
@@ -202,8 +217,42 @@ extension Base {
                 throw EngineError("the migration would leave a broken link (\(first.map { "\($0)" }.joined(separator: " ")))", hint: "nothing was changed")
             }
             try saveSchema(new, source: plan.source)
+            try fillFormulaDefaults(old: old, defaults: newDefaults)
+            try syncTimeIndexes()
+            try ensureTimerIndexes()
             try recordHistory(action: "schema", note: plan.description)
             try recomputeAll(fields: changedComputedFields(old: old, new: new))
+        }
+    }
+
+    /// A new required field must have a value on every existing row.
+    private func requireFilled(_ field: Field, in table: Table) throws {
+        guard field.isRequired, Layout.hasColumn(field) else { return }
+        let missing = try db.scalar("SELECT count(*) FROM \(Layout.table(table.id)) WHERE \(Layout.column(field.id)) IS NULL").int64Value ?? 0
+        if missing > 0 {
+            throw EngineError("the new field \(table.name).\(field.name) is required, but \(missing) existing row(s) would have no value",
+                              hint: "give the field a default (default ...), or add it without 'required' and fill it first")
+        }
+    }
+
+    /// New fields of existing tables with a formula default: each existing row gets the default as
+    /// if it were added now, evaluated set-wise under the new schema.
+    private func fillFormulaDefaults(old: Schema, defaults: [FieldID: DefaultValues.Kind]) throws {
+        for table in schema.tables {
+            guard let before = old.table(id: table.id) else { continue }
+            for field in table.fields where before.field(id: field.id) == nil {
+                guard case .formula(let formula)? = defaults[field.id] else { continue }
+                let rows = try allRowIDs(of: table)
+                let update = try db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(Layout.column(field.id)) = ? WHERE id = ?")
+                for chunk in rows.chunked(2000) {
+                    let values = try evaluate(formula, in: table, rows: Array(chunk))
+                    for row in chunk {
+                        let value = try DefaultValues.conform(values[row] ?? .blank, to: field, in: table)
+                        if !value.isBlank { try update.run([ValueCoding.encode(value), .integer(row)]) }
+                    }
+                }
+                try requireFilled(field, in: table)
+            }
         }
     }
 
@@ -214,7 +263,7 @@ extension Base {
     }
 
     /// Rebuilds a table's storage for its new field list, converting retyped values.
-    private func migrateTable(from before: Table, to after: Table) throws {
+    private func migrateTable(from before: Table, to after: Table, defaults: [FieldID: DefaultValues.Kind]) throws {
         let beforeColumns = Set(before.fields.filter(Layout.hasColumn).map(\.id))
         let afterColumns = Set(after.fields.filter(Layout.hasColumn).map(\.id))
         var needsRebuild = beforeColumns.subtracting(afterColumns).isEmpty == false
@@ -241,8 +290,14 @@ extension Base {
                     && !conversions.contains { pair in pair.1.id == field.id && isLinkChange(pair.0, pair.1) }
             }.map { Layout.column($0.id) }
             let columns = after.fields.filter(Layout.hasColumn).map(columnDefinition)
-            try db.execute("CREATE TABLE \(t)_new (id INTEGER PRIMARY KEY\(columns.map { ", " + $0 }.joined()))")
+            try db.execute("CREATE TABLE \(t)_new (id INTEGER PRIMARY KEY AUTOINCREMENT\(columns.map { ", " + $0 }.joined()))")
             try db.execute("INSERT INTO \(t)_new (id\(keptColumns.map { ", " + $0 }.joined())) SELECT id\(keptColumns.map { ", " + $0 }.joined()) FROM \(t)")
+            // Keep the highest id ever given, so ids of deleted rows stay unused.
+            try db.execute("""
+                UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = '\(t)'), 0)) WHERE name = '\(t)_new';
+                INSERT INTO sqlite_sequence (name, seq) SELECT '\(t)_new', seq FROM sqlite_sequence
+                    WHERE name = '\(t)' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '\(t)_new');
+                """)
             try db.execute("DROP TABLE \(t)")
             try db.execute("ALTER TABLE \(t)_new RENAME TO \(t)")
         } else {
@@ -251,18 +306,15 @@ extension Base {
             }
         }
         // New data fields take their default on existing rows; a new required field must then be filled.
+        // Formula defaults are filled once the new schema is in place (they may read new links).
         for field in after.fields where before.field(id: field.id) == nil {
-            if case .data(let type) = field.kind, let source = field.defaultExpression {
-                let value = try defaultValue(source, type: type, context: schema.valueContext)
+            switch defaults[field.id] {
+            case .constant(let value)?:
                 try db.execute("UPDATE \(t) SET \(Layout.column(field.id)) = ?", [ValueCoding.encode(value)])
+            case .formula?: continue
+            case nil: break
             }
-            if field.isRequired, Layout.hasColumn(field) {
-                let missing = try db.scalar("SELECT count(*) FROM \(t) WHERE \(Layout.column(field.id)) IS NULL").int64Value ?? 0
-                if missing > 0 {
-                    throw EngineError("the new field \(after.name).\(field.name) is required, but \(missing) existing row(s) would have no value",
-                                      hint: "give the field a default (default ...), or add it without 'required' and fill it first")
-                }
-            }
+            try requireFilled(field, in: after)
         }
         // Convert retyped data values in place.
         for (was, field) in conversions where !isLinkChange(was, field) && Layout.hasColumn(field) && Layout.hasColumn(was) {

@@ -22,6 +22,13 @@ final class DependencyGraph {
     private(set) var filters: [FieldID: CompiledFormula] = [:]
     /// Formula fields computed when read (they read the clock, or read such a field).
     private(set) var volatile: Set<FieldID> = []
+    /// Mirrors kept by delta, and the inputs their delta covers (the spread skips those).
+    private(set) var deltaPlans: [FieldID: DeltaPlan] = [:]
+    private(set) var deltaInputs: [FieldID: Set<DeltaInput>] = [:]
+    /// Mirrors that one SQL aggregate can compute set-wise.
+    private(set) var mirrorQueries: [FieldID: MirrorQuery] = [:]
+    /// Checked `default`s of data fields: constants, or formulas over the new row.
+    private(set) var defaults: [FieldID: DefaultValues.Kind] = [:]
 
     init(schema: Schema) throws {
         self.schema = schema
@@ -45,11 +52,35 @@ final class DependencyGraph {
                         filters[field.id] = compiled
                         for path in compiled.paths { addPath(path, computed: field.id, table: table.id, prefix: spec.links, reads: &reads) }
                     }
+                case .data:
+                    if let source = field.defaultExpression {
+                        let text = SourceText(name: "\(table.name).\(field.name) default", text: source)
+                        switch DefaultValues.classify(try ExpressionParser.parse(text), for: field, in: table, schema: schema) {
+                        case .success(let kind): defaults[field.id] = kind
+                        case .failure(let list): throw SourceErrors(source: text, diagnostics: list.diagnostics)
+                        }
+                    }
+                case .timer:
+                    for (input, path) in TimerRoles.inputs(of: field, in: table, schema: schema) { add(input, Edge(computed: field.id, table: table.id, path: path), &reads) }
                 default: break
                 }
             }
         }
         levelize(reads)
+        for table in schema.tables {
+            for field in table.fields {
+                guard case .mirror(let spec) = field.kind else { continue }
+                mirrorQueries[field.id] = MirrorQuery.make(field: field, spec: spec, schema: schema)
+                guard let plan = DeltaPlan.make(field: field, spec: spec, filter: filters[field.id], schema: schema, volatile: volatile) else { continue }
+                deltaPlans[field.id] = plan
+                deltaInputs[field.id] = plan.coveredInputs(spec, in: schema)
+            }
+        }
+    }
+
+    /// Whether the spread along `edge` from `input` is left to the delta of a mirror.
+    func isCoveredByDelta(_ edge: Edge, input: FieldID) -> Bool {
+        deltaInputs[edge.computed]?.contains(DeltaInput(field: input, path: edge.path)) ?? false
     }
 
     private func lastTable(of links: [FieldID]) -> Table? {

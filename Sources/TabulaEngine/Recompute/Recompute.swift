@@ -20,9 +20,10 @@ public struct ComputedMismatch: Sendable, Hashable, CustomStringConvertible {
 extension Base {
     /// The dependency graph of the current schema (built on first use after the schema changes).
     func dependencyGraph() throws -> DependencyGraph {
-        if let g = graphCache, g.schema == schema { return g }
+        if let g = graphCache, graphVersion == schemaVersion { return g }
         let g = try DependencyGraph(schema: schema)
         graphCache = g
+        graphVersion = schemaVersion
         return g
     }
 
@@ -46,17 +47,23 @@ extension Base {
             for f in table.fields where f.kind.isComputedByRecompute { dirty[f.id, default: []].formUnion(rows) }
         }
         for field in graph.order {
-            guard var rows = dirty[field], !rows.isEmpty, let (table, f) = schema.field(id: field) else { continue }
+            guard let (table, f) = schema.field(id: field), !graph.volatile.contains(field) else { continue }
+            var rows = dirty[field] ?? []
             if let gone = deleted[table.id] { rows.subtract(gone) }
-            if rows.isEmpty || graph.volatile.contains(field) { continue }
-            let changed = try recomputeCells(f, in: table, rows: Array(rows).sorted(), graph: graph)
+            var changed: [RowID] = []
+            if let plan = graph.deltaPlans[field] {
+                let delta = try applyDelta(plan, rereading: rows)
+                changed = delta.changed
+                rows.formUnion(delta.reread)
+            }
+            if !rows.isEmpty { changed += try recomputeCells(f, in: table, rows: Array(rows).sorted(), graph: graph) }
             if !changed.isEmpty { try spread(from: field, rows: Set(changed), graph: graph, into: &dirty) }
         }
     }
 
     /// Marks the computed cells that read `field` on `rows`.
     private func spread(from field: FieldID, rows: Set<RowID>, graph: DependencyGraph, into dirty: inout [FieldID: Set<RowID>]) throws {
-        for edge in graph.dependents[field] ?? [] {
+        for edge in graph.dependents[field] ?? [] where !graph.isCoveredByDelta(edge, input: field) {
             var reached = rows
             for link in edge.path.reversed() {
                 if reached.isEmpty { break }
@@ -68,7 +75,11 @@ extension Base {
 
     /// Computes a field for some rows and writes the values that differ; returns the changed rows.
     private func recomputeCells(_ field: Field, in table: Table, rows: [RowID], graph: DependencyGraph) throws -> [RowID] {
-        let fresh = try computeValues(field, in: table, rows: rows, graph: graph)
+        try store(try computeValues(field, in: table, rows: rows, graph: graph), of: field, in: table, rows: rows)
+    }
+
+    /// Writes the values that differ from what is stored; returns the rows that changed.
+    private func store(_ fresh: [RowID: Value], of field: Field, in table: Table, rows: [RowID]) throws -> [RowID] {
         let stored = try storedValues(field, in: table, rows: rows)
         let update = try db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(Layout.column(field.id)) = ? WHERE id = ?")
         var changed: [RowID] = []
@@ -76,6 +87,7 @@ extension Base {
             let value = fresh[row] ?? .blank
             if sameStored(value, stored[row] ?? .blank) { continue }
             try update.run([ValueCoding.encode(value), .integer(row)])
+            pending?.recordBefore(table.id, row, field.id, stored[row] ?? .blank)
             noteChange(table.id, row, field.id)
             changed.append(row)
         }
@@ -86,8 +98,19 @@ extension Base {
         ValueCoding.encode(a) == ValueCoding.encode(b)
     }
 
+    /// Rows per step of a whole-table recompute.
+    static let chunkSize = 5_000
+
     func storedValues(_ field: Field, in table: Table, rows: [RowID]) throws -> [RowID: Value] {
         var result: [RowID: Value] = [:]
+        result.reserveCapacity(rows.count)
+        if let (low, high) = denseRange(rows) {
+            let sql = "SELECT id, \(Layout.column(field.id)) FROM \(Layout.table(table.id)) WHERE id BETWEEN ? AND ?"
+            try db.cachedStatement(sql).forEachRow([.integer(low), .integer(high)]) { s in
+                result[s.int64(0)] = ValueCoding.decode(s.column(1), as: field.valueType)
+            }
+            return result
+        }
         for chunk in rows.chunked(500) {
             let sql = "SELECT id, \(Layout.column(field.id)) FROM \(Layout.table(table.id)) WHERE id IN (\(placeholders(chunk.count)))"
             try db.cachedStatement(sql).forEachRow(chunk.map { .integer($0) }) { s in
@@ -100,13 +123,23 @@ extension Base {
     // MARK: - Computing values
 
     /// The values a computed field should have on some rows, from what is stored now.
-    func computeValues(_ field: Field, in table: Table, rows: [RowID], graph: DependencyGraph) throws -> [RowID: Value] {
+    func computeValues(_ field: Field, in table: Table, rows: [RowID], graph: DependencyGraph, setWise: Bool = true) throws -> [RowID: Value] {
         switch field.kind {
         case .formula:
             guard let formula = graph.formulas[field.id] else { return [:] }
             return try evaluate(formula, in: table, rows: rows)
         case .mirror(let spec):
+            if setWise, let query = graph.mirrorQueries[field.id] {
+                // Set-wise; an error value in a group, or a sum too large, is left to the row-by-row aggregate.
+                var result: [RowID: Value]
+                var rest: [RowID]
+                do { (result, rest) = try queryMirror(query, parents: rows) } catch is DatabaseError { (result, rest) = ([:], rows) }
+                if !rest.isEmpty { result.merge(try aggregate(spec, field: field, rows: rest, graph: graph)) { _, row in row } }
+                return result
+            }
             return try aggregate(spec, field: field, rows: rows, graph: graph)
+        case .timer:
+            return try timerTotals(field, in: table, rows: rows)
         default:
             return [:]
         }
@@ -171,9 +204,10 @@ extension Base {
             }
             return try storedValues(field, in: table, rows: rows)
         }
-        guard case .link(let spec) = field.kind else { return [:] }
+        guard case .link = field.kind else { return [:] }
+        let linked = try forward(field.id, from: rows)
         var result: [RowID: Value] = [:]
-        for row in rows { result[row] = .list(try linkedIDs(field, spec: spec, row: row).map(Value.link)) }
+        for row in rows { result[row] = .list((linked[row] ?? []).map(Value.link)) }
         return result
     }
 
@@ -277,8 +311,40 @@ extension Base {
         let wanted = Set(fields)
         for id in graph.order where wanted.contains(id) && !graph.volatile.contains(id) {
             guard let (table, field) = schema.field(id: id) else { continue }
-            let rows = try allRowIDs(of: table)
-            _ = try recomputeCells(field, in: table, rows: rows, graph: graph)
+            try forEachFreshChunk(field, in: table, graph: graph, setWise: true) { rows, fresh in
+                _ = try store(fresh, of: field, in: table, rows: rows)
+            }
+        }
+        // Everything so far is consistent now (callers recompute after their writes, before any
+        // further write): later deltas start from here, and these changes are not applied twice.
+        if let done = pending {
+            settled.formUnion(done)
+            pending = ChangeSet()
+        }
+    }
+
+    /// A computed field's fresh values over all rows of its table, chunk by chunk, so memory stays
+    /// flat whatever the table's size: a mirror with an SQL form by one aggregate over the whole
+    /// table, anything else computed per chunk.
+    func forEachFreshChunk(_ field: Field, in table: Table, graph: DependencyGraph, setWise: Bool,
+                           _ body: ([RowID], [RowID: Value]) throws -> Void) throws {
+        let rows = try allRowIDs(of: table)
+        if setWise, case .mirror(let spec) = field.kind, let query = graph.mirrorQueries[field.id],
+           let (values, rest) = try? queryMirror(query, parents: nil) {
+            let unsettled = Set(rest)
+            for chunk in rows.chunked(Self.chunkSize) {
+                let chunk = Array(chunk)
+                var fresh: [RowID: Value] = [:]
+                let slow = chunk.filter(unsettled.contains)
+                if !slow.isEmpty { fresh = try aggregate(spec, field: field, rows: slow, graph: graph) }
+                for row in chunk where !unsettled.contains(row) { fresh[row] = values[row] ?? query.emptyValue }
+                try body(chunk, fresh)
+            }
+            return
+        }
+        for chunk in rows.chunked(Self.chunkSize) {
+            let chunk = Array(chunk)
+            try body(chunk, try computeValues(field, in: table, rows: chunk, graph: graph, setWise: setWise))
         }
     }
 
@@ -286,26 +352,40 @@ extension Base {
         try db.query("SELECT id FROM \(Layout.table(table.id)) ORDER BY id").compactMap { $0[0].int64Value }
     }
 
+    /// Recomputes every computed field of every row, set-wise, in one transaction; returns how
+    /// many stored cells changed (0 when everything was already right).
+    @discardableResult
+    public func recomputeEverything() throws -> Int {
+        let fields = schema.tables.flatMap { $0.fields.filter(\.kind.isComputedByRecompute).map(\.id) }
+        return try perform {
+            let before = settled.cellCount
+            try recomputeAll(fields: fields)
+            return settled.cellCount - before
+        }
+    }
+
     /// Recomputes every computed field from scratch in memory and compares with what is stored.
     /// With `fix`, stored values that differ are replaced (in one transaction).
-    public func check(fix: Bool = false) throws -> [ComputedMismatch] {
+    /// `rowByRow` computes mirrors by the simple row-by-row aggregate only, independent of the
+    /// set-wise SQL (slower; the invariant tests use it to check both).
+    public func check(fix: Bool = false, rowByRow: Bool = false) throws -> [ComputedMismatch] {
         let graph = try dependencyGraph()
         var mismatches: [ComputedMismatch] = []
         let body = {
             for id in graph.order where !graph.volatile.contains(id) {
                 guard let (table, field) = self.schema.field(id: id) else { continue }
-                let rows = try self.allRowIDs(of: table)
-                let fresh = try self.computeValues(field, in: table, rows: rows, graph: graph)
-                let stored = try self.storedValues(field, in: table, rows: rows)
-                for row in rows {
-                    let want = fresh[row] ?? .blank, have = stored[row] ?? .blank
-                    if self.sameStored(want, have) { continue }
-                    mismatches.append(ComputedMismatch(table: table.name, field: field.name, row: row,
-                                                       stored: field.valueType.format(have, context: self.schema.valueContext),
-                                                       expected: field.valueType.format(want, context: self.schema.valueContext)))
-                    if fix {
-                        try self.db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(Layout.column(field.id)) = ? WHERE id = ?")
-                            .run([ValueCoding.encode(want), .integer(row)])
+                try self.forEachFreshChunk(field, in: table, graph: graph, setWise: !rowByRow) { rows, fresh in
+                    let stored = try self.storedValues(field, in: table, rows: rows)
+                    for row in rows {
+                        let want = fresh[row] ?? .blank, have = stored[row] ?? .blank
+                        if self.sameStored(want, have) { continue }
+                        mismatches.append(ComputedMismatch(table: table.name, field: field.name, row: row,
+                                                           stored: field.valueType.format(have, context: self.schema.valueContext),
+                                                           expected: field.valueType.format(want, context: self.schema.valueContext)))
+                        if fix {
+                            try self.db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(Layout.column(field.id)) = ? WHERE id = ?")
+                                .run([ValueCoding.encode(want), .integer(row)])
+                        }
                     }
                 }
             }
@@ -313,6 +393,14 @@ extension Base {
         if fix { try perform { try body(); if !mismatches.isEmpty { try recordHistory(action: "repair", note: "\(mismatches.count) computed value(s) fixed") } } } else { try body() }
         return mismatches
     }
+}
+
+/// The id range of sorted rows when they fill most of it: one range scan then beats lists of ids.
+func denseRange(_ rows: [RowID]) -> (RowID, RowID)? {
+    guard rows.count >= 1000, let low = rows.first, let high = rows.last, high >= low,
+          high - low < RowID(rows.count) * 2 else { return nil }
+    for i in 1..<rows.count where rows[i] <= rows[i - 1] { return nil }
+    return (low, high)
 }
 
 func placeholders(_ n: Int) -> String {

@@ -34,6 +34,9 @@ public final class Statement {
 
     // MARK: Binding
 
+    /// True when the statement cannot write to the database (`sqlite3_stmt_readonly`).
+    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+
     /// The number of parameters (`?`, `?NNN`, `:name`) the statement takes.
     public var parameterCount: Int32 { sqlite3_bind_parameter_count(handle) }
 

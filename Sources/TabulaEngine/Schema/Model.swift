@@ -9,9 +9,17 @@ public struct Schema: Sendable, Hashable, Codable {
     public var locale: String
     public var tables: [Table]
     public var reports: [SavedReport]
+    /// `report from TABLE`: the table report queries read when they name none.
+    public var reportTable: TableID?
     /// The next unused table and field ids; ids are never reused, so history stays unambiguous.
     public var nextTableID: TableID
     public var nextFieldID: FieldID
+    /// `people T`: the table whose rows are the base's people (timer authors, approvers).
+    public var peopleTable: TableID?
+    /// `approver R`: the role (the people table's `role` field) that approves edit requests.
+    public var approverRole: String?
+    /// `pomodoro F B`: focus and break lengths in seconds (nil: 25m and 5m).
+    public var pomodoroLengths: PomodoroLengths?
 
     public init(name: String = "", timeZone: String = "UTC", currency: String = "EUR", locale: String = "en",
                 tables: [Table] = [], reports: [SavedReport] = [], nextTableID: TableID = 1, nextFieldID: FieldID = 1) {
@@ -42,6 +50,10 @@ public struct Table: Sendable, Hashable, Codable {
     public var fields: [Field]
     /// `lock when EXPR`: the expression's source, checked against each row before a write.
     public var lockCondition: String?
+    /// `inherit a, b` on a timer's log table: the fields a new interval copies from the timed row.
+    public var inheritedFields: [FieldID]?
+    /// `time field NAME`: the date or datetime field that reports bucket and filter periods by.
+    public var timeField: FieldID?
 
     public init(id: TableID, name: String, fields: [Field] = [], lockCondition: String? = nil) {
         self.id = id; self.name = name; self.fields = fields; self.lockCondition = lockCondition
@@ -205,4 +217,13 @@ public struct SavedReport: Sendable, Hashable, Codable {
     public var name: String
     public var query: String
     public init(name: String, query: String) { self.name = name; self.query = query }
+}
+
+/// How long a Pomodoro focus interval and its break last, in seconds.
+public struct PomodoroLengths: Sendable, Hashable, Codable {
+    public var focus: Int64
+    public var pause: Int64
+    public init(focus: Int64 = 25 * 60, pause: Int64 = 5 * 60) { self.focus = focus; self.pause = pause }
+    /// 25 minutes of focus, 5 of break.
+    public static let standard = PomodoroLengths()
 }

@@ -41,13 +41,65 @@ public struct SchemaCompiler {
         resolveLinks(in: &schema)
         resolveComputed(in: &schema)
         checkDefaultsAndConstraints(in: &schema)
+        var timerChecks = TimerSchemaChecks(schema: schema, file: file)
+        timerChecks.run()
+        schema = timerChecks.schema
+        diagnostics += timerChecks.diagnostics
+        resolveReportSettings(in: &schema)
         for report in file.reports {
             if schema.reports.contains(where: { $0.name.lowercased() == report.name.text.lowercased() }) {
                 error("report '\(report.name.text)' is defined twice", at: report.name.range, hint: "give each saved report its own name")
             }
             schema.reports.append(SavedReport(name: report.name.text, query: report.query))
         }
+        checkSavedReports(schema)
         return schema
+    }
+
+    // MARK: - Reports
+
+    /// `report from TABLE` and each table's `time field NAME`.
+    private mutating func resolveReportSettings(in schema: inout Schema) {
+        let tableNames = schema.tables.map(\.name)
+        if let decl = file.reportTable {
+            if let t = schema.table(named: decl.table.text) { schema.reportTable = t.id } else {
+                error("there is no table '\(decl.table.text)' to report from", at: decl.table.range,
+                      hint: didYouMean(decl.table.text, among: tableNames) ?? "the tables are \(tableNames.joined(separator: ", "))")
+            }
+        }
+        for decl in file.tables {
+            guard let index = schema.tables.firstIndex(where: { $0.name == decl.name.text }) else { continue }
+            for case .timeField(let name, _) in decl.options {
+                let table = schema.tables[index]
+                guard let field = table.field(named: name.text) else {
+                    let times = table.fields.filter { $0.valueType == .date || $0.valueType == .datetime }.map(\.name)
+                    error("table '\(table.name)' has no field '\(name.text)' to be its time field", at: name.range,
+                          hint: didYouMean(name.text, among: table.fields.map(\.name))
+                            ?? (times.isEmpty ? "add a date or datetime field first" : "its date and datetime fields are \(times.joined(separator: ", "))"))
+                    continue
+                }
+                guard field.valueType == .date || field.valueType == .datetime, Layout.hasColumn(field) else {
+                    error("the time field must be a date or a datetime, but '\(field.name)' is \(field.valueType.displayName)", at: name.range,
+                          hint: "name a date or datetime field of \(Name.quote(table.name)), such as its start")
+                    continue
+                }
+                schema.tables[index].timeField = field.id
+            }
+        }
+    }
+
+    /// Saved reports are checked against the schema that holds them, so a broken one is reported
+    /// in the schema file, at its place.
+    private mutating func checkSavedReports(_ schema: Schema) {
+        guard !diagnostics.contains(where: { $0.severity == .error }) else { return }
+        for report in file.reports {
+            do {
+                let query = try ReportParser.parse(source, range: report.queryRange)
+                _ = try ReportChecker.check(query, source: source, schema: schema)
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        }
     }
 
     private mutating func applySettings(to schema: inout Schema) {
@@ -67,6 +119,8 @@ public struct SchemaCompiler {
                 }
             case .locale:
                 schema.locale = setting.value
+            case .people, .approver, .pomodoro:
+                break  // checked with the timers, once tables exist (TimerSchemaChecks)
             }
         }
     }
@@ -417,8 +471,8 @@ public struct SchemaCompiler {
                     case .default(let expr):
                         if field.isComputed || { if case .link = field.kind { return true } else { return false } }() {
                             error("a \(field.isComputed ? "computed" : "link") field cannot have a default", at: expr.range, hint: "remove 'default'")
-                        } else if let problem = DefaultValues.check(expr, for: field.valueType, context: schema.valueContext) {
-                            error(problem.message, at: expr.range, hint: problem.hint)
+                        } else {
+                            diagnostics += DefaultValues.check(expr, for: field, in: schema.tables[t], schema: schema)
                         }
                     default: break
                     }

@@ -6,7 +6,9 @@ import TabulaLanguage
 public final class Base {
     public let path: String
     let db: Connection
-    public private(set) var schema: Schema
+    public private(set) var schema: Schema { didSet { schemaVersion &+= 1 } }
+    /// Counts schema changes, so compiled forms of the schema know when they are stale.
+    private(set) var schemaVersion = 0
     /// The schema file text the base was built from (the last one applied).
     public private(set) var schemaSource: String
     /// Who is writing: recorded in the audit history and in `author` fields.
@@ -17,6 +19,15 @@ public final class Base {
     var pending: ChangeSet?
     /// The dependency graph of `schema`, built on first use.
     var graphCache: DependencyGraph?
+    /// The `schemaVersion` the cached graph was built for.
+    var graphVersion = -1
+    /// Changes of the current command that a full recompute already made consistent: kept for
+    /// `lastChanges`, but not applied again (as deltas) by the closing incremental recompute.
+    var settled = ChangeSet()
+    /// The cells the last committed command wrote or recomputed (what a UI or API pushes).
+    public internal(set) var lastChanges = ChangeSet()
+    /// Rules and lock state attached by timers, locks and packages (Rules/RowRules.swift).
+    var attachments = BaseAttachments()
 
     private init(path: String, db: Connection, schema: Schema, schemaSource: String, actor: String, now: @escaping @Sendable () -> Instant) {
         self.path = path; self.db = db; self.schema = schema; self.schemaSource = schemaSource
@@ -60,6 +71,8 @@ public final class Base {
                     for field in table.fields { try base.createSideStorage(for: field, in: table) }
                 }
                 try base.saveSchema(schema, source: schemaSource)
+                try base.syncTimeIndexes()
+                try base.ensureTimerIndexes()
                 try base.recordHistory(action: "schema", note: "created from \(sourceName)")
             }
         } catch {
@@ -134,7 +147,8 @@ public final class Base {
 
     func createStorage(for table: Table) throws {
         let columns = table.fields.filter(Layout.hasColumn).map(columnDefinition)
-        try db.execute("CREATE TABLE \(Layout.table(table.id)) (id INTEGER PRIMARY KEY\(columns.map { ", " + $0 }.joined()))")
+        // AUTOINCREMENT: a row id is never given again, so `#12` in the history always means one row.
+        try db.execute("CREATE TABLE \(Layout.table(table.id)) (id INTEGER PRIMARY KEY AUTOINCREMENT\(columns.map { ", " + $0 }.joined()))")
     }
 
     /// Indexes and junction tables a field needs besides its column.

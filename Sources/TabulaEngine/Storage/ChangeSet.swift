@@ -4,8 +4,19 @@ public struct ChangeSet: Sendable, Hashable {
     public private(set) var cells: [TableID: [RowID: Set<FieldID>]] = [:]
     public private(set) var inserted: [TableID: Set<RowID>] = [:]
     public private(set) var deleted: [TableID: Set<RowID>] = [:]
+    /// The value each changed cell had before the command (first write wins): what lets a rollup
+    /// take the old contribution out and put the new one in, instead of re-reading its rows.
+    private(set) var before: [TableID: [RowID: [FieldID: Value]]] = [:]
 
     public init() {}
+
+    /// Remembers a cell's value from before the command, unless an earlier one is already kept.
+    mutating func recordBefore(_ table: TableID, _ row: RowID, _ field: FieldID, _ value: Value) {
+        if before[table]?[row]?[field] == nil { before[table, default: [:]][row, default: [:]][field] = value }
+    }
+
+    /// The value a cell had before the command, if the command changed it.
+    func valueBefore(_ table: TableID, _ row: RowID, _ field: FieldID) -> Value? { before[table]?[row]?[field] }
 
     public mutating func changed(_ table: TableID, _ row: RowID, _ field: FieldID) {
         cells[table, default: [:]][row, default: []].insert(field)
@@ -24,5 +35,6 @@ public struct ChangeSet: Sendable, Hashable {
         for (t, rows) in other.cells { for (r, fs) in rows { cells[t, default: [:]][r, default: []].formUnion(fs) } }
         for (t, rows) in other.inserted { inserted[t, default: []].formUnion(rows) }
         for (t, rows) in other.deleted { deleted[t, default: []].formUnion(rows) }
+        for (t, rows) in other.before { for (r, fs) in rows { for (f, v) in fs { recordBefore(t, r, f, v) } } }
     }
 }

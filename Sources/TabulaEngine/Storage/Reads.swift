@@ -26,6 +26,21 @@ extension Base {
         return result
     }
 
+    /// Values of some fields of one row, or nil when the row does not exist (one query for the
+    /// fields stored in columns and the row's existence).
+    func readRow(of table: Table, row: RowID, fields: [FieldID]) throws -> [FieldID: Value]? {
+        let wanted = table.fields.filter { fields.contains($0.id) }
+        let columnFields = wanted.filter(Layout.hasColumn)
+        let list = (["id"] + columnFields.map { Layout.column($0.id) }).joined(separator: ", ")
+        guard let r = try db.cachedStatement("SELECT \(list) FROM \(Layout.table(table.id)) WHERE id = ?").rows([.integer(row)]).first else { return nil }
+        var result: [FieldID: Value] = [:]
+        for (i, f) in columnFields.enumerated() { result[f.id] = ValueCoding.decode(r[i + 1], as: f.valueType) }
+        for f in wanted where !Layout.hasColumn(f) {
+            if case .link(let spec) = f.kind { result[f.id] = .list(try linkedIDs(f, spec: spec, row: row).map(Value.link)) }
+        }
+        return result
+    }
+
     /// Every row of a table (or those with the given ids), in id order.
     public func rows(of table: Table, ids: [RowID]? = nil) throws -> [RowRecord] {
         let columnFields = table.fields.filter(Layout.hasColumn)

@@ -16,11 +16,16 @@ extension Base {
     public func perform<T>(_ body: () throws -> T) throws -> T {
         if pending != nil { return try body() }
         pending = ChangeSet()
-        defer { pending = nil }
+        settled = ChangeSet()
+        defer { pending = nil; settled = ChangeSet() }
         do {
             return try db.transaction {
+                try closeExpiredIntervals()
                 let result = try body()
                 try finishCommand()
+                var all = settled
+                all.formUnion(pending ?? ChangeSet())
+                lastChanges = all
                 return result
             }
         } catch let error as DatabaseError {
@@ -158,13 +163,16 @@ extension Base {
     @discardableResult
     public func insertRow(into table: Table, values given: [FieldID: Value]) throws -> RowID {
         var values = given
-        let context = schema.valueContext
         let now = self.now()
+        let graph = try dependencyGraph()
+        var formulaDefaults: [(Field, CompiledFormula)] = []
         for field in table.fields where values[field.id] == nil {
             switch field.kind {
-            case .data(let type):
-                if let source = field.defaultExpression {
-                    values[field.id] = try defaultValue(source, type: type, context: context)
+            case .data:
+                switch graph.defaults[field.id] {
+                case .constant(let value)?: values[field.id] = value
+                case .formula(let formula)?: formulaDefaults.append((field, formula))
+                case nil: break
                 }
             case .autonumber: values[field.id] = .integer(try nextAutonumber(field))
             case .created, .modified: values[field.id] = .datetime(now)
@@ -172,7 +180,8 @@ extension Base {
             default: break
             }
         }
-        for field in table.fields where field.isRequired && (values[field.id]?.isBlank ?? true) {
+        let defaulted = Set(formulaDefaults.map(\.0.id))
+        for field in table.fields where field.isRequired && !defaulted.contains(field.id) && (values[field.id]?.isBlank ?? true) {
             throw EngineError("\(table.name).\(field.name) is required", hint: "give it a value: \(field.name)=...")
         }
         try checkUnique(table, values: values, excluding: nil)
@@ -189,6 +198,9 @@ extension Base {
         try db.cachedStatement(sql).run(arguments)
         let id = db.lastInsertRowID
         pending?.insert(table.id, id)
+        if !formulaDefaults.isEmpty {
+            try applyFormulaDefaults(formulaDefaults, in: table, row: id, into: &values)
+        }
         try recordHistory(action: "insert", table: table.id, row: id)
         for field in table.fields {
             guard let v = values[field.id], !v.isBlank else { continue }
@@ -204,12 +216,24 @@ extension Base {
         return id
     }
 
-    func defaultValue(_ source: String, type: ValueType, context: ValueContext) throws -> Value {
-        let text = SourceText(name: "<default>", text: source)
-        let expr = try ExpressionParser.parse(text)
-        do { return try DefaultValues.value(of: expr, for: type, context: context) } catch {
-            throw EngineError(error.message, hint: error.hint)
+    /// Evaluates `default` formulas on a row just inserted (they read its other fields and links)
+    /// and stores their values.
+    private func applyFormulaDefaults(_ defaults: [(Field, CompiledFormula)], in table: Table, row id: RowID,
+                                      into values: inout [FieldID: Value]) throws {
+        var computed: [FieldID: Value] = [:]
+        for (field, formula) in defaults {
+            let value = try DefaultValues.conform(try evaluate(formula, in: table, rows: [id])[id] ?? .blank, to: field, in: table)
+            if field.isRequired && value.isBlank {
+                throw EngineError("\(table.name).\(field.name) is required, and its default gave no value for this row",
+                                  hint: "give it a value: \(field.name)=...")
+            }
+            computed[field.id] = value
         }
+        try checkUnique(table, values: computed, excluding: id)
+        let sets = computed.keys.sorted().map { "\(Layout.column($0)) = ?" }
+        try db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(sets.joined(separator: ", ")) WHERE id = ?")
+            .run(computed.keys.sorted().map { ValueCoding.encode(computed[$0]!) } + [.integer(id)])
+        values.merge(computed) { _, new in new }
     }
 
     private func nextAutonumber(_ field: Field) throws -> Int64 {
@@ -245,20 +269,21 @@ extension Base {
 
     /// Changes fields of one row with typed values. Must run inside `perform`.
     public func updateRow(in table: Table, id: RowID, values given: [FieldID: Value]) throws {
-        guard try rowExists(id, in: table) else {
+        guard let old = try readRow(of: table, row: id, fields: Array(given.keys)) else {
             throw EngineError("table \(table.name) has no row #\(id)", hint: "list its rows with `tabula show BASE \(table.name)`")
         }
+        try checkLockBeforeWrite(table, row: id, action: "changed")
         var values = given
         for field in table.fields where values[field.id] != nil {
             if field.isRequired && values[field.id]!.isBlank {
                 throw EngineError("\(table.name).\(field.name) is required and cannot be emptied", hint: "give it a value")
             }
         }
-        let old = try readValues(of: table, row: id, fields: Array(values.keys))
         // Keep only real changes.
         for (fid, v) in values where old[fid] == v || (old[fid]?.isBlank == true && v.isBlank) { values[fid] = nil }
         if values.isEmpty { return }
         try checkUnique(table, values: values, excluding: id)
+        for (fid, _) in values { pending?.recordBefore(table.id, id, fid, old[fid] ?? .blank) }
         for field in table.fields where field.kind == .modified { values[field.id] = .datetime(now()) }
         var sets: [String] = []
         var arguments: [SQLValue] = []
@@ -380,6 +405,7 @@ extension Base {
     /// Deletes a row, applying each incoming link's `on delete` rule. Must run inside `perform`.
     public func deleteRow(from table: Table, id: RowID) throws {
         guard try rowExists(id, in: table) else { return }
+        try checkLockBeforeWrite(table, row: id, action: "deleted")
         // Incoming links from other rows: restrict, cascade or clear.
         for other in schema.tables {
             for field in other.fields {
@@ -414,7 +440,8 @@ extension Base {
                 }
             }
         }
-        let old = try readValues(of: table, row: id, fields: table.fields.filter(\.isWritable).map(\.id))
+        let old = try readValues(of: table, row: id, fields: table.fields.filter { $0.isWritable || Layout.hasColumn($0) }.map(\.id))
+        for field in table.fields where Layout.hasColumn(field) { pending?.recordBefore(table.id, id, field.id, old[field.id] ?? .blank) }
         for field in table.fields where field.isWritable {
             if let v = old[field.id], !v.isBlank {
                 try recordHistory(action: "delete", table: table.id, row: id, field: field.id, old: display(v, of: field))

@@ -9,6 +9,8 @@ public struct TimeZoneRules: Sendable, Hashable {
     /// The identifier as asked for (`Europe/Berlin`, `UTC`).
     public let identifier: String
     let zone: TimeZone
+    /// Offsets already asked for, by quarter hour (shared by every copy of these rules).
+    private let offsets: CacheBox<[Int64: Int32]>
 
     /// The rules of a zone, or nil when the identifier is unknown. Identifiers are case-sensitive,
     /// as in the IANA database.
@@ -24,7 +26,7 @@ public struct TimeZoneRules: Sendable, Hashable {
     }
 
     private init(identifier: String, zone: TimeZone) {
-        self.identifier = identifier; self.zone = zone
+        self.identifier = identifier; self.zone = zone; self.offsets = CacheBox([:])
     }
 
     /// Coordinated Universal Time.
@@ -60,7 +62,17 @@ public struct TimeZoneRules: Sendable, Hashable {
     }
 
     func offset(atSecond seconds: Int64) -> Int {
-        zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        // Since 1973 every offset change of the tz database falls on a quarter hour of UTC, so
+        // one lookup answers for its whole quarter hour. Earlier instants ask the zone each time.
+        guard seconds >= 94_694_400 else { return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))) }
+        let quarter = seconds / 900
+        if let known = offsets.withLock({ $0[quarter] }) { return Int(known) }
+        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(quarter * 900)))
+        offsets.withLock { cache in
+            if cache.count > 200_000 { cache.removeAll(keepingCapacity: true) }
+            cache[quarter] = Int32(offset)
+        }
+        return offset
     }
 
     /// The instants (whole seconds since the epoch) at which a local wall-clock second happens:

@@ -77,7 +77,8 @@ struct SchemaParsing {
             return next.isName && !next.precededByNewline && !after.precededByNewline
                 && (after.kind == .bracedName || after.isSymbol(.leftBrace) || after.isKeyword("was"))
         case "report":
-            return next.isName && !next.precededByNewline && after.isSymbol(.equal) && !after.precededByNewline
+            return next.isName && !next.precededByNewline && !after.precededByNewline
+                && (after.isSymbol(.equal) || next.isKeyword("from") && after.isName)
         case "base", "timezone", "currency", "locale":
             return next.kind == .string && !next.precededByNewline
         default:
@@ -133,7 +134,11 @@ struct SchemaParsing {
         case .timezone: example = "timezone \"Europe/Berlin\""
         case .currency: example = "currency EUR"
         case .locale: example = "locale \"de\""
+        case .people: example = "people People"
+        case .approver: example = "approver lead"
+        case .pomodoro: example = "pomodoro 25m 5m"
         }
+        if key == .pomodoro { parsePomodoro(keyToken, example: example); return }
         guard onSameLine, current.kind == .string || current.isName else {
             error("missing value after '\(key.rawValue)'", at: hereOrPrevious, hint: "write it as \(example)")
             skipField()
@@ -150,6 +155,29 @@ struct SchemaParsing {
         if !parser.isAtEnd && !current.precededByNewline {
             error("unexpected \(found()) after the setting", at: current.range, hint: "write one setting per line, as in \(example)")
             while !parser.isAtEnd && !current.precededByNewline { parser.advance() }
+        }
+    }
+
+    /// `pomodoro FOCUS BREAK`: two durations, kept as their spelling.
+    private mutating func parsePomodoro(_ keyToken: Token, example: String) {
+        var lengths: [Token] = []
+        while onSameLine, lengths.count < 2, case .duration = current.kind { lengths.append(parser.advance()) }
+        guard lengths.count == 2 else {
+            error("'pomodoro' needs a focus and a break length", at: hereOrPrevious, hint: "write it as \(example)")
+            skipField()
+            return
+        }
+        let range = lengths[0].range.union(lengths[1].range)
+        if let earlier = settingRanges[.pomodoro] {
+            error("duplicate setting 'pomodoro'", at: keyToken.range, hint: "'pomodoro' is already set on line \(earlier.start.line)")
+        } else {
+            settingRanges[.pomodoro] = keyToken.range
+            file.settings.append(SettingDecl(key: .pomodoro, value: lengths.map(\.text).joined(separator: " "),
+                                             keyRange: keyToken.range, valueRange: range))
+        }
+        if onSameLine {
+            error("unexpected \(found()) after the setting", at: current.range, hint: "write it as \(example)")
+            skipField()
         }
     }
 
@@ -192,6 +220,14 @@ struct SchemaParsing {
                 parseLock(into: &table)
                 continue
             }
+            if startsInherit() {
+                parseInherit(into: &table)
+                continue
+            }
+            if startsTimeField() {
+                parseTimeField(into: &table)
+                continue
+            }
             if let field = parseField() { table.fields.append(field) }
         }
         if !closed {
@@ -200,6 +236,35 @@ struct SchemaParsing {
         }
         table.range = parser.range(from: tableToken.range)
         file.tables.append(table)
+    }
+
+    /// `inherit a, b` (a table option) rather than a field named `inherit`: the next word on the
+    /// line is not a type, or a comma follows it.
+    private mutating func startsInherit() -> Bool {
+        guard current.isKeyword("inherit") else { return false }
+        let next = parser.peek(1), after = parser.peek(2)
+        guard next.isName, !next.precededByNewline else { return false }
+        if after.isSymbol(.comma) && !after.precededByNewline { return true }
+        return !(next.kind == .identifier && Keywords.fieldTypes.contains(next.text.lowercased()))
+    }
+
+    private mutating func parseInherit(into table: inout TableDecl) {
+        let keyword = parser.advance()
+        var names: [Name] = []
+        while let name = nameOnLine() {
+            names.append(name)
+            guard onSameLine, parser.consume(.comma) != nil else { break }
+            if !onSameLine || !current.isName {
+                error("expected a field after ',' in 'inherit', found \(found())", at: hereOrPrevious, hint: "inherit stream, project")
+                skipField()
+                return
+            }
+        }
+        if onSameLine {
+            error("unexpected \(found()) after 'inherit'", at: current.range, hint: "separate the fields with commas: inherit stream, project")
+            skipField()
+        }
+        table.options.append(.inherit(names, range: parser.range(from: keyword.range)))
     }
 
     private mutating func parseLock(into table: inout TableDecl) {
@@ -224,6 +289,33 @@ struct SchemaParsing {
         }
     }
 
+    /// Whether the current line is the table option `time field NAME` (never a field: `field` is no type).
+    private mutating func startsTimeField() -> Bool {
+        current.isKeyword("time") && parser.peek(1).isKeyword("field") && !parser.peek(1).precededByNewline
+    }
+
+    private mutating func parseTimeField(into table: inout TableDecl) {
+        let time = parser.advance()
+        let field = parser.advance()
+        guard let name = nameOnLine() else {
+            error("expected the name of a date or datetime field after 'time field', found \(found())",
+                  at: hereOrPrevious, hint: "time field start")
+            skipField()
+            return
+        }
+        if let earlier = table.options.first(where: { if case .timeField = $0 { return true } else { return false } }),
+           case .timeField(_, let range) = earlier {
+            error("table '\(table.name.text)' names its time field twice", at: time.range.union(name.range),
+                  hint: "keep one 'time field' line; the first is on line \(range.start.line)")
+        } else {
+            table.options.append(.timeField(name, range: time.range.union(field.range).union(name.range)))
+        }
+        if onSameLine && !startsNewField() {
+            error("unexpected \(found()) after the time field", at: current.range, hint: "write: time field start")
+            skipField()
+        }
+    }
+
     // MARK: - Fields
 
     /// Whether the current name followed by a type word starts a new field on the same line
@@ -232,6 +324,8 @@ struct SchemaParsing {
         guard current.isName else { return false }
         let next = parser.peek(1)
         if current.isKeyword("lock") && next.isKeyword("when") && !next.precededByNewline { return true }
+        if startsInherit() { return true }
+        if current.isKeyword("time") && next.isKeyword("field") && !next.precededByNewline { return true }
         return next.kind == .identifier && !next.precededByNewline && Keywords.fieldTypes.contains(next.text.lowercased())
     }
 
@@ -543,6 +637,27 @@ struct SchemaParsing {
     private mutating func parseReport() {
         let report = parser.advance()
         let example = "report hours_by_client = sum(duration) as hours by task.project.client"
+        if onSameLine, current.isKeyword("from"), !parser.peek(1).isSymbol(.equal) {
+            parser.advance()
+            guard let table = nameOnLine() else {
+                error("expected a table after 'report from', found \(found())", at: hereOrPrevious,
+                      hint: "report from TimeEntries: the table that report queries read when they name none")
+                skipField()
+                return
+            }
+            if let earlier = file.reportTable {
+                error("the default report table is named twice", at: report.range.union(table.range),
+                      hint: "keep one 'report from' line; the first is on line \(earlier.range.start.line)")
+            } else {
+                file.reportTable = ReportTableDecl(table: table, range: report.range.union(table.range))
+            }
+            if onSameLine {
+                error("unexpected \(found()) after 'report from \(table.quoted)'", at: current.range,
+                      hint: "a saved report is written: \(example)")
+                skipField()
+            }
+            return
+        }
         guard let name = nameOnLine() else {
             error("expected a report name after 'report', found \(found())", at: hereOrPrevious, hint: example)
             skipToTopLevel()

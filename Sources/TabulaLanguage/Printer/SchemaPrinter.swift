@@ -3,8 +3,10 @@
 public enum SchemaPrinter {
     public static func print(_ file: SchemaFile) -> String {
         var sections: [String] = []
-        if !file.settings.isEmpty {
-            sections.append(file.settings.map(setting).joined(separator: "\n"))
+        var header = file.settings.map(setting)
+        if let reportTable = file.reportTable { header.append("report from \(reportTable.table.quoted)") }
+        if !header.isEmpty {
+            sections.append(header.joined(separator: "\n"))
         }
         sections += file.tables.map(table)
         if !file.reports.isEmpty {
@@ -17,7 +19,9 @@ public enum SchemaPrinter {
 
     static func setting(_ s: SettingDecl) -> String {
         let value: String
-        if s.key == .currency, Name.quote(s.value) == s.value { value = s.value } else { value = ExpressionPrinter.quote(s.value) }
+        if s.key == .pomodoro { value = s.value }
+        else if s.key == .currency || s.key == .people || s.key == .approver, Name.quote(s.value) == s.value { value = s.value }
+        else { value = ExpressionPrinter.quote(s.value) }
         return "\(s.key.rawValue) \(value)"
     }
 
@@ -35,6 +39,8 @@ public enum SchemaPrinter {
         for option in t.options {
             switch option {
             case .lock(let condition, _): lines.append("  lock when \(condition.sourceText)")
+            case .inherit(let names, _): lines.append("  inherit \(names.map(\.quoted).joined(separator: ", "))")
+            case .timeField(let name, _): lines.append("  time field \(name.quoted)")
             }
         }
         lines.append("}")

@@ -3,15 +3,31 @@ public struct SchemaFile: Sendable, Hashable {
     public var settings: [SettingDecl]
     public var tables: [TableDecl]
     public var reports: [ReportDecl]
-    public init(settings: [SettingDecl] = [], tables: [TableDecl] = [], reports: [ReportDecl] = []) {
-        self.settings = settings; self.tables = tables; self.reports = reports
+    /// `report from TABLE`: the table a report query reads when it names none.
+    public var reportTable: ReportTableDecl?
+    public init(settings: [SettingDecl] = [], tables: [TableDecl] = [], reports: [ReportDecl] = [],
+                reportTable: ReportTableDecl? = nil) {
+        self.settings = settings; self.tables = tables; self.reports = reports; self.reportTable = reportTable
     }
+}
+
+/// `report from TABLE`: the default table of report queries that have no `from`.
+public struct ReportTableDecl: Sendable, Hashable {
+    public var table: Name
+    public var range: SourceRange
+    public init(table: Name, range: SourceRange) { self.table = table; self.range = range }
 }
 
 /// A base-level statement: `base "Name"`, `timezone "Europe/Berlin"`, `currency EUR`, `locale "de"`.
 public struct SettingDecl: Sendable, Hashable {
     public enum Key: String, Sendable, Hashable, CaseIterable {
         case base, timezone, currency, locale
+        /// `people People`: the table whose rows are the base's people (timer authors, approvers).
+        case people
+        /// `approver lead`: the role (the people table's `role` field) that approves edit requests.
+        case approver
+        /// `pomodoro 25m 5m`: the focus and break lengths of Pomodoro timers.
+        case pomodoro
     }
     public var key: Key
     /// The value as written (string contents or identifier text).
@@ -40,6 +56,12 @@ public struct TableDecl: Sendable, Hashable {
 public enum TableOption: Sendable, Hashable {
     /// `lock when EXPR`: rows for which EXPR is true cannot be written.
     case lock(when: Expression, range: SourceRange)
+    /// `inherit stream, project`: on a timer's log table, the fields a new interval copies from
+    /// the timed row when it starts.
+    case inherit([Name], range: SourceRange)
+    /// `time field NAME`: the date or datetime field that reports bucket (`per week`) and
+    /// restrict to a period (`for 2026-11`) by.
+    case timeField(Name, range: SourceRange)
 }
 
 /// `name type modifiers...`

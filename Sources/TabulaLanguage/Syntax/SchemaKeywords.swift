@@ -1,6 +1,10 @@
 extension Keywords {
     /// Words that start a top-level statement of a schema file.
     public static let schemaStatements: [String] = ["table", "base", "timezone", "currency", "locale", "report"]
+        + timerSettings
+
+    /// The settings of timers, people and approvals: `people People`, `approver lead`, `pomodoro 25m 5m`.
+    public static let timerSettings: [String] = ["people", "approver", "pomodoro"]
 
     /// Field types that take no arguments.
     public static let simpleFieldTypes: [String] = [

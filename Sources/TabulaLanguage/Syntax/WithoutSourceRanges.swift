@@ -72,6 +72,8 @@ extension TableOption {
     public var withoutSourceRanges: TableOption {
         switch self {
         case .lock(let condition, _): return .lock(when: condition.withoutSourceRanges, range: .none)
+        case .inherit(let names, _): return .inherit(names.map(\.withoutSourceRanges), range: .none)
+        case .timeField(let name, _): return .timeField(name.withoutSourceRanges, range: .none)
         }
     }
 }
@@ -102,6 +104,7 @@ extension SchemaFile {
     /// The schema with every range in it set to `.none`.
     public var withoutSourceRanges: SchemaFile {
         SchemaFile(settings: settings.map(\.withoutSourceRanges), tables: tables.map(\.withoutSourceRanges),
-                   reports: reports.map(\.withoutSourceRanges))
+                   reports: reports.map(\.withoutSourceRanges),
+                   reportTable: reportTable.map { ReportTableDecl(table: $0.table.withoutSourceRanges, range: .none) })
     }
 }

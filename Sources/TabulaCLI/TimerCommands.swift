@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import TabulaEngine
+import TabulaReports
+
+/// `tabula timer start|stop|switch|status`: timers on rows, per actor.
+struct TimerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "timer",
+        abstract: "Start, stop and switch timers on rows; show the running ones.",
+        subcommands: [TimerStart.self, TimerStop.self, TimerSwitch.self, TimerStatus.self])
+}
+
+/// The arguments that name a timed row.
+struct TimedRowOptions: ParsableArguments {
+    @Argument(help: "The base file.") var base: String
+    @Argument(help: "The table of the row to time.") var table: String
+    @Argument(help: "The row: #id or its primary value.") var row: String
+    @Option(help: "The timer field, when the table has several.") var field: String?
+    @Flag(help: "Run as a Pomodoro: the focus interval closes itself when its time is up.") var pomodoro = false
+
+    var mode: TimerMode { pomodoro ? .pomodoro : .stopwatch }
+}
+
+func describeStart(_ interval: TimerInterval, _ base: Base) -> String {
+    var text = "started \(interval.rowDescription) for \(interval.author) at \(base.formatInstant(interval.start)) (\(interval.logTable) #\(interval.logRow))"
+    if let deadline = interval.deadline { text += ", pomodoro until \(base.formatInstant(deadline))" }
+    return text
+}
+
+func describeStop(_ interval: TimerInterval, _ base: Base) -> String {
+    let end = interval.end ?? interval.start
+    let length = ValueType.duration.format(.duration(interval.elapsed(at: end)), context: base.schema.valueContext)
+    return "stopped \(interval.rowDescription) for \(interval.author): \(length) (\(interval.logTable) #\(interval.logRow))"
+}
+
+struct TimerStart: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "Start the timer of a row for the acting person.")
+    @OptionGroup var target: TimedRowOptions
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let b = try openBase(target.base, actor)
+            defer { b.close() }
+            let interval = try b.startTimer(table: target.table, row: target.row, field: target.field, mode: target.mode)
+            print(describeStart(interval, b))
+        }
+    }
+}
+
+struct TimerStop: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stop",
+        abstract: "Stop a timer: the one on TABLE ROW, or the acting person's only running one (--all: every one).")
+    @Argument(help: "The base file.") var base: String
+    @Argument(help: "The table of the timed row.") var table: String?
+    @Argument(help: "The row: #id or its primary value.") var row: String?
+    @Option(help: "The timer field, when the table has several.") var field: String?
+    @Flag(help: "Stop every running timer of the acting person.") var all = false
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        try runReportingErrors {
+            if table != nil && row == nil { throw CLIError("give the row whose timer to stop", hint: "tabula timer stop BASE TABLE ROW, or without TABLE ROW for your only timer") }
+            if table != nil && all { throw CLIError("give either TABLE ROW or --all, not both") }
+            let b = try openBase(base, actor)
+            defer { b.close() }
+            for interval in try b.stopTimer(table: table, row: row, field: field, all: all) { print(describeStop(interval, b)) }
+        }
+    }
+}
+
+struct TimerSwitch: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "switch", abstract: "Stop all my timers and start the one of this row, in one step.")
+    @OptionGroup var target: TimedRowOptions
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let b = try openBase(target.base, actor)
+            defer { b.close() }
+            let (stopped, started, wasRunning) = try b.switchTimer(table: target.table, row: target.row, field: target.field, mode: target.mode)
+            for interval in stopped { print(describeStop(interval, b)) }
+            print(wasRunning ? "still running: \(started.rowDescription) since \(b.formatInstant(started.start))" : describeStart(started, b))
+        }
+    }
+}
+
+struct TimerStatus: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "The running timers with their elapsed time: mine, or --everyone's.")
+    @Argument(help: "The base file.") var base: String
+    @Flag(help: "Everyone's running timers, not only mine.") var everyone = false
+    @Option(help: "table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let b = try openBase(base, actor)
+            defer { b.close() }
+            let now = b.now()
+            let running = try b.runningIntervals(everyone: everyone)
+            if running.isEmpty && format == .table {
+                print(everyone ? "no timer is running" : "no timer of \(b.actor) is running")
+                return
+            }
+            let columns = [("who", ValueType.text), ("table", .text), ("row", .text), ("mode", .text), ("since", .datetime),
+                           ("elapsed", .duration), ("until", .datetime)].map { ResultColumn(name: $0.0, type: $0.1) }
+            let rows: [[Value]] = running.map { r in
+                [.text(r.author), .text(r.table), .text(r.rowLabel), .text(r.mode.rawValue), .datetime(r.start),
+                 .duration(r.elapsed(at: now)), r.deadline.map(Value.datetime) ?? .blank]
+            }
+            let text = Renderer.render(ResultTable(columns: columns, rows: rows), as: format, context: b.schema.valueContext)
+            if format == .csv { FileHandle.standardOutput.write(Data(text.utf8)) } else { print(text) }
+        }
+    }
+}

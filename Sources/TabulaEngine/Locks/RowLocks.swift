@@ -1,0 +1,84 @@
+import TabulaLanguage
+
+/// Why a row is locked: the table's `lock when` condition held on it.
+public struct LockRefusal: Sendable, Hashable {
+    public var table: String
+    public var row: RowID
+    public var condition: String
+}
+
+extension Base {
+    /// The compiled `lock when` condition of a table, nil when it has none.
+    func lockFormula(_ table: Table) throws -> CompiledFormula? {
+        guard let source = table.lockCondition else { return nil }
+        do {
+            return try FormulaCompiler.compile(source: SourceText(name: "\(table.name) lock", text: source), in: table, schema: schema)
+        } catch {
+            throw EngineError("the lock condition of \(table.name) no longer compiles: \(error.description)",
+                              hint: "fix `lock when` in the schema and apply it with `tabula apply`")
+        }
+    }
+
+    /// The rows among `rows` for which the table's lock condition holds now.
+    public func lockedRows(_ table: Table, rows: [RowID]) throws -> [RowID] {
+        guard !rows.isEmpty, let formula = try lockFormula(table) else { return [] }
+        let values = try evaluate(formula, in: table, rows: rows)
+        return rows.filter { values[$0] == .bool(true) }
+    }
+
+    /// Whether a row of a table is locked now.
+    public func isLocked(_ table: Table, row: RowID) throws -> Bool {
+        try !lockedRows(table, rows: [row]).isEmpty
+    }
+
+    private func lockError(_ table: Table, row: RowID, action: String) -> EngineError {
+        let approver = schema.approverRole.map { "someone with the role \($0)" } ?? "an approver"
+        if action == "added" {
+            return EngineError("a new row of \(table.name) would be locked, so it cannot be added: `lock when \(table.lockCondition ?? "")` holds for it",
+                               hint: "ask \(approver) to lift the lock (e.g. reopen the period), or write the row where it is not locked")
+        }
+        return EngineError("\(table.name) #\(row) is locked and cannot be \(action): `lock when \(table.lockCondition ?? "")` holds for it",
+                           hint: "ask for the change with `tabula request BASE \(table.name) '#\(row)' field=value --reason TEXT`; \(approver) can approve it")
+    }
+
+    /// Refuses to change or delete a row that is locked before the write.
+    func checkLockBeforeWrite(_ table: Table, row: RowID, action: String) throws {
+        guard table.lockCondition != nil else { return }
+        if attachments.locksBypassed { attachments.exemptRows.insert(LockedRowKey(table: table.id, row: row)); return }
+        if try isLocked(table, row: row) { throw lockError(table, row: row, action: action) }
+    }
+
+    /// After a command's writes and their recompute: refuses when a row it inserted or changed is
+    /// locked afterwards (an entry added to, or moved into, an approved month). Rows that only had
+    /// computed values change are not the command's writes and are not checked.
+    func checkLocksAfterWrites(_ changes: ChangeSet) throws {
+        let exempt = attachments.exemptRows
+        attachments.exemptRows = []
+        guard !attachments.locksBypassed else { return }
+        for table in schema.tables where table.lockCondition != nil {
+            var rows = Set(changes.inserted[table.id] ?? [])
+            for (row, fields) in changes.cells[table.id] ?? [:] where fields.contains(where: { table.field(id: $0)?.isWritable ?? false }) {
+                rows.insert(row)
+            }
+            rows.subtract(changes.deleted[table.id] ?? [])
+            rows = rows.filter { !exempt.contains(LockedRowKey(table: table.id, row: $0)) }
+            if let row = try lockedRows(table, rows: rows.sorted()).first {
+                throw lockError(table, row: row, action: changes.inserted[table.id]?.contains(row) == true ? "added" : "changed")
+            }
+        }
+    }
+
+    /// Runs `body` with lock rules suspended (an approved edit request; closing an expired interval).
+    func bypassingLocks<T>(_ body: () throws -> T) rethrows -> T {
+        let was = attachments.locksBypassed
+        attachments.locksBypassed = true
+        defer { attachments.locksBypassed = was }
+        return try body()
+    }
+}
+
+/// A row written while locks were suspended, so the check after the command lets it be.
+struct LockedRowKey: Hashable {
+    var table: TableID
+    var row: RowID
+}

@@ -1,0 +1,291 @@
+import TabulaLanguage
+
+/// How a rollup is kept by delta instead of re-reading its linked rows: `sum`, `count`,
+/// `count_all`, `min` and `max` over a one-to-many last hop (the child row holds the link in its
+/// own column), a value field stored in a column, and a `where` that reads only the child's own
+/// columns. Each changed child gives its old contribution back and adds its new one; min and max
+/// re-read a parent only when its current extreme leaves.
+struct DeltaPlan {
+    let mirror: FieldID
+    let aggregate: MirrorAggregate
+    let resultType: ValueType
+    /// The table of the rows rolled up, and its link column pointing to the last-but-one table.
+    let childTable: TableID
+    let memberColumn: FieldID
+    /// The field rolled up (nil for `count(links)`).
+    let valueField: FieldID?
+    let valueType: ValueType
+    let filter: CompiledFormula?
+    /// The child's own fields the filter reads, in the filter's input order.
+    let filterFields: [FieldID]
+    /// The links from the mirror's table to the last-but-one table (empty for a one-hop mirror).
+    let upperLinks: [FieldID]
+
+    /// The child fields whose change moves a contribution.
+    var childFields: Set<FieldID> { Set([memberColumn] + (valueField.map { [$0] } ?? []) + filterFields) }
+
+    /// A plan for a mirror, or nil when it must re-read its rows.
+    static func make(field: Field, spec given: MirrorSpec, filter: CompiledFormula?, schema: Schema, volatile: Set<FieldID>) -> DeltaPlan? {
+        let spec = given.countingRowsOfLastLink(in: schema)
+        guard [.sum, .count, .count_all, .min, .max].contains(spec.aggregate),
+              let last = spec.links.last, let (_, lastLink) = schema.field(id: last),
+              case .link(let lastSpec) = lastLink.kind, lastSpec.storage == .derived,
+              let memberID = lastSpec.inverse, let (child, member) = schema.field(id: memberID),
+              case .link(let memberSpec) = member.kind, memberSpec.storage == .column else { return nil }
+        var valueType = ValueType.any
+        if let v = spec.field {
+            guard let value = child.field(id: v), Layout.hasColumn(value), !volatile.contains(v), !value.valueType.isList else { return nil }
+            valueType = value.valueType
+            if spec.aggregate == .sum && !isExactInteger(spec.resultType) { return nil }
+        } else if spec.aggregate != .count && spec.aggregate != .count_all {
+            return nil
+        }
+        var filterFields: [FieldID] = []
+        if spec.filter != nil {
+            guard let filter else { return nil }
+            for path in filter.paths {
+                guard path.count == 1, let f = child.field(id: path[0]), Layout.hasColumn(f), !volatile.contains(f.id) else { return nil }
+                filterFields.append(f.id)
+            }
+        }
+        return DeltaPlan(mirror: field.id, aggregate: spec.aggregate, resultType: spec.resultType, childTable: child.id,
+                         memberColumn: memberID, valueField: spec.field, valueType: valueType, filter: filter,
+                         filterFields: filterFields, upperLinks: Array(spec.links.dropLast()))
+    }
+
+    /// Types whose sums are exact integers in storage (so a delta equals a fresh sum).
+    static func isExactInteger(_ type: ValueType) -> Bool {
+        switch type {
+        case .integer, .currency, .duration: return true
+        default: return false
+        }
+    }
+
+    /// The inputs of the mirror that the delta covers, as (input field, path) pairs: the spread
+    /// skips them, because the delta reads those changes from the child rows themselves.
+    func coveredInputs(_ given: MirrorSpec, in schema: Schema) -> Set<DeltaInput> {
+        let spec = given.countingRowsOfLastLink(in: schema)
+        var inputs: Set<DeltaInput> = [DeltaInput(field: spec.links.last!, path: upperLinks)]
+        if let v = valueField { inputs.insert(DeltaInput(field: v, path: spec.links)) }
+        for f in filterFields { inputs.insert(DeltaInput(field: f, path: spec.links)) }
+        if let o = spec.orderBy { inputs.insert(DeltaInput(field: o, path: spec.links)) }
+        return inputs
+    }
+}
+
+/// An input of a computed field: a field read through a path of links.
+struct DeltaInput: Hashable {
+    let field: FieldID
+    let path: [FieldID]
+}
+
+/// One child row's part in a rollup: which parent-side row it hangs on and the value it brings.
+private struct Contribution: Equatable {
+    var member: RowID
+    var value: Value
+}
+
+extension Base {
+    /// Applies the changes of child rows to a delta-kept mirror, except on `rereading` parents
+    /// (those are recomputed by re-reading). Returns the parents whose value changed, and those
+    /// the delta could not settle (an error value, an extreme that left), to be re-read.
+    func applyDelta(_ plan: DeltaPlan, rereading: Set<RowID>) throws -> (changed: [RowID], reread: Set<RowID>) {
+        guard let pending, let mirrorTable = schema.field(id: plan.mirror)?.table, let mirror = mirrorTable.field(id: plan.mirror),
+              let child = schema.table(id: plan.childTable) else { return ([], []) }
+        let fields = plan.childFields
+        let inserted = pending.inserted[child.id] ?? []
+        let deleted = pending.deleted[child.id] ?? []
+        var touched = inserted.union(deleted)
+        for (row, changed) in pending.cells[child.id] ?? [:] where !changed.isDisjoint(with: fields) { touched.insert(row) }
+        if touched.isEmpty { return ([], []) }
+
+        let columns = [plan.memberColumn] + (plan.valueField.map { [$0] } ?? []) + plan.filterFields
+        let live = touched.subtracting(deleted)
+        let current = try columnValues(columns.compactMap { child.field(id: $0) }, in: child, rows: Array(live).sorted())
+        let now = self.now(), context = schema.valueContext
+
+        func contribution(_ read: (FieldID) -> Value) -> Contribution? {
+            guard case .link(let member) = read(plan.memberColumn) else { return nil }
+            if let filter = plan.filter {
+                let inputs = LoadedInputs(values: plan.filterFields.map(read), now: now, context: context)
+                guard filter.evaluate(inputs) == .bool(true) else { return nil }
+            }
+            return Contribution(member: member, value: plan.valueField.map(read) ?? .bool(true))
+        }
+
+        var removed: [(Contribution)] = []
+        var added: [(Contribution)] = []
+        for row in touched {
+            let isNew = inserted.contains(row), isGone = deleted.contains(row)
+            if isNew && isGone { continue }
+            let now = current[row]
+            let old: Contribution? = isNew ? nil : contribution { f in pending.valueBefore(child.id, row, f) ?? now?[f] ?? .blank }
+            let new: Contribution? = isGone ? nil : contribution { f in now?[f] ?? .blank }
+            if old == new { continue }
+            if let old { removed.append(old) }
+            if let new { added.append(new) }
+        }
+        if removed.isEmpty && added.isEmpty { return ([], []) }
+
+        // Up from the last-but-one table to the mirror's own rows.
+        var ancestors: [RowID: [RowID]] = [:]
+        let members = Set((removed + added).map(\.member))
+        if plan.upperLinks.isEmpty {
+            for m in members { ancestors[m] = [m] }
+        } else {
+            for m in members { ancestors[m] = [m] }
+            for link in plan.upperLinks.reversed() {
+                let reached = Set(ancestors.values.joined())
+                let up = try reverseMap(link, from: reached)
+                for (m, rows) in ancestors {
+                    var next: [RowID] = []
+                    var seen: Set<RowID> = []
+                    for r in rows { for a in up[r] ?? [] where seen.insert(a).inserted { next.append(a) } }
+                    ancestors[m] = next
+                }
+            }
+        }
+        let gone = pending.deleted[mirrorTable.id] ?? []
+        let parentInserted = pending.inserted[mirrorTable.id] ?? []
+        var outs: [RowID: [Value]] = [:], ins: [RowID: [Value]] = [:]
+        for c in removed { for p in ancestors[c.member] ?? [] { outs[p, default: []].append(c.value) } }
+        for c in added { for p in ancestors[c.member] ?? [] { ins[p, default: []].append(c.value) } }
+        let parents = Set(outs.keys).union(ins.keys).subtracting(rereading).subtracting(gone).subtracting(parentInserted)
+        if parents.isEmpty { return ([], []) }
+
+        let stored = try storedValues(mirror, in: mirrorTable, rows: Array(parents).sorted())
+        let collator = TextCollator.shared(locale: schema.locale)
+        var reread: Set<RowID> = []
+        var changed: [RowID] = []
+        let update = try db.cachedStatement("UPDATE \(Layout.table(mirrorTable.id)) SET \(Layout.column(mirror.id)) = ? WHERE id = ?")
+        for p in parents.sorted() {
+            let before = stored[p] ?? .blank
+            guard let after = plan.combine(before, removing: outs[p] ?? [], adding: ins[p] ?? [], collator: collator) else {
+                reread.insert(p); continue
+            }
+            if ValueCoding.encode(after) == ValueCoding.encode(before) { continue }
+            try update.run([ValueCoding.encode(after), .integer(p)])
+            self.pending?.recordBefore(mirrorTable.id, p, mirror.id, before)
+            noteChange(mirrorTable.id, p, mirror.id)
+            changed.append(p)
+        }
+        return (changed, reread)
+    }
+
+    /// For each row of the link's target table, the rows of the link's own table linking to it.
+    func reverseMap(_ link: FieldID, from targets: Set<RowID>) throws -> [RowID: [RowID]] {
+        guard let (table, field) = schema.field(id: link), case .link(let spec) = field.kind else { return [:] }
+        var result: [RowID: [RowID]] = [:]
+        for chunk in Array(targets).sorted().chunked(500) {
+            let sql: String
+            switch spec.storage {
+            case .column:
+                sql = "SELECT \(Layout.column(field.id)), id FROM \(Layout.table(table.id)) WHERE \(Layout.column(field.id)) IN (\(placeholders(chunk.count)))"
+            case .junction(let owner):
+                sql = "SELECT b, a FROM \(Layout.junction(owner)) WHERE b IN (\(placeholders(chunk.count)))"
+            case .derived:
+                guard let inverseID = spec.inverse, let (other, inverse) = schema.field(id: inverseID),
+                      case .link(let inverseSpec) = inverse.kind else { return [:] }
+                switch inverseSpec.storage {
+                case .column: sql = "SELECT id, \(Layout.column(inverse.id)) FROM \(Layout.table(other.id)) WHERE id IN (\(placeholders(chunk.count))) AND \(Layout.column(inverse.id)) IS NOT NULL"
+                case .junction(let owner): sql = "SELECT a, b FROM \(Layout.junction(owner)) WHERE a IN (\(placeholders(chunk.count)))"
+                case .derived: return [:]
+                }
+            }
+            try db.cachedStatement(sql).forEachRow(chunk.map { .integer($0) }) { s in result[s.int64(0), default: []].append(s.int64(1)) }
+        }
+        return result
+    }
+
+    /// Several column fields of some rows in one query per chunk.
+    func columnValues(_ fields: [Field], in table: Table, rows: [RowID]) throws -> [RowID: [FieldID: Value]] {
+        var result: [RowID: [FieldID: Value]] = [:]
+        if fields.isEmpty || rows.isEmpty { return result }
+        let list = fields.map { Layout.column($0.id) }.joined(separator: ", ")
+        for chunk in rows.chunked(500) {
+            let sql = "SELECT id, \(list) FROM \(Layout.table(table.id)) WHERE id IN (\(placeholders(chunk.count)))"
+            try db.cachedStatement(sql).forEachRow(chunk.map { .integer($0) }) { s in
+                var values: [FieldID: Value] = [:]
+                for (i, f) in fields.enumerated() { values[f.id] = ValueCoding.decode(s.column(Int32(i + 1)), as: f.valueType) }
+                result[s.int64(0)] = values
+            }
+        }
+        return result
+    }
+}
+
+extension DeltaPlan {
+    /// The mirror's new value from its stored one, the values leaving and the values arriving;
+    /// nil when only a re-read can tell (an error, an overflow, the extreme leaving).
+    func combine(_ stored: Value, removing outs: [Value], adding ins: [Value], collator: TextCollator) -> Value? {
+        if stored.isError || outs.contains(where: \.isError) || ins.contains(where: \.isError) { return nil }
+        switch aggregate {
+        case .count_all:
+            guard case .integer(let n) = stored else { return nil }
+            return .integer(n - Int64(outs.count) + Int64(ins.count))
+        case .count:
+            guard case .integer(let n) = stored else { return nil }
+            let countsRows = valueField == nil
+            let out = countsRows ? outs.count : outs.filter { !$0.isBlank }.count
+            let into = countsRows ? ins.count : ins.filter { !$0.isBlank }.count
+            return .integer(n - Int64(out) + Int64(into))
+        case .sum:
+            guard let total = stored.exactInteger else { return nil }
+            var sum = total
+            for v in outs where !v.isBlank {
+                guard let x = v.exactInteger else { return nil }
+                let (r, o) = sum.subtractingReportingOverflow(x); if o { return nil }; sum = r
+            }
+            for v in ins where !v.isBlank {
+                guard let x = v.exactInteger else { return nil }
+                let (r, o) = sum.addingReportingOverflow(x); if o { return nil }; sum = r
+            }
+            switch resultType {
+            case .currency(let code): return .money(Money(minorUnits: sum, currency: code))
+            case .duration: return .duration(sum)
+            case .integer: return .integer(sum)
+            default: return nil
+            }
+        case .min, .max:
+            let sign = aggregate == .min ? -1 : 1
+            // An extreme that leaves could be replaced by any other row: re-read.
+            if !stored.isBlank, outs.contains(where: { !$0.isBlank && ValueOrdering.compare($0, stored, collator: collator) == 0 }) { return nil }
+            var best = stored
+            for v in ins where !v.isBlank {
+                if best.isBlank || ValueOrdering.compare(v, best, collator: collator) * sign > 0 { best = v }
+            }
+            if stored.isBlank, !outs.allSatisfy(\.isBlank) { return nil }
+            return best
+        default:
+            return nil
+        }
+    }
+}
+
+extension Value {
+    /// The integer a money, duration or integer value is stored as.
+    var exactInteger: Int64? {
+        switch self {
+        case .integer(let i): return i
+        case .money(let m): return m.minorUnits
+        case .duration(let s): return s
+        default: return nil
+        }
+    }
+}
+
+extension MirrorSpec {
+    /// `count(projects.tasks.entries)` ends at a multiple link whose rows each belong to one task:
+    /// counting the links' values is counting the rows one hop further. Seen that way, the count
+    /// has a delta and an SQL form. (Not with a `where`, which reads the tasks, not the entries.)
+    func countingRowsOfLastLink(in schema: Schema) -> MirrorSpec {
+        guard aggregate == .count, filter == nil, let f = field, let (_, link) = schema.field(id: f),
+              case .link(let linkSpec) = link.kind, linkSpec.many, linkSpec.storage == .derived,
+              let inverse = linkSpec.inverse, let (_, back) = schema.field(id: inverse),
+              case .link(let backSpec) = back.kind, backSpec.storage == .column else { return self }
+        var spec = self
+        spec.links.append(f)
+        spec.field = nil
+        return spec
+    }
+}

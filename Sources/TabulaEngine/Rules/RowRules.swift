@@ -1,0 +1,67 @@
+/// Code a schema package attaches to a base, run inside each command's transaction for the rows
+/// of one table that the command inserted or changed, before computed fields are brought up to
+/// date. The time-tracking package uses it to snapshot an entry's rate and file it in its month.
+/// Every write path (CLI, timers, imports, edit requests) runs through `perform`, so every path runs the rules.
+public struct RowRule {
+    /// A row the command wrote: whether it is new, and which fields it changed.
+    public struct Write: Sendable, Hashable {
+        public var row: RowID
+        public var inserted: Bool
+        public var fields: Set<FieldID>
+    }
+
+    public var table: TableID
+    public var name: String
+    public var apply: (Base, Write) throws -> Void
+
+    public init(table: TableID, name: String, apply: @escaping (Base, Write) throws -> Void) {
+        self.table = table; self.name = name; self.apply = apply
+    }
+}
+
+/// What a base carries besides its schema for timers, locks and rules.
+struct BaseAttachments {
+    var rules: [RowRule] = []
+    /// While true (applying an approved edit request, closing an expired Pomodoro), lock rules
+    /// do not refuse writes.
+    var locksBypassed = false
+    /// Rows changed while locks were suspended, during the current command.
+    var exemptRows: Set<LockedRowKey> = []
+    /// The schema version whose timer indexes are known to exist.
+    var timerIndexesVersion = -1
+}
+
+extension Base {
+    /// Attaches a rule; it runs in every later command of this `Base`.
+    public func addRule(_ rule: RowRule) {
+        attachments.rules.removeAll { $0.name == rule.name && $0.table == rule.table }
+        attachments.rules.append(rule)
+    }
+
+    /// The rules attached, by name.
+    public var ruleNames: [String] { attachments.rules.map(\.name) }
+
+    /// Runs the attached rules once for each row the command inserted or changed so far, and again
+    /// for rows the rules themselves write, until none is left.
+    func runRowRules() throws {
+        guard !attachments.rules.isEmpty else { return }
+        var done: Set<String> = []
+        while let changes = pending {
+            var work: [(RowRule, RowRule.Write)] = []
+            for rule in attachments.rules {
+                let inserted = changes.inserted[rule.table] ?? []
+                let deleted = changes.deleted[rule.table] ?? []
+                var rows = Set(changes.cells[rule.table]?.keys.map { $0 } ?? [])
+                rows.formUnion(inserted)
+                for row in rows.sorted() where !deleted.contains(row) || inserted.contains(row) {
+                    guard done.insert("\(rule.name).\(rule.table).\(row)").inserted else { continue }
+                    work.append((rule, RowRule.Write(row: row, inserted: inserted.contains(row), fields: changes.cells[rule.table]?[row] ?? [])))
+                }
+            }
+            if work.isEmpty { return }
+            for (rule, write) in work where try rowExists(write.row, in: schema.table(id: rule.table) ?? Table(id: -1, name: "")) {
+                try rule.apply(self, write)
+            }
+        }
+    }
+}

@@ -1,0 +1,697 @@
+import Foundation
+import TabulaEngine
+import TabulaLanguage
+
+/// A report's result: the table to render, and the SQL that computed it.
+public struct ReportOutput: Sendable {
+    public var table: ResultTable
+    /// The SQL statements run, in order (for `--explain` and the benchmark).
+    public var statements: [String]
+}
+
+/// Runs reports on a base: the SQL does the scanning, joining and grouping; Swift then only
+/// formats the groups, computes the measures over their aggregates, and applies `having`,
+/// `order by` and `limit` to the (few) group rows.
+public enum ReportRunner {
+    /// Parses, checks and runs a query text.
+    public static func run(_ source: SourceText, on base: Base) throws -> ReportOutput {
+        let report = try ReportChecker.check(source: source, schema: base.schema)
+        return try run(report, on: base)
+    }
+
+    /// Runs a saved report of the base's schema by name.
+    public static func run(saved name: String, on base: Base) throws -> ReportOutput {
+        guard let saved = base.schema.reports.first(where: { $0.name == name })
+                ?? base.schema.reports.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+            let names = base.schema.reports.map(\.name)
+            throw EngineError("the base has no saved report '\(name)'",
+                              hint: Suggestions.didYouMean(name, among: names)
+                                ?? (names.isEmpty ? "save one in the schema: report NAME = QUERY" : "the saved reports are \(names.joined(separator: ", ")); or quote a query"))
+        }
+        return try run(SourceText(name: "report \(saved.name)", text: saved.query), on: base)
+    }
+
+    /// Runs a checked report.
+    public static func run(_ report: CheckedReport, on base: Base) throws -> ReportOutput {
+        var execution = ReportExecution(report: report, base: base)
+        return try execution.run()
+    }
+}
+
+/// One run of a report.
+struct ReportExecution {
+    let report: CheckedReport
+    let base: Base
+    let schema: Schema
+    let rules: TimeZoneRules
+    let sql: ReportSQL
+    var statements: [String] = []
+    /// Bucket starts by key, once the bucket's SQL is built.
+    var bucketStart: ((Int64) -> CivilDate)?
+    var periodDays: ClosedRange<CivilDate>?
+
+    init(report: CheckedReport, base: Base) {
+        self.report = report
+        self.base = base
+        self.schema = base.schema
+        self.rules = .named(base.schema.timeZone)
+        self.sql = ReportSQL(report: report, schema: base.schema)
+    }
+
+    var axis: TimeAxis? {
+        report.timeField.map { TimeAxis(rules: rules, isDatetime: $0.valueType == .datetime) }
+    }
+
+    // MARK: - Building the query
+
+    /// Column positions of one query's result.
+    struct Layout {
+        var keyCount = 0
+        var aggregateColumns: [[Int]] = []
+        var readColumns: [Int] = []
+        var countColumn = 0
+    }
+
+    /// Row ids kept by each condition that SQL cannot express (`where`, then the aggregates').
+    var fallbackIDs: [String: [RowID]] = [:]
+
+    mutating func fallback(_ condition: ReportCondition?) throws {
+        guard let c = condition, c.predicate == nil, fallbackIDs[c.source] == nil else { return }
+        fallbackIDs[c.source] = try base.filterRows(report.table, where: c.source)
+    }
+
+    /// Builds the grouped query (or, with `grouped` false, the one-row totals query).
+    /// Whether the grouped query can aggregate the table's rows by its own columns first and
+    /// walk the links only for the groups: true when groups reach other tables (or read their
+    /// fields) while conditions and aggregates read only the table's own columns, and every
+    /// aggregate can be re-aggregated from its parts. A million entries then cost one scan and a
+    /// sort by task, not two million index lookups.
+    var aggregatesFirst: Bool {
+        func ownColumns(_ p: RowPredicate?) -> Bool {
+            guard let p else { return true }
+            switch p {
+            case .constant: return true
+            case .compare(let a, _, let b, _):
+                func own(_ o: RowOperand) -> Bool { if case .column(let path) = o { return path.links.isEmpty } else { return true } }
+                return own(a) && own(b)
+            case .member(let path, _, _, _), .within(let path, _, _), .isBlank(let path), .isTrue(let path): return path.links.isEmpty
+            case .not(let x): return ownColumns(x)
+            case .and(let x, let y), .or(let x, let y): return ownColumns(x) && ownColumns(y)
+            }
+        }
+        func singleColumn(_ f: Field) -> Bool {
+            if case .link(let spec) = f.kind { return spec.storage == .column }
+            return StorageNames.hasColumn(f)
+        }
+        let groupsOK = report.groups.allSatisfy { g in
+            switch g.kind {
+            case .value, .link: return g.path.links.isEmpty ? singleColumn(g.path.field) : firstHopIsColumn(g.path)
+            default: return false
+            }
+        }
+        let reachesOut = report.groups.contains { !$0.path.links.isEmpty } || !report.groupReads.isEmpty
+        let aggregatesOK = report.aggregates.allSatisfy { a in
+            a.function != .count_distinct && (a.argument.map { $0.links.isEmpty && singleColumn($0.field) } ?? true)
+                && ownColumns(a.filter?.predicate)
+        }
+        return groupsOK && reachesOut && aggregatesOK && ownColumns(report.filter?.predicate)
+    }
+
+    func firstHopIsColumn(_ path: RowPath) -> Bool {
+        guard let first = path.links.first, let (_, f) = schema.field(id: first), case .link(let spec) = f.kind else { return true }
+        return spec.storage == .column
+    }
+
+    mutating func build(grouped: Bool, exactErrors: Bool) throws -> (ReportSQL.Statement, Layout) {
+        if grouped && aggregatesFirst { return try buildAggregatesFirst(exactErrors: exactErrors) }
+        var plan = ReportSQL.Plan()
+        var layout = Layout()
+        if let field = report.timeField, let axis {
+            let column = "t." + StorageNames.column(field.id)
+            var range: ClosedRange<Int64>?
+            if let days = periodDays {
+                let lo = axis.stored(days.lowerBound), hi = axis.stored(days.upperBound.adding(days: 1))
+                plan.conditions.append("\(column) >= \(plan.bind(.integer(lo))) AND \(column) < \(plan.bind(.integer(hi)))")
+                range = lo...(hi - 1)
+            }
+            if grouped, let unit = report.bucket {
+                if range == nil {
+                    let bounds = "SELECT MIN(\(StorageNames.column(field.id))), MAX(\(StorageNames.column(field.id))) FROM \(StorageNames.table(report.table.id))"
+                    statements.append(bounds)
+                    let row = try base.read(bounds).first ?? []
+                    if let lo = row.first?.int64Value, let hi = row.last?.int64Value { range = lo...max(lo, hi) } else { range = 0...0 }
+                }
+                let key = axis.bucketKey(column, unit: unit, range: range!)
+                bucketStart = key.start
+                plan.keys.append("CASE WHEN \(column) IS NULL THEN NULL ELSE \(key.sql) END")
+            }
+        }
+        if grouped {
+            var groupKeys: [String] = []
+            for (i, g) in report.groups.enumerated() {
+                switch g.kind {
+                case .value, .link:
+                    groupKeys.append(sql.column(g.path, plan: &plan))
+                case .eachTag:
+                    let a = sql.alias(g.path.links, plan: &plan)
+                    plan.joins.append("LEFT JOIN json_each(\(a).\(StorageNames.column(g.path.field.id))) AS g\(i)")
+                    groupKeys.append("g\(i).value")
+                case .eachLink(let target):
+                    let a = sql.alias(g.path.links, plan: &plan)
+                    guard case .link(let spec) = g.path.field.kind else { continue }
+                    switch spec.storage {
+                    case .junction(let owner):
+                        plan.joins.append("LEFT JOIN \(StorageNames.junction(owner)) AS g\(i) ON g\(i).a = \(a).id")
+                        groupKeys.append("g\(i).b")
+                    case .derived:
+                        guard let inverseID = spec.inverse, let (_, inverse) = schema.field(id: inverseID),
+                              case .link(let inverseSpec) = inverse.kind else { continue }
+                        if case .junction(let owner) = inverseSpec.storage {
+                            plan.joins.append("LEFT JOIN \(StorageNames.junction(owner)) AS g\(i) ON g\(i).b = \(a).id")
+                            groupKeys.append("g\(i).a")
+                        } else {
+                            plan.joins.append("LEFT JOIN \(StorageNames.table(target)) AS g\(i) ON g\(i).\(StorageNames.column(inverseID)) = \(a).id")
+                            groupKeys.append("g\(i).id")
+                        }
+                    case .column:
+                        groupKeys.append(sql.column(g.path, plan: &plan))
+                    }
+                }
+            }
+            plan.keys = groupKeys + plan.keys
+        }
+        layout.keyCount = plan.keys.count
+        if let filter = report.filter {
+            try fallback(filter)
+            plan.conditions.append(sql.condition(filter, fallbackIDs: fallbackIDs[filter.source], plan: &plan))
+        }
+        var columns: [String] = []
+        for agg in report.aggregates {
+            try fallback(agg.filter)
+            let value = agg.argument.map { sql.column($0, plan: &plan) }
+            let cond = agg.filter.map { sql.condition($0, fallbackIDs: fallbackIDs[$0.source], plan: &plan) }
+            func filtered(_ x: String) -> String { cond.map { "CASE WHEN \($0) THEN \(x) END" } ?? x }
+            var parts: [String] = []
+            let computed = agg.argument?.mayHoldErrors ?? false
+            let realStored: Bool = {
+                switch agg.argument?.type { case .number?, .percent?: return true; default: return false }
+            }()
+            switch agg.function {
+            case .count:
+                if let value { parts = ["COUNT(\(filtered(value)))"] }
+                else { parts = [cond.map { "COUNT(CASE WHEN \($0) THEN 1 END)" } ?? "COUNT(*)"] }
+            case .count_distinct:
+                parts = ["COUNT(DISTINCT \(filtered(value!)))"]
+            case .sum:
+                parts = ["SUM(\(filtered(value!)))"]
+            case .avg:
+                parts = ["SUM(\(filtered(value!)))", "COUNT(\(filtered(value!)))"]
+            case .min:
+                parts = ["MIN(\(filtered(value!)))"]
+            case .max:
+                parts = ["MAX(\(filtered(value!)))"]
+            }
+            let needsErrors = computed && (agg.function == .min || (agg.function == .sum || agg.function == .avg) && (realStored || exactErrors))
+            if needsErrors, let value {
+                parts.append("MAX(CASE WHEN typeof(\(value)) = 'blob' THEN \(filtered(value)) END)")
+            }
+            layout.aggregateColumns.append(Array(columns.count..<(columns.count + parts.count)).map { $0 + layout.keyCount })
+            columns += parts
+        }
+        if grouped {
+            for read in report.groupReads {
+                let g = report.groups[read.group]
+                let start = g.path.links + [g.path.field.id]
+                _ = sql.alias(start, plan: &plan)
+                layout.readColumns.append(layout.keyCount + columns.count)
+                columns.append("MIN(\(sql.column(read.path, from: start, plan: &plan)))")
+            }
+        }
+        layout.countColumn = layout.keyCount + columns.count
+        columns.append("COUNT(*)")
+        var text = "SELECT " + (plan.keys + columns).joined(separator: ", ")
+        text += " FROM \(StorageNames.table(report.table.id)) AS t"
+        if !plan.joins.isEmpty { text += " " + plan.joins.joined(separator: " ") }
+        if !plan.conditions.isEmpty { text += " WHERE " + plan.conditions.map { "(\($0))" }.joined(separator: " AND ") }
+        if !plan.keys.isEmpty { text += " GROUP BY " + (1...plan.keys.count).map(String.init).joined(separator: ", ") }
+        return (ReportSQL.Statement(sql: text, arguments: plan.arguments), layout)
+    }
+
+    /// The grouped query as an inner aggregate over the table's own columns (the groups' first
+    /// link columns, the bucket, the aggregates' parts) and an outer one that joins the links per
+    /// inner group and re-aggregates the parts. See `aggregatesFirst`.
+    mutating func buildAggregatesFirst(exactErrors: Bool) throws -> (ReportSQL.Statement, Layout) {
+        var inner = ReportSQL.Plan()
+        var innerKeys: [String] = []
+        func key(_ column: String) {
+            if !innerKeys.contains(column) { innerKeys.append(column) }
+        }
+        for g in report.groups {
+            key(StorageNames.column(g.path.links.first ?? g.path.field.id))
+        }
+        for read in report.groupReads {
+            let g = report.groups[read.group]
+            key(StorageNames.column(g.path.links.first ?? g.path.field.id))
+        }
+        var bucket: String?
+        if let field = report.timeField, let axis {
+            let column = "t." + StorageNames.column(field.id)
+            var range: ClosedRange<Int64>?
+            if let days = periodDays {
+                let lo = axis.stored(days.lowerBound), hi = axis.stored(days.upperBound.adding(days: 1))
+                inner.conditions.append("\(column) >= \(inner.bind(.integer(lo))) AND \(column) < \(inner.bind(.integer(hi)))")
+                range = lo...(hi - 1)
+            }
+            if let unit = report.bucket {
+                if range == nil {
+                    let bounds = "SELECT MIN(\(StorageNames.column(field.id))), MAX(\(StorageNames.column(field.id))) FROM \(StorageNames.table(report.table.id))"
+                    statements.append(bounds)
+                    let row = try base.read(bounds).first ?? []
+                    if let lo = row.first?.int64Value, let hi = row.last?.int64Value { range = lo...max(lo, hi) } else { range = 0...0 }
+                }
+                let k = axis.bucketKey(column, unit: unit, range: range!)
+                bucketStart = k.start
+                bucket = "CASE WHEN \(column) IS NULL THEN NULL ELSE \(k.sql) END"
+            }
+        }
+        if let filter = report.filter {
+            try fallback(filter)
+            inner.conditions.append(sql.condition(filter, fallbackIDs: fallbackIDs[filter.source], plan: &inner))
+        }
+        var innerColumns = innerKeys.map { "t.\($0) AS \($0)" } + (bucket.map { ["\($0) AS b"] } ?? [])
+        var outerAggregates: [[String]] = []
+        for (i, agg) in report.aggregates.enumerated() {
+            try fallback(agg.filter)
+            let value = agg.argument.map { "t." + StorageNames.column($0.field.id) }
+            let cond = agg.filter.map { sql.condition($0, fallbackIDs: fallbackIDs[$0.source], plan: &inner) }
+            func filtered(_ x: String) -> String { cond.map { "CASE WHEN \($0) THEN \(x) END" } ?? x }
+            var parts: [(inner: String, outer: String)] = []
+            switch agg.function {
+            case .count:
+                if let value { parts = [("COUNT(\(filtered(value)))", "SUM")] }
+                else { parts = [(cond.map { "COUNT(CASE WHEN \($0) THEN 1 END)" } ?? "COUNT(*)", "SUM")] }
+            case .sum: parts = [("SUM(\(filtered(value!)))", "SUM")]
+            case .avg: parts = [("SUM(\(filtered(value!)))", "SUM"), ("COUNT(\(filtered(value!)))", "SUM")]
+            case .min: parts = [("MIN(\(filtered(value!)))", "MIN")]
+            case .max: parts = [("MAX(\(filtered(value!)))", "MAX")]
+            case .count_distinct: break
+            }
+            let computed = agg.argument?.mayHoldErrors ?? false
+            let realStored: Bool = {
+                switch agg.argument?.type { case .number?, .percent?: return true; default: return false }
+            }()
+            if computed && (agg.function == .min || (agg.function == .sum || agg.function == .avg) && (realStored || exactErrors)), let value {
+                parts.append(("MAX(CASE WHEN typeof(\(value)) = 'blob' THEN \(filtered(value)) END)", "MAX"))
+            }
+            var outer: [String] = []
+            for (k, part) in parts.enumerated() {
+                innerColumns.append("\(part.inner) AS a\(i)_\(k)")
+                outer.append("\(part.outer)(t.a\(i)_\(k))")
+            }
+            outerAggregates.append(outer)
+        }
+        innerColumns.append("COUNT(*) AS n")
+        let innerKeyCount = innerKeys.count + (bucket == nil ? 0 : 1)
+        var innerSQL = "SELECT " + innerColumns.joined(separator: ", ") + " FROM \(StorageNames.table(report.table.id)) AS t"
+        // SQLite: without a period, scanning the table and sorting beats walking a link index
+        // with a random row read per entry.
+        if periodDays == nil { innerSQL += " NOT INDEXED" }
+        if !inner.conditions.isEmpty { innerSQL += " WHERE " + inner.conditions.map { "(\($0))" }.joined(separator: " AND ") }
+        if innerKeyCount > 0 { innerSQL += " GROUP BY " + (1...innerKeyCount).map(String.init).joined(separator: ", ") }
+
+        var outer = ReportSQL.Plan()
+        var keys = report.groups.map { sql.column($0.path, plan: &outer) }
+        if bucket != nil { keys.append("t.b") }
+        var layout = Layout()
+        layout.keyCount = keys.count
+        var columns: [String] = []
+        for parts in outerAggregates {
+            layout.aggregateColumns.append(Array(columns.count..<(columns.count + parts.count)).map { $0 + layout.keyCount })
+            columns += parts
+        }
+        for read in report.groupReads {
+            let g = report.groups[read.group]
+            let start = g.path.links + [g.path.field.id]
+            _ = sql.alias(start, plan: &outer)
+            layout.readColumns.append(layout.keyCount + columns.count)
+            columns.append("MIN(\(sql.column(read.path, from: start, plan: &outer)))")
+        }
+        layout.countColumn = layout.keyCount + columns.count
+        columns.append("SUM(t.n)")
+        var text = "SELECT " + (keys + columns).joined(separator: ", ") + " FROM (\(innerSQL)) AS t"
+        if !outer.joins.isEmpty { text += " " + outer.joins.joined(separator: " ") }
+        if !keys.isEmpty { text += " GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", ") }
+        return (ReportSQL.Statement(sql: text, arguments: inner.arguments), layout)
+    }
+
+    // MARK: - Running
+
+    mutating func run() throws -> ReportOutput {
+        if let period = report.period {
+            let today = base.now().localTime(in: rules).date
+            guard let days = ReportCalendar.days(of: period, today: today) else {
+                throw EngineError("the period ends before it starts", hint: "write the earlier end first")
+            }
+            periodDays = days
+        }
+        var groups = try query(grouped: true)
+        if groups.count == 1 && report.groups.isEmpty && report.bucket == nil && groups[0].rowCount == 0 {
+            groups = []  // no row matched: an empty result, not a row of zeros
+        }
+        // Measures, having.
+        var rows: [ResultRow] = []
+        for g in groups {
+            let measures = evaluateMeasures(g)
+            if let having = report.having {
+                let keep = having.formula.evaluate(Inputs(slots: having.inputs.map { input(g, $0, measures: measures) },
+                                                          now: base.now(), context: schema.valueContext))
+                if keep != .bool(true) { continue }
+            }
+            rows.append(ResultRow(group: g, keys: try displayKeys(g), measures: measures))
+        }
+        try nameLinks(&rows)
+        sort(&rows)
+        let cut = report.limit.map { rows.count > $0 } ?? false
+        if let limit = report.limit { rows = Array(rows.prefix(limit)) }
+        let totals = try totalsRow(rows, cut: cut || report.having != nil)
+        return ReportOutput(table: ResultTable(columns: resultColumns(), rows: rows.map { $0.keys + $0.measures }, totals: totals, roundsForReading: true),
+                            statements: statements)
+    }
+
+    /// One group as the SQL returned it, decoded.
+    struct Group {
+        var keys: [SQLValue]
+        var aggregates: [Value]
+        var reads: [Value]
+        var rowCount: Int64
+    }
+
+    struct ResultRow {
+        var group: Group
+        var keys: [Value]
+        var measures: [Value]
+    }
+
+    mutating func query(grouped: Bool) throws -> [Group] {
+        var (statement, layout) = try build(grouped: grouped, exactErrors: false)
+        statements.append(statement.sql)
+        var rows = try base.read(statement.sql, statement.arguments)
+        if needsExactErrors(rows, layout) {
+            // An integer-stored sum came back as a real: a computed value in it is an error.
+            // Run again with the columns that name the error.
+            (statement, layout) = try build(grouped: grouped, exactErrors: true)
+            statements.append(statement.sql)
+            rows = try base.read(statement.sql, statement.arguments)
+        }
+        return rows.map { row in
+            Group(keys: Array(row.prefix(layout.keyCount)),
+                  aggregates: report.aggregates.indices.map { decodeAggregate($0, row, layout.aggregateColumns[$0]) },
+                  reads: report.groupReads.indices.map { i in
+                      i < layout.readColumns.count ? StoredValue.decode(row[layout.readColumns[i]], as: report.groupReads[i].path.type) : .blank
+                  },
+                  rowCount: row[layout.countColumn].int64Value ?? 0)
+        }
+    }
+
+    func needsExactErrors(_ rows: [[SQLValue]], _ layout: Layout) -> Bool {
+        for (i, agg) in report.aggregates.enumerated() where (agg.function == .sum || agg.function == .avg) && (agg.argument?.mayHoldErrors ?? false) {
+            switch agg.argument?.type { case .number?, .percent?: continue; default: break }
+            let column = layout.aggregateColumns[i][0]
+            if rows.contains(where: { if case .real = $0[column] { return true } else { return false } }) { return true }
+        }
+        return false
+    }
+
+    func decodeAggregate(_ index: Int, _ row: [SQLValue], _ columns: [Int]) -> Value {
+        let agg = report.aggregates[index]
+        let type = agg.resultType
+        // A trailing error column names the first error value the aggregate met.
+        let hasErrorColumn = columns.count > (agg.function == .avg ? 2 : 1)
+        if hasErrorColumn, case .blob = row[columns.last!] {
+            return StoredValue.decode(row[columns.last!], as: type)
+        }
+        let first = row[columns[0]]
+        switch agg.function {
+        case .count, .count_distinct:
+            return .integer(first.int64Value ?? 0)
+        case .sum, .min, .max:
+            return StoredValue.decode(first, as: type)
+        case .avg:
+            let count = row[columns[1]].int64Value ?? 0
+            guard count > 0 else { return .blank }
+            switch (type, first) {
+            case (.duration, .integer(let s)):
+                let q = Double(s) / Double(count)
+                return .duration(Int64(q.rounded(.toNearestOrAwayFromZero)))
+            case (.currency(let code), .integer(let minor)):
+                return Money(minorUnits: minor, currency: code).divided(by: Double(count)).map(Value.money) ?? .error(.number)
+            case (.percent, _):
+                return first.doubleValue.map { .percent($0 / Double(count)) } ?? .error(.type)
+            default:
+                return first.doubleValue.map { .number($0 / Double(count)) } ?? .error(.type)
+            }
+        }
+    }
+
+    // MARK: - Measures
+
+    struct Inputs: FormulaInputs {
+        var slots: [Value]
+        var now: Instant
+        var context: ValueContext
+        func value(_ index: Int) -> Value { index < slots.count ? slots[index] : .error(.reference) }
+    }
+
+    /// The days of a group's span: its bucket cut to the period, or the period.
+    func spanDays(_ g: Group?) -> Double? {
+        var span = periodDays
+        if let g, report.bucket != nil, let start = bucketDate(g) {
+            let end = ReportCalendar.next(report.bucket!, after: start).adding(days: -1)
+            var lo = start, hi = end
+            if let p = periodDays { lo = max(lo, p.lowerBound); hi = min(hi, p.upperBound) }
+            span = lo <= hi ? lo...hi : nil
+        } else if g == nil, report.bucket != nil, periodDays == nil {
+            span = nil
+        }
+        guard let span else { return nil }
+        return Double(span.upperBound.daysSinceEpoch - span.lowerBound.daysSinceEpoch + 1)
+    }
+
+    func bucketDate(_ g: Group) -> CivilDate? {
+        guard report.bucket != nil, let start = bucketStart, let key = g.keys.last?.int64Value else { return nil }
+        return start(key)
+    }
+
+    /// The value feeding a measure's path in group `g` (the totals when `isTotal`).
+    func input(_ g: Group?, _ input: ReportInput, measures: [Value], isTotal: Bool = false) -> Value {
+        switch input {
+        case .aggregate(let i): return g?.aggregates[i] ?? .blank
+        case .group(let i):
+            guard let g, !isTotal else { return .blank }
+            let group = report.groups[i]
+            switch group.kind {
+            case .link, .eachLink: return g.keys[i].int64Value.map(Value.link) ?? .blank
+            case .eachTag: return g.keys[i].textValue.map(Value.text) ?? .blank
+            case .value: return StoredValue.decode(g.keys[i], as: group.path.type)
+            }
+        case .groupRead(let i): return isTotal ? .blank : g?.reads[i] ?? .blank
+        case .days: return spanDays(isTotal ? nil : g).map(Value.number) ?? .blank
+        case .weeks: return spanDays(isTotal ? nil : g).map { .number($0 / 7) } ?? .blank
+        case .measure(let i): return i < measures.count ? measures[i] : .blank
+        }
+    }
+
+    func evaluateMeasures(_ g: Group) -> [Value] {
+        var values: [Value] = []
+        for m in report.measures {
+            let slots = m.formula.inputs.map { input(g, $0, measures: values) }
+            values.append(m.formula.formula.evaluate(Inputs(slots: slots, now: base.now(), context: schema.valueContext)))
+        }
+        return values
+    }
+
+    // MARK: - Display
+
+    func resultColumns() -> [ResultColumn] {
+        var columns: [ResultColumn] = report.groups.map { g in
+            switch g.kind {
+            case .value:
+                if case .select = g.path.type { return ResultColumn(name: g.name, type: .text, blankText: "(none)") }
+                return ResultColumn(name: g.name, type: g.path.type, blankText: "(none)")
+            default: return ResultColumn(name: g.name, type: .text, blankText: "(none)")
+            }
+        }
+        if let unit = report.bucket {
+            columns.append(ResultColumn(name: unit.rawValue, type: unit == .day ? .date : .text, blankText: "(none)"))
+        }
+        columns += report.measures.map { ResultColumn(name: $0.name, type: $0.type) }
+        return columns
+    }
+
+    func displayKeys(_ g: Group) throws -> [Value] {
+        var keys: [Value] = []
+        for (i, group) in report.groups.enumerated() {
+            switch group.kind {
+            case .value: keys.append(StoredValue.decode(g.keys[i], as: group.path.type))
+            case .link, .eachLink: keys.append(g.keys[i].int64Value.map(Value.link) ?? .blank)
+            case .eachTag: keys.append(g.keys[i].textValue.map(Value.text) ?? .blank)
+            }
+        }
+        if let unit = report.bucket {
+            if let start = bucketDate(g) {
+                keys.append(unit == .day ? .date(start) : .text(ReportCalendar.label(unit, start: start)))
+            } else {
+                keys.append(.blank)
+            }
+        }
+        return keys
+    }
+
+    /// Replaces link keys by the linked rows' primary values.
+    func nameLinks(_ rows: inout [ResultRow]) throws {
+        for (i, group) in report.groups.enumerated() {
+            let target: TableID
+            switch group.kind {
+            case .link(let t), .eachLink(let t): target = t
+            default: continue
+            }
+            guard let table = schema.table(id: target) else { continue }
+            let ids = rows.compactMap { row -> RowID? in if case .link(let id) = row.keys[i] { return id } else { return nil } }
+            let names = try base.primaryValues(of: table, ids: ids)
+            for r in rows.indices {
+                if case .link(let id) = rows[r].keys[i] { rows[r].keys[i] = .text(names[id] ?? "#\(id)") }
+            }
+        }
+    }
+
+    func sort(_ rows: inout [ResultRow]) {
+        let collator = TextCollator.shared(locale: schema.locale)
+        let keyCount = report.groups.count + (report.bucket == nil ? 0 : 1)
+        var keys = report.order
+        for c in 0..<keyCount where !keys.contains(where: { $0.column == c }) {
+            keys.append(ReportSortKey(column: c, descending: false))
+        }
+        func rank(_ v: Value) -> Int { v.isError ? 2 : (v.isBlank ? 1 : 0) }
+        // Texts are ranked once per distinct text, so sorting compares integers, not collation keys.
+        var textRank: [String: Int] = [:]
+        for key in keys {
+            var texts = Set<String>()
+            for row in rows {
+                let v = key.column < row.keys.count ? row.keys[key.column] : row.measures[key.column - row.keys.count]
+                if case .text(let t) = v { texts.insert(t) }
+            }
+            for t in texts where textRank[t] == nil { textRank[t] = 0 }
+        }
+        for (i, t) in textRank.keys.sorted(by: { collator.compare($0, $1) < 0 }).enumerated() { textRank[t] = i }
+        rows.sort { a, b in
+            for key in keys {
+                let p = key.column < a.keys.count ? a.keys[key.column] : a.measures[key.column - a.keys.count]
+                let q = key.column < b.keys.count ? b.keys[key.column] : b.measures[key.column - b.keys.count]
+                // Blanks and errors come last whichever the direction.
+                if rank(p) != rank(q) { return rank(p) < rank(q) }
+                let c: Int
+                if case .text(let x) = p, case .text(let y) = q, let i = textRank[x], let j = textRank[y] {
+                    c = i < j ? -1 : (i > j ? 1 : 0)
+                } else {
+                    c = Self.compare(p, q, collator)
+                }
+                if c != 0 { return key.descending ? c > 0 : c < 0 }
+            }
+            return false
+        }
+    }
+
+    /// Orders two values of one column (blanks and errors compare equal to everything here).
+    static func compare(_ a: Value, _ b: Value, _ collator: TextCollator) -> Int {
+        if a.isBlank || a.isError || b.isBlank || b.isError { return 0 }
+        switch (a, b) {
+        case (.text(let x), .text(let y)): return collator.compare(x, y)
+        case (.integer(let x), .integer(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.money(let x), .money(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.duration(let x), .duration(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.date(let x), .date(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.datetime(let x), .datetime(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
+        default:
+            guard let x = number(a), let y = number(b) else { return 0 }
+            return x < y ? -1 : (x > y ? 1 : 0)
+        }
+    }
+
+    static func number(_ v: Value) -> Double? {
+        switch v {
+        case .integer(let i): return Double(i)
+        case .number(let d), .percent(let d): return d
+        default: return nil
+        }
+    }
+
+    // MARK: - Totals
+
+    /// The totals row of the terminal table: the aggregates over every row the report counted,
+    /// measured as one group. With `having` or `limit`, over the groups shown instead; none when
+    /// tags or multiple links count a row in several groups there, or when the report is one row.
+    mutating func totalsRow(_ rows: [ResultRow], cut: Bool) throws -> [Value]? {
+        if rows.isEmpty || (report.groups.isEmpty && report.bucket == nil) { return nil }
+        let total: Group
+        let multiplies = report.groups.contains { g in
+            switch g.kind { case .eachTag, .eachLink: return true; default: return false }
+        }
+        let combinable = report.aggregates.allSatisfy { [.sum, .count, .min, .max].contains($0.function) }
+        if cut {
+            if multiplies { return nil }
+            total = combine(rows.map(\.group))
+        } else if combinable && !multiplies {
+            // Every group is shown and each row counts in one group: adding up the groups is
+            // exact, and saves a second scan.
+            total = combine(rows.map(\.group))
+        } else {
+            guard let g = try query(grouped: false).first else { return nil }
+            total = g
+        }
+        var measures: [Value] = []
+        for m in report.measures {
+            let readsGroups = m.formula.inputs.contains { input in
+                switch input { case .group, .groupRead: return true; default: return false }
+            }
+            if readsGroups { measures.append(.blank); continue }
+            let slots = m.formula.inputs.map { input(total, $0, measures: measures, isTotal: true) }
+            measures.append(m.formula.formula.evaluate(Inputs(slots: slots, now: base.now(), context: schema.valueContext)))
+        }
+        let keyCount = report.groups.count + (report.bucket == nil ? 0 : 1)
+        return [Value](repeating: .blank, count: keyCount) + measures
+    }
+
+    /// Aggregates of several groups combined (sums added, extremes kept); averages and distinct
+    /// counts cannot be combined from their parts and stay blank.
+    func combine(_ groups: [Group]) -> Group {
+        var out = Group(keys: [], aggregates: [], reads: [], rowCount: groups.reduce(0) { $0 + $1.rowCount })
+        for (i, agg) in report.aggregates.enumerated() {
+            let values = groups.map { $0.aggregates[i] }
+            if let error = values.first(where: \.isError) { out.aggregates.append(error); continue }
+            let present = values.filter { !$0.isBlank }
+            switch agg.function {
+            case .sum, .count:
+                out.aggregates.append(present.dropFirst().reduce(present.first ?? (agg.function == .count ? .integer(0) : .blank)) { add($0, $1) })
+            case .min:
+                out.aggregates.append(present.min { Self.compare($0, $1, TextCollator.shared(locale: schema.locale)) < 0 } ?? .blank)
+            case .max:
+                out.aggregates.append(present.max { Self.compare($0, $1, TextCollator.shared(locale: schema.locale)) < 0 } ?? .blank)
+            case .avg, .count_distinct:
+                out.aggregates.append(.blank)
+            }
+        }
+        return out
+    }
+
+    func add(_ a: Value, _ b: Value) -> Value {
+        switch (a, b) {
+        case (.integer(let x), .integer(let y)): return .integer(x &+ y)
+        case (.duration(let x), .duration(let y)): return .duration(x &+ y)
+        case (.money(let x), .money(let y)): return x.adding(y).map(Value.money) ?? .error(.number)
+        case (.number(let x), .number(let y)): return .number(x + y)
+        case (.percent(let x), .percent(let y)): return .percent(x + y)
+        default: return .error(.type)
+        }
+    }
+}

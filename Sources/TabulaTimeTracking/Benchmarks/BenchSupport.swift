@@ -1,0 +1,57 @@
+import Foundation
+import TabulaEngine
+
+/// Timings of one benchmark step, repeated: medians and tails in milliseconds.
+public struct TimingSamples: Sendable {
+    public private(set) var milliseconds: [Double] = []
+    public init() {}
+
+    public mutating func add(_ ms: Double) { milliseconds.append(ms) }
+
+    /// Runs `body` once, adds its wall time, and returns its result.
+    @discardableResult
+    public mutating func time<T>(_ body: () throws -> T) rethrows -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        add(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+        return result
+    }
+
+    public var median: Double { percentile(0.5) }
+    public var p99: Double { percentile(0.99) }
+
+    public func percentile(_ p: Double) -> Double {
+        guard !milliseconds.isEmpty else { return 0 }
+        let sorted = milliseconds.sorted()
+        let index = Int((Double(sorted.count - 1) * p).rounded())
+        return sorted[min(max(index, 0), sorted.count - 1)]
+    }
+}
+
+/// The process's peak resident memory (VmHWM on Linux), in megabytes; nil where unknown.
+public func peakMemoryMegabytes() -> Double? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let digits = line.split(separator: " ").compactMap { Double($0) }
+        if let kb = digits.first { return kb / 1024 }
+    }
+    return nil
+}
+
+/// Formats milliseconds for benchmark tables: three significant decimals below 10 ms.
+public func formatMilliseconds(_ ms: Double) -> String {
+    if ms < 1 { return String(format: "%.3f ms", ms) }
+    if ms < 100 { return String(format: "%.2f ms", ms) }
+    return String(format: "%.0f ms", ms)
+}
+
+/// A scratch file for a benchmark base, removed (with its WAL files) by `remove()`.
+public struct ScratchBase: Sendable {
+    public let path: String
+    public init(_ label: String) {
+        path = NSTemporaryDirectory() + "tabula-bench-\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8)).tabula"
+    }
+    public func remove() {
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import TabulaEngine
+
+/// `tabula bench recompute`: a time-tracking-shaped base (clients → projects → tasks → entries,
+/// mirrors at every level, a multi-hop mirror and a few formulas), generated at a given size, and
+/// the engine time of the writes that matter: one entry changed, one entry moved to another
+/// client, a thousand changes in one transaction, a full recompute, and opening the base.
+public struct RecomputeBenchmark {
+    public static let schema = """
+    base "Recompute benchmark"
+    timezone "Europe/Berlin"
+    currency EUR
+
+    table Clients {
+      name      text required
+      projects  link Projects[] inverse client
+      hours     mirror sum(projects.hours)
+      billable  mirror sum(projects.billable)
+      amount    mirror sum(projects.amount)
+      entries   mirror count(projects.tasks.entries)
+    }
+
+    table Projects {
+      name      text required
+      client    link Clients
+      budget    duration
+      tasks     link Tasks[] inverse project
+      hours     mirror sum(tasks.hours)
+      billable  mirror sum(tasks.billable)
+      amount    mirror sum(tasks.amount)
+      over      formula hours > budget
+    }
+
+    table Tasks {
+      title     text required
+      project   link Projects
+      entries   link TimeEntries[] inverse task
+      hours     mirror sum(entries.duration)
+      billable  mirror sum(entries.duration) where category = billable
+      amount    mirror sum(entries.amount)
+      latest    mirror max(entries.start)
+    }
+
+    table TimeEntries {
+      task      link Tasks
+      start     datetime required
+      end       datetime
+      duration  formula if(is_blank(end), 0h, end - start)
+      category  select(billable, internal, non_billable) default billable
+      rate      currency
+      amount    formula rate * hours(duration)
+    }
+    """
+
+    /// What one size measured.
+    public struct Result: Sendable {
+        public var entries: Int
+        public var generateSeconds: Double
+        public var fullRecompute: TimingSamples
+        public var oneChange: TimingSamples
+        public var oneMove: TimingSamples
+        public var thousandChanges: TimingSamples
+        public var open: TimingSamples
+        public var cellsPerChange: Int
+        public var peakMegabytes: Double?
+    }
+
+    public let entries: Int
+    public let repetitions: Int
+
+    public init(entries: Int, repetitions: Int = 101) {
+        self.entries = max(entries, 100)
+        self.repetitions = max(repetitions, 5)
+    }
+
+    /// Entries per task, tasks per project and projects per client are fixed, so the cost of one
+    /// write can be compared across sizes.
+    var taskCount: Int { max(entries / 100, 1) }
+    var projectCount: Int { max(taskCount / 10, 1) }
+    var clientCount: Int { max(projectCount / 10, 1) }
+
+    public func run(progress: (String) -> Void = { _ in }) throws -> Result {
+        let scratch = ScratchBase("recompute-\(entries)")
+        defer { scratch.remove() }
+        let clock = Instant(millisecondsSinceEpoch: 1_795_000_000_000)
+        var base = try Base.create(at: scratch.path, schemaSource: Self.schema, sourceName: "bench.tabula", actor: "bench", now: { clock })
+        var rng = SeededGenerator(seed: UInt64(entries))
+        let started = DispatchTime.now().uptimeNanoseconds
+        progress("generating \(entries) entries on \(taskCount) tasks, \(projectCount) projects, \(clientCount) clients")
+        try generate(base, rng: &rng)
+        let generateSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+
+        let entriesTable = try base.table(named: "TimeEntries")
+        let end = try base.field(named: "end", in: entriesTable)
+        let task = try base.field(named: "task", in: entriesTable)
+        let startMillis = baseStart.millisecondsSinceEpoch
+
+        progress("one entry changed")
+        var oneChange = TimingSamples()
+        var cells = 0
+        for _ in 0..<repetitions {
+            let row = RowID(Int.random(in: 1...entries, using: &rng))
+            let minutes = Int64.random(in: 15...480, using: &rng)
+            let value = Value.datetime(Instant(millisecondsSinceEpoch: startMillis + Int64(row) * 60_000 + minutes * 60_000))
+            try oneChange.time { try base.perform { try base.updateRow(in: entriesTable, id: row, values: [end.id: value]) } }
+            cells = max(cells, base.lastChanges.cellCount)
+        }
+
+        progress("one entry moved to another client's task")
+        var oneMove = TimingSamples()
+        for _ in 0..<repetitions {
+            let row = RowID(Int.random(in: 1...entries, using: &rng))
+            let target = RowID(Int.random(in: 1...taskCount, using: &rng))
+            try oneMove.time { try base.perform { try base.updateRow(in: entriesTable, id: row, values: [task.id: .link(target)]) } }
+        }
+
+        progress("1,000 changes in one transaction")
+        var thousand = TimingSamples()
+        for _ in 0..<max(repetitions / 10, 5) {
+            var writes: [(RowID, Value)] = []
+            for _ in 0..<1000 {
+                let row = RowID(Int.random(in: 1...entries, using: &rng))
+                let minutes = Int64.random(in: 15...480, using: &rng)
+                writes.append((row, .datetime(Instant(millisecondsSinceEpoch: startMillis + Int64(row) * 60_000 + minutes * 60_000))))
+            }
+            try thousand.time {
+                try base.perform { for (row, value) in writes { try base.updateRow(in: entriesTable, id: row, values: [end.id: value]) } }
+            }
+        }
+
+        progress("full recompute")
+        var full = TimingSamples()
+        for _ in 0..<3 { try full.time { _ = try base.recomputeEverything() } }
+
+        progress("opening the base")
+        base.close()
+        var open = TimingSamples()
+        for _ in 0..<21 {
+            let reopened = try open.time { try Base.open(at: scratch.path, actor: "bench", now: { clock }) }
+            reopened.close()
+        }
+        base = try Base.open(at: scratch.path, actor: "bench", now: { clock })
+        let mismatches = try base.check()
+        base.close()
+        if !mismatches.isEmpty {
+            throw EngineError("the benchmark base is inconsistent after the writes: \(mismatches.prefix(3).map(\.description).joined(separator: "; "))",
+                              hint: "this is a bug in the incremental recompute")
+        }
+        return Result(entries: entries, generateSeconds: generateSeconds, fullRecompute: full, oneChange: oneChange, oneMove: oneMove,
+                      thousandChanges: thousand, open: open, cellsPerChange: cells, peakMegabytes: peakMemoryMegabytes())
+    }
+
+    private var baseStart: Instant { Instant(millisecondsSinceEpoch: 1_793_577_600_000) }  // 2026-11-01T00:00Z
+
+    /// Fills the base through the engine's ordinary write path, in transactions of 20,000 rows.
+    private func generate(_ base: Base, rng: inout SeededGenerator) throws {
+        let clients = try base.table(named: "Clients"), projects = try base.table(named: "Projects")
+        let tasks = try base.table(named: "Tasks"), entriesTable = try base.table(named: "TimeEntries")
+        func f(_ table: Table, _ name: String) throws -> FieldID { try base.field(named: name, in: table).id }
+        let clientName = try f(clients, "name")
+        let projectName = try f(projects, "name"), projectClient = try f(projects, "client"), budget = try f(projects, "budget")
+        let taskTitle = try f(tasks, "title"), taskProject = try f(tasks, "project")
+        let eTask = try f(entriesTable, "task"), eStart = try f(entriesTable, "start"), eEnd = try f(entriesTable, "end")
+        let eCategory = try f(entriesTable, "category"), eRate = try f(entriesTable, "rate")
+        try base.perform {
+            for c in 1...clientCount { try base.insertRow(into: clients, values: [clientName: .text("Client \(c)")]) }
+            for p in 1...projectCount {
+                try base.insertRow(into: projects, values: [projectName: .text("Project \(p)"), projectClient: .link(RowID((p - 1) % clientCount + 1)),
+                                                             budget: .duration(Int64(p % 50 + 10) * 3600)])
+            }
+            for t in 1...taskCount {
+                try base.insertRow(into: tasks, values: [taskTitle: .text("Task \(t)"), taskProject: .link(RowID((t - 1) % projectCount + 1))])
+            }
+        }
+        let categories = ["billable", "billable", "billable", "internal", "non_billable"]
+        let rates: [Int64] = [9_000, 11_000, 12_500]
+        var next = 1
+        while next <= entries {
+            let last = min(next + 19_999, entries)
+            try base.perform {
+                for e in next...last {
+                    let start = baseStart.millisecondsSinceEpoch + Int64(e) * 60_000
+                    let minutes = Int64.random(in: 15...240, using: &rng)
+                    try base.insertRow(into: entriesTable, values: [
+                        eTask: .link(RowID(Int.random(in: 1...taskCount, using: &rng))),
+                        eStart: .datetime(Instant(millisecondsSinceEpoch: start)),
+                        eEnd: .datetime(Instant(millisecondsSinceEpoch: start + minutes * 60_000)),
+                        eCategory: .text(categories[Int.random(in: 0..<categories.count, using: &rng)]),
+                        eRate: .money(Money(minorUnits: rates[e % rates.count], currency: "EUR")),
+                    ])
+                }
+            }
+            next = last + 1
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import TabulaEngine
+
+/// Closing, approving and reopening a month (`tabula period close|approve|reopen`). The Periods
+/// row's state is what the entries' lock rule reads, so these lock and unlock a month's entries.
+public enum Periods {
+    /// What a period command did: the month, its new state and what it holds.
+    public struct Summary: Sendable, Hashable {
+        public var month: String
+        public var state: String
+        public var entries: Int
+        public var hours: Int64
+    }
+
+    /// Checks `2026-11`.
+    static func checkMonth(_ text: String) throws -> String {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int(parts[0]), let m = Int(parts[1]),
+              CivilDate(year: y, month: m, day: 1) != nil else {
+            throw EngineError("'\(text)' is not a month", hint: "write it as YYYY-MM, e.g. 2026-11")
+        }
+        return text
+    }
+
+    /// Closes a month: its entries lock (anyone may close).
+    public static func close(_ base: Base, month: String) throws -> Summary {
+        try change(base, month: month, to: "closed", from: ["open"], role: nil)
+    }
+
+    /// Approves a month (needs the approver role): locked for good, until a reopen.
+    public static func approve(_ base: Base, month: String) throws -> Summary {
+        try change(base, month: month, to: "approved", from: ["open", "closed"], role: base.schema.approverRole ?? "lead")
+    }
+
+    /// Reopens a closed or approved month (needs the approver role): its entries unlock.
+    public static func reopen(_ base: Base, month: String) throws -> Summary {
+        try change(base, month: month, to: "open", from: ["closed", "approved"], role: base.schema.approverRole ?? "lead")
+    }
+
+    private static func change(_ base: Base, month text: String, to state: String, from allowed: [String], role: String?) throws -> Summary {
+        guard TimeTracking.applies(to: base.schema) else {
+            throw EngineError("this base is not a time-tracking base (no Periods and TimeEntries)", hint: "create one with `tabula init BASE --package timetracking`")
+        }
+        let month = try checkMonth(text)
+        return try base.perform {
+            if let role { try base.requireRole(role, toDo: "\(state == "open" ? "reopen" : "approve") a period") }
+            let periods = try base.table(named: "Periods")
+            let id = try TimeTracking.periodRow(base, month: month)
+            guard let row = try TimeTracking.read(base, "Periods", id) else { throw EngineError("period \(month) vanished") }
+            let current: String = { if case .text(let s) = row["state"] { return s } else { return "open" } }()
+            guard allowed.contains(current) else {
+                throw EngineError("period \(month) is \(current), so it cannot be \(state == "open" ? "reopened" : state)",
+                                  hint: current == state ? "nothing to do" : "its state goes open -> closed -> approved; reopen sets it back to open")
+            }
+            var values: [String] = ["state=\(state)"]
+            if state == "approved" {
+                values.append("approved_at=\(base.now().iso8601(in: "UTC"))")
+                if let me = try? base.personRow() { values.append("approved_by=#\(me)") }
+            } else if state == "open" {
+                values += ["approved_at=", "approved_by="]
+            }
+            try base.updateRow(in: periods, id: id, values: try base.parseAssignments(values.map {
+                let eq = $0.firstIndex(of: "=")!
+                return TextAssignment(field: String($0[..<eq]), text: String($0[$0.index(after: eq)...]))
+            }, for: periods))
+            return try summary(base, id: id, month: month, state: state)
+        }
+    }
+
+    static func summary(_ base: Base, id: RowID, month: String, state: String) throws -> Summary {
+        let row = try TimeTracking.read(base, "Periods", id)
+        let entries: Int = { if case .list(let l)? = row?["entries"] { return l.count } else { return 0 } }()
+        let hours: Int64 = { if case .duration(let s)? = row?["hours"] { return s } else { return 0 } }()
+        return Summary(month: month, state: state, entries: entries, hours: hours)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import TabulaEngine
+
+/// The rules of the time-tracking package, attached to a base built from its schema: each new
+/// time entry gets its source, its person, and its rate snapshotted (most specific first: the
+/// person on the project, the project, the client, the person); each entry is filed in the
+/// period of its month (created open when missing), which the lock rule reads.
+public enum TimeTracking {
+    /// Whether a base has the package's tables (so its rules apply).
+    public static func applies(to schema: Schema) -> Bool {
+        guard let entries = schema.table(named: "TimeEntries"), schema.table(named: "Periods") != nil,
+              schema.table(named: "Assignments") != nil, schema.table(named: "People") != nil else { return false }
+        return ["task", "person", "start", "rate", "period", "source", "mode"].allSatisfy { entries.field(named: $0) != nil }
+    }
+
+    /// Attaches the package's rules to an open base when its schema is the package's (else does nothing).
+    public static func install(on base: Base) {
+        guard applies(to: base.schema), let entries = base.schema.table(named: "TimeEntries") else { return }
+        base.addRule(RowRule(table: entries.id, name: "timetracking.entries") { base, write in
+            try fileEntry(base, write)
+        })
+    }
+
+    // MARK: - Reading rows
+
+    /// One row's values by field name.
+    struct Row {
+        let table: Table
+        let values: [String: Value]
+        subscript(_ name: String) -> Value { values[name] ?? .blank }
+        func link(_ name: String) -> RowID? { if case .link(let id) = self[name] { return id } else { return nil } }
+    }
+
+    static func read(_ base: Base, _ tableName: String, _ id: RowID?) throws -> Row? {
+        guard let id, let table = base.schema.table(named: tableName), let record = try base.rows(of: table, ids: [id]).first else { return nil }
+        var values: [String: Value] = [:]
+        for (field, value) in zip(table.fields, record.values) { values[field.name] = value }
+        return Row(table: table, values: values)
+    }
+
+    // MARK: - The entry rule
+
+    static func fileEntry(_ base: Base, _ write: RowRule.Write) throws {
+        guard let entry = try read(base, "TimeEntries", write.row) else { return }
+        let table = entry.table
+        var changes: [FieldID: Value] = [:]
+        func set(_ name: String, _ value: Value) { if let f = table.field(named: name) { changes[f.id] = value } }
+        if write.inserted {
+            if entry["source"].isBlank { set("source", .text(entry["mode"].isBlank ? "manual" : "timer")) }
+            var person = entry.link("person")
+            if person == nil, let me = try? base.personRow() { person = me; set("person", .link(me)) }
+            if entry["rate"].isBlank, let rate = try resolveRate(base, person: person, task: entry.link("task"), project: entry.link("project")) {
+                set("rate", .money(rate))
+            }
+        }
+        let startField = table.field(named: "start")
+        if write.inserted || startField.map({ write.fields.contains($0.id) }) == true, case .datetime(let start) = entry["start"] {
+            let period = try periodRow(base, month: month(of: start, zone: base.schema.timeZone))
+            if entry.link("period") != period { set("period", .link(period)) }
+        }
+        if !changes.isEmpty { try base.updateRow(in: table, id: write.row, values: changes) }
+    }
+
+    /// The rate of an hour of `person` on the task's (or given) project: the person's rate on the
+    /// project (Assignments), else the project's, else its client's, else the person's own.
+    public static func resolveRate(_ base: Base, person: RowID?, task: RowID?, project given: RowID?) throws -> Money? {
+        let project = try given ?? read(base, "Tasks", task)?.link("project")
+        if let person, let project, let assignments = base.schema.table(named: "Assignments") {
+            let fields = assignments.fields.map(\.name)
+            for record in try base.rows(of: assignments) {
+                let v = Dictionary(uniqueKeysWithValues: zip(fields, record.values))
+                if v["person"] == .link(person), v["project"] == .link(project), case .money(let m)? = v["rate"] { return m }
+            }
+        }
+        let projectRow = try read(base, "Projects", project)
+        if case .money(let m)? = projectRow?["rate"] { return m }
+        if case .money(let m)? = try read(base, "Clients", projectRow?.link("client"))?["rate"] { return m }
+        if case .money(let m)? = try read(base, "People", person)?["rate"] { return m }
+        return nil
+    }
+
+    /// `2026-11`: the month of an instant in a zone.
+    public static func month(of instant: Instant, zone: String) -> String {
+        let date = instant.civilDate(in: zone)
+        return String(format: "%04d-%02d", date.year, date.month)
+    }
+
+    /// The Periods row of a month, created (open) when missing.
+    @discardableResult
+    public static func periodRow(_ base: Base, month: String) throws -> RowID {
+        let periods = try base.table(named: "Periods")
+        if let id = try? base.resolveRow(month, in: periods) { return id }
+        return try base.insertRow(into: periods, values: try base.parseAssignments([TextAssignment(field: "month", text: month)], for: periods))
+    }
+}

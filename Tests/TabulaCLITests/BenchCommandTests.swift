@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+
+/// The benchmark commands run end to end on small sizes and print their figures (timings
+/// themselves are not asserted: speed is the benchmark's business, not the tests').
+@Suite struct BenchCommandTests {
+    @Test func benchFormulasPrintsRowsPerSecondAndTheOneRowTime() throws {
+        let result = try CLI().run("bench", "formulas", "--rows", "200", "--repetitions", "5")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("full evaluation: rows/s"))
+        #expect(result.stdout.contains("one row after a write: median"))
+        #expect(result.stdout.contains("formula fields"))
+    }
+
+    @Test func benchRecomputePrintsBothSizesAndTheRatio() throws {
+        let result = try CLI().run("bench", "recompute", "--entries", "1000", "--repetitions", "5")
+        #expect(result.status == 0, "\(result.stderr)")
+        let header = result.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(header.contains("100") && header.contains("1000"))
+        for line in ["one entry changed: median", "one entry moved: median", "1,000 changes, one transaction", "full recompute", "open the base", "peak memory", "one change: ratio"] {
+            #expect(result.stdout.contains(line), "missing \(line)")
+        }
+    }
+
+    @Test func benchRefusesASizeTooSmall() throws {
+        let result = try CLI().run("bench", "recompute", "--entries", "5")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--entries must be at least 100"))
+    }
+}

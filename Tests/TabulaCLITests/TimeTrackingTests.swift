@@ -1,0 +1,288 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of timers and the time-tracking package, through the built binary.
+@Suite struct TimeTrackingTests {
+    /// A time-tracking base with a lead (lena), two members (anna, boris), one client with two
+    /// projects, and three tasks.
+    func makeBase() throws -> CLI {
+        var cli = try CLI()
+        cli.environment["TABULA_USER"] = "anna"
+        cli.environment["TABULA_NOW"] = "2026-11-20T09:00:00Z"
+        let steps: [[String]] = [
+            ["init", "tt.db", "--package", "timetracking", "--timezone", "Europe/Berlin", "--currency", "EUR"],
+            ["add", "tt.db", "People", "name=anna", "role=member", "rate=80"],
+            ["add", "tt.db", "People", "name=boris", "role=member", "timezone=America/New_York"],
+            ["add", "tt.db", "People", "name=lena", "role=lead"],
+            ["add", "tt.db", "Clients", "name=Acme", "rate=120"],
+            ["add", "tt.db", "Projects", "name=Web", "client=Acme"],
+            ["add", "tt.db", "Projects", "name=App", "client=Acme", "rate=150"],
+            ["add", "tt.db", "Tasks", "title=Landing", "project=Web", "stream=frontend"],
+            ["add", "tt.db", "Tasks", "title=Login", "project=App", "stream=backend"],
+            ["add", "tt.db", "Tasks", "title=Review", "project=App"],
+        ]
+        for step in steps {
+            let r = try cli.run(step)
+            #expect(r.status == 0, "\(step): \(r.stderr)")
+        }
+        return cli
+    }
+
+    func json(_ cli: CLI, _ table: String) throws -> [[String: Any]] {
+        let r = try cli.run("show", "tt.db", table, "--format", "json")
+        #expect(r.status == 0, "\(r.stderr)")
+        return (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]) ?? []
+    }
+
+    func at(_ cli: CLI, _ now: String) -> CLI {
+        var c = cli
+        c.environment["TABULA_NOW"] = now
+        return c
+    }
+
+    @Test func startAndStopUpdateTaskProjectAndClientTotalsInOneStep() throws {
+        let cli = try makeBase()
+        let start = try cli.run("timer", "start", "tt.db", "Tasks", "Landing")
+        #expect(start.status == 0, "\(start.stderr)")
+        #expect(start.stdout.contains("started Tasks \"Landing\" for anna at 2026-11-20 10:00"))
+        let status = try at(cli, "2026-11-20T10:15:00Z").run("timer", "status", "tt.db", "--format", "csv")
+        #expect(status.stdout.contains("anna,Tasks,Landing,stopwatch"))
+        #expect(status.stdout.contains(",1:15,"))  // elapsed, computed on read
+        #expect(try json(cli, "Tasks")[0]["timer"] as? Int == 0)  // nothing closed yet
+        let stop = try at(cli, "2026-11-20T10:30:00Z").run("timer", "stop", "tt.db")
+        #expect(stop.status == 0, "\(stop.stderr)")
+        #expect(stop.stdout.contains("stopped Tasks \"Landing\" for anna: 1:30"))
+        let task = try json(cli, "Tasks")[0]
+        #expect(task["timer"] as? Int == 5400)
+        #expect(task["hours"] as? Int == 5400)
+        #expect(try json(cli, "Projects")[0]["hours"] as? Int == 5400)
+        let client = try json(cli, "Clients")[0]
+        #expect(client["hours"] as? Int == 5400)
+        #expect(client["amount"] as? String == "180.00")  // 1.5 h at the client's 120
+        let entry = try json(cli, "TimeEntries")[0]
+        #expect(entry["person"] as? String == "anna")
+        #expect(entry["stream"] as? [String] == ["frontend"])  // inherited at start
+        #expect(entry["project"] as? String == "Web")
+        #expect(entry["source"] as? String == "timer")
+        #expect(try cli.run("check", "tt.db").status == 0)
+        let none = try cli.run("timer", "stop", "tt.db")
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("anna has no running timer"))
+    }
+
+    @Test func inheritedValuesStayWhenTheTaskChangesLater() throws {
+        let cli = try makeBase()
+        try cli.run("timer", "start", "tt.db", "Tasks", "Landing")
+        try cli.run("set", "tt.db", "Tasks", "Landing", "stream=design")
+        #expect(try json(cli, "TimeEntries")[0]["stream"] as? [String] == ["frontend"])
+    }
+
+    @Test func tenParallelTimersRunAndTheEleventhIsRefusedNamingThem() throws {
+        let cli = try makeBase()
+        for i in 1...8 { try cli.run("add", "tt.db", "Tasks", "title=T\(i)", "project=Web") }
+        let titles = ["Landing", "Login", "Review"] + (1...7).map { "T\($0)" }
+        for title in titles {
+            let r = try cli.run("timer", "start", "tt.db", "Tasks", title)
+            #expect(r.status == 0, "\(title): \(r.stderr)")
+        }
+        let again = try cli.run("timer", "start", "tt.db", "Tasks", "Landing")
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already running for anna"))
+        let before = cli.snapshot("tt.db")
+        let eleventh = try cli.run("timer", "start", "tt.db", "Tasks", "T8")
+        #expect(eleventh.status == 1)
+        #expect(eleventh.stderr.contains("already runs 10 timers"))
+        #expect(eleventh.stderr.contains("Tasks \"Landing\" since 2026-11-20 10:00"))
+        #expect(eleventh.stderr.contains("Tasks \"T7\""))
+        #expect(cli.snapshot("tt.db") == before)
+        // Another person has their own ten.
+        let boris = try cli.run("timer", "start", "tt.db", "Tasks", "T8", "--as", "boris")
+        #expect(boris.status == 0, "\(boris.stderr)")
+        let everyone = try cli.run("timer", "status", "tt.db", "--everyone", "--format", "csv")
+        #expect(everyone.stdout.split(whereSeparator: \.isNewline).count == 12)  // header and 11 running
+        let several = try cli.run("timer", "stop", "tt.db")
+        #expect(several.status == 1)
+        #expect(several.stderr.contains("anna runs 10 timers"))
+        #expect(several.stderr.contains("--all"))
+        let all = try at(cli, "2026-11-20T10:00:00Z").run("timer", "stop", "tt.db", "--all")
+        #expect(all.status == 0, "\(all.stderr)")
+        #expect(all.stdout.split(whereSeparator: \.isNewline).count == 10)
+        #expect(try cli.run("timer", "status", "tt.db", "--as", "boris").stdout.contains("T8"))
+    }
+
+    @Test func aPomodoroClosesItselfAtItsDeadlineOnTheNextCommand() throws {
+        let cli = try makeBase()
+        let start = try cli.run("timer", "start", "tt.db", "Tasks", "Login", "--pomodoro")
+        #expect(start.status == 0, "\(start.stderr)")
+        #expect(start.stdout.contains("pomodoro until 2026-11-20 10:25"))
+        let during = try at(cli, "2026-11-20T09:20:00Z").run("timer", "status", "tt.db")
+        #expect(during.stdout.contains("pomodoro"))
+        // Forty minutes later, a read of any kind first closes the interval at its 25th minute.
+        let later = at(cli, "2026-11-20T09:40:00Z")
+        let entries = try json(later, "TimeEntries")
+        #expect(entries.count == 1)
+        #expect(entries[0]["end"] as? String == "2026-11-20T10:25:00+01:00")
+        #expect(entries[0]["duration"] as? Int == 1500)
+        #expect(entries[0]["mode"] as? String == "pomodoro")
+        #expect(try later.run("timer", "status", "tt.db").stdout.contains("no timer of anna is running"))
+        let task = try json(later, "Tasks")[1]
+        #expect(task["pomodoros"] as? Int == 1)
+        #expect(task["hours"] as? Int == 1500)
+        #expect(try later.run("check", "tt.db").status == 0)
+    }
+
+    @Test func switchingStopsMyTimersAndStartsTheNamedOneAndModesSwitchOnTheFly() throws {
+        let cli = try makeBase()
+        try cli.run("timer", "start", "tt.db", "Tasks", "Landing")
+        try cli.run("timer", "start", "tt.db", "Tasks", "Review")
+        let sw = try at(cli, "2026-11-20T09:30:00Z").run("timer", "switch", "tt.db", "Tasks", "Login")
+        #expect(sw.status == 0, "\(sw.stderr)")
+        #expect(sw.stdout.contains("stopped Tasks \"Landing\" for anna: 0:30"))
+        #expect(sw.stdout.contains("stopped Tasks \"Review\" for anna: 0:30"))
+        #expect(sw.stdout.contains("started Tasks \"Login\""))
+        // Starting the running row in the other mode closes the stopwatch and opens a pomodoro.
+        let pomodoro = try at(cli, "2026-11-20T09:40:00Z").run("timer", "start", "tt.db", "Tasks", "Login", "--pomodoro")
+        #expect(pomodoro.status == 0, "\(pomodoro.stderr)")
+        let entries = try json(at(cli, "2026-11-20T09:41:00Z"), "TimeEntries")
+        #expect(entries.count == 4)
+        #expect(entries[2]["duration"] as? Int == 600)
+        #expect(entries[2]["mode"] as? String == "stopwatch")
+        #expect(entries[3]["mode"] as? String == "pomodoro")
+        #expect(entries[3]["end"] == nil || entries[3]["end"] is NSNull)
+    }
+
+    @Test func manualEntriesAreFlaggedWithTheirAuthorAndOverlappingMidnightUsesThePersonsZone() throws {
+        let cli = try makeBase()
+        let log = try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-19", "--hours", "1.5", "--note", "forgot")
+        #expect(log.status == 0, "\(log.stderr)")
+        #expect(log.stdout.contains("logged 1:30 on Tasks \"Login\" for anna, 2026-11-19 09:00 to 2026-11-19 10:30"))
+        // boris works in New York: 22:00 to 01:00 his time is the 20th and 21st in Berlin, his day is the 20th.
+        let night = try cli.run("log", "tt.db", "Tasks", "Review", "--from", "2026-11-21T03:00Z", "--to", "2026-11-21T06:00Z", "--as", "boris")
+        #expect(night.status == 0, "\(night.stderr)")
+        let entries = try json(cli, "TimeEntries")
+        #expect(entries[0]["manual"] as? Bool == true)
+        #expect(entries[0]["source"] as? String == "manual")
+        #expect(entries[0]["note"] as? String == "forgot")
+        #expect(entries[0]["by"] as? String == "anna")
+        #expect(entries[0]["person"] as? String == "anna")
+        #expect(entries[1]["person"] as? String == "boris")
+        #expect(entries[1]["duration"] as? Int == 3 * 3600)
+        #expect(entries[1]["local_day"] as? String == "2026-11-20")
+        let bad = try cli.run("log", "tt.db", "Tasks", "Login", "--from", "2026-11-19 12:00", "--to", "2026-11-19 11:00")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("ends (2026-11-19 11:00) before it starts"))
+    }
+
+    @Test func anIntervalOverADaylightSavingChangeCountsTheRealHours() throws {
+        let cli = try makeBase()
+        // Berlin leaves summer time on 2026-10-25 at 03:00, back to 02:00: 01:00 to 04:00 is four hours.
+        let r = try cli.run("log", "tt.db", "Tasks", "Login", "--from", "2026-10-25 01:00", "--to", "2026-10-25 04:00")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("logged 4:00"))
+        let entries = try json(cli, "TimeEntries")
+        #expect(entries[0]["duration"] as? Int == 4 * 3600)
+        #expect(entries[0]["period"] as? String == "2026-10")
+    }
+
+    @Test func ratesResolveMostSpecificFirstAndStaySnapshotted() throws {
+        let cli = try makeBase()
+        try cli.run("add", "tt.db", "Assignments", "person=anna", "project=App", "rate=170")
+        try cli.run("add", "tt.db", "Projects", "name=Internal")
+        try cli.run("add", "tt.db", "Tasks", "title=Admin", "project=Internal")
+        try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-18", "--hours", "1")                 // anna on App: 170
+        try cli.run("log", "tt.db", "Tasks", "Review", "--date", "2026-11-18", "--hours", "1", "--as", "boris")  // App: 150
+        try cli.run("log", "tt.db", "Tasks", "Landing", "--date", "2026-11-18", "--hours", "1")               // Web has none: Acme 120
+        try cli.run("log", "tt.db", "Tasks", "Admin", "--date", "2026-11-18", "--hours", "1")                 // no client: anna's 80
+        try cli.run("add", "tt.db", "TimeEntries", "task=Admin", "start=2026-11-17 09:00", "end=2026-11-17 10:00", "--as", "anna")
+        var rates = try json(cli, "TimeEntries").map { $0["rate"] as? String }
+        #expect(rates == ["170.00", "150.00", "120.00", "80.00", "80.00"])
+        // A later rate change does not rewrite entries already written.
+        try cli.run("set", "tt.db", "Projects", "App", "rate=200")
+        try cli.run("set", "tt.db", "Assignments", "#1", "rate=210")
+        rates = try json(cli, "TimeEntries").map { $0["rate"] as? String }
+        #expect(rates == ["170.00", "150.00", "120.00", "80.00", "80.00"])
+        #expect(try json(cli, "TimeEntries")[4]["source"] as? String == "manual")
+        try cli.run("log", "tt.db", "Tasks", "Review", "--date", "2026-11-19", "--hours", "1", "--as", "boris")
+        #expect(try json(cli, "TimeEntries")[5]["rate"] as? String == "200.00")
+    }
+
+    @Test func anApprovedMonthRefusesEditsAndStartsUntilAnEditRequestIsApprovedAndAudited() throws {
+        let cli = try makeBase()
+        try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-10", "--hours", "2")
+        let close = try cli.run("period", "close", "tt.db", "2026-11")
+        #expect(close.status == 0, "\(close.stderr)")
+        #expect(close.stdout.contains("period 2026-11 is closed: 1 entry, 2:00"))
+        let member = try cli.run("period", "approve", "tt.db", "2026-11")
+        #expect(member.status == 1)
+        #expect(member.stderr.contains("anna may not approve a period: that needs the role lead"))
+        let approve = try cli.run("period", "approve", "tt.db", "2026-11", "--as", "lena")
+        #expect(approve.status == 0, "\(approve.stderr)")
+        let period = try json(cli, "Periods")[0]
+        #expect(period["state"] as? String == "approved")
+        #expect(period["approved_by"] as? String == "lena")
+
+        let before = cli.snapshot("tt.db")
+        let edit = try cli.run("set", "tt.db", "TimeEntries", "#1", "end=2026-11-10 12:00")
+        #expect(edit.status == 1)
+        #expect(edit.stderr.contains("TimeEntries #1 is locked and cannot be changed"))
+        #expect(edit.stderr.contains("tabula request BASE TimeEntries '#1'"))
+        let delete = try cli.run("delete", "tt.db", "TimeEntries", "#1")
+        #expect(delete.status == 1)
+        let start = try at(cli, "2026-11-25T09:00:00Z").run("timer", "start", "tt.db", "Tasks", "Landing")
+        #expect(start.status == 1)
+        #expect(start.stderr.contains("cannot be added"))
+        let log = try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-11", "--hours", "1")
+        #expect(log.status == 1)
+        #expect(cli.snapshot("tt.db") == before)
+
+        let request = try cli.run("request", "tt.db", "TimeEntries", "#1", "end=2026-11-10 12:00", "--reason", "left later")
+        #expect(request.status == 0, "\(request.stderr)")
+        #expect(request.stdout.contains("request #1"))
+        let self_ = try cli.run("request", "approve", "tt.db", "1")
+        #expect(self_.status == 1)
+        let ok = try cli.run("request", "approve", "tt.db", "1", "--as", "lena")
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(try json(cli, "TimeEntries")[0]["duration"] as? Int == 3 * 3600)
+        #expect(try json(cli, "Tasks")[1]["hours"] as? Int == 3 * 3600)
+        let history = try cli.run("history", "tt.db", "TimeEntries", "#1", "--format", "csv")
+        #expect(history.stdout.contains("lena,update,TimeEntries,#1,end"))
+        #expect(history.stdout.contains("edit request #1 by anna, approved by lena"))
+        let twice = try cli.run("request", "approve", "tt.db", "1", "--as", "lena")
+        #expect(twice.status == 1)
+        #expect(twice.stderr.contains("already approved"))
+
+        let reopen = try cli.run("period", "reopen", "tt.db", "2026-11", "--as", "lena")
+        #expect(reopen.status == 0, "\(reopen.stderr)")
+        #expect(try cli.run("set", "tt.db", "TimeEntries", "#1", "note=ok").status == 0)
+        #expect(try cli.run("check", "tt.db").status == 0)
+    }
+
+    @Test func aTimerOnATableWithoutALogBackLinkIsASchemaError() throws {
+        let cli = try CLI()
+        let file = try cli.write("bad.tabula", """
+            table Tasks {
+              title text
+              timer timer -> Log
+            }
+            table Log {
+              start datetime
+              by author
+            }
+            """)
+        let r = try cli.run("init", "bad.db", "--schema", file)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("the log table Log of timer Tasks.timer needs a link back to Tasks"))
+        #expect(!FileManager.default.fileExists(atPath: cli.path("bad.db")))
+    }
+
+    @Test func theDemoBuildsATimeTrackingBaseRunsATimerAndPrintsTotalsPerClient() throws {
+        let cli = try CLI()
+        let r = try cli.run("demo", "demo.db")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("stopped Tasks \"Login flow\" for anna: 1:40"))
+        #expect(r.stdout.contains("Totals per client"))
+        for client in ["Acme", "Globex", "Initech"] { #expect(r.stdout.contains(client)) }
+        #expect(try cli.run("check", "demo.db").status == 0)
+        #expect(try cli.run("timer", "status", "demo.db", "--everyone").stdout.contains("no timer is running"))
+    }
+}
