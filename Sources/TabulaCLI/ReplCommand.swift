@@ -23,8 +23,7 @@ struct Repl: ParsableCommand {
             } else {
                 opened = try Base.createInMemory(actor: actor.resolvedActor, now: try clock())
             }
-            // The report language and the timers plug in here when their modules land.
-            status = REPL.run(base: opened, hooks: REPLHooks(reports: nil, timers: nil))
+            status = REPL.run(base: opened, hooks: .standard)
         }
         if status != 0 { throw ExitCode(status) }
     }

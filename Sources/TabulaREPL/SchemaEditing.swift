@@ -31,6 +31,7 @@ enum SchemaEditing {
                 file.tables.append(table)
             }
         }
+        if let reportTable = statement.reportTable { file.reportTable = reportTable }
         for report in statement.reports {
             if let i = file.reports.firstIndex(where: { $0.name.text.lowercased() == report.name.text.lowercased() }) {
                 file.reports[i] = report
@@ -38,6 +39,14 @@ enum SchemaEditing {
                 file.reports.append(report)
             }
         }
+    }
+
+    /// The file with only the statement's own saved reports: those from the base's source have no
+    /// place in the statement, so they are checked later, with the whole schema text.
+    static func withStatementReportsOnly(_ file: SchemaFile) -> SchemaFile {
+        var checked = file
+        checked.reports.removeAll { $0.queryRange.start.offset == 0 && $0.queryRange.end.offset == 0 }
+        return checked
     }
 
     /// Adds `field` to `table`, or replaces the field of its name (or of its `was` name).

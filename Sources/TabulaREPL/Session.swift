@@ -221,7 +221,7 @@ public final class REPLSession {
                               _ edit: (inout SchemaFile) throws -> Void) throws {
         var file = try SchemaEditing.current(base.schemaSource)
         try edit(&file)
-        _ = try SchemaCompiler.compile(file: file, source: source, previous: base.schema)
+        _ = try SchemaCompiler.compile(file: SchemaEditing.withStatementReportsOnly(file), source: source, previous: base.schema)
         let plan = try base.planMigration(to: SchemaPrinter.print(file), sourceName: source.name)
         if plan.isEmpty {
             write("nothing to change")
@@ -390,8 +390,8 @@ public final class REPLSession {
           set Expenses #1 amount=13   delete Expenses #1  change or delete a row (by #id or primary value)
           show   show Expenses   show Expenses where amount > 10
           1h30m * 3   date_add(today(), 3, "days")        evaluate an expression
-          sum(amount) by month(date)                      run a report query
-          start ...   stop ...   status ...               timers, on a base that has them
+          sum(amount) from Expenses by category           run a report query (a saved report: its name)
+          start Tasks "Fix login"   stop   status         timers, on a base that has them (--pomodoro, --all, --everyone)
         Dot commands:
           .help  .tables  .schema [TABLE]  .save FILE  .open BASE  .format table|csv|json  .timer on|off  .quit
         """

@@ -97,6 +97,14 @@ struct Terminal {
         try waitUntil("a last line '\(line)'") { Terminal.lastLine($0) == line }
     }
 
+    /// Presses Enter and waits for `what` on the screen and the next prompt, before anything more
+    /// is typed (libedit may drop keys typed before it reads again).
+    @discardableResult
+    func enter(_ what: String, _ condition: @escaping (String) -> Bool) throws -> String {
+        try press("Enter")
+        return try waitUntil(what) { condition($0) && Terminal.lastLine($0) == "tabula>" }
+    }
+
     static func lastLine(_ screen: String) -> String {
         screen.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { String($0).trimmingTrailingWhitespace() } ?? ""
     }
@@ -121,8 +129,7 @@ struct ReplTerminalTests {
         try term.waitForLine("tabula>")
 
         try term.type("table Expenses { amount currency  date date }")
-        try term.press("Enter")
-        try term.waitUntil("the table") { $0.contains("+ table Expenses") }
+        try term.enter("the table") { $0.contains("+ table Expenses") }
 
         // Completion: a unique table, then a field with its "=".
         try term.type("add Exp")
@@ -132,9 +139,7 @@ struct ReplTerminalTests {
         try term.press("Tab")
         try term.waitForLine("tabula> add Expenses amount=")
         try term.type("12")
-        try term.press("Enter")
-        try term.waitForLine("tabula>")
-        #expect(try term.screen().contains("#1"))
+        try term.enter("the first row") { $0.contains("#1") }
 
         // Several candidates are listed under the line.
         try term.type(".s")
@@ -147,16 +152,14 @@ struct ReplTerminalTests {
         try term.press("Left", "Left", "Left", "Left")
         try term.type("0")
         try term.waitForLine("tabula> 400 + 2")
-        try term.press("Enter")
-        try term.waitUntil("the sum") { $0.contains("\n402\n") }
+        try term.enter("the sum") { $0.contains("\n402\n") }
 
         // History: two lines up is the add; change its value.
         try term.press("Up", "Up")
         try term.waitForLine("tabula> add Expenses amount=12")
         try term.press("BSpace", "BSpace")
         try term.type("30")
-        try term.press("Enter")
-        try term.waitUntil("the second row") { $0.contains("#2") }
+        try term.enter("the second row") { $0.contains("#2") }
 
         // Ctrl-R finds the table statement; running it again changes nothing.
         try term.press("C-r")
@@ -165,24 +168,20 @@ struct ReplTerminalTests {
             Terminal.lastLine(screen) == "bck:table Exp"
                 && screen.components(separatedBy: "tabula> table Expenses { amount currency  date date }").count == 3
         }
-        try term.press("Enter")
-        try term.waitUntil("the repeated statement") { $0.contains("nothing to change") }
+        try term.enter("the repeated statement") { $0.contains("nothing to change") }
 
         // Non-ASCII input, and an error with its caret.
         try term.type("upper(\"привет\")")
-        try term.press("Enter")
-        try term.waitUntil("the upper case") { $0.contains("ПРИВЕТ") }
+        try term.enter("the upper case") { $0.contains("ПРИВЕТ") }
         try term.type("add Expenses amont=1")
-        try term.press("Enter")
-        try term.waitUntil("the caret") { $0.contains("^~~~~~~") && $0.contains("did you mean 'amount'?") }
+        try term.enter("the caret") { $0.contains("^~~~~~~") && $0.contains("did you mean 'amount'?") }
 
         // A multi-line statement gets the continuation prompt.
         try term.type("if(1 > 2,")
         try term.press("Enter")
         try term.waitUntil("the continuation prompt") { Terminal.lastLine($0) == "   ...>" }
         try term.type("\"a\", \"b\")")
-        try term.press("Enter")
-        try term.waitUntil("the continued statement") { $0.contains("\nb\n") }
+        try term.enter("the continued statement") { $0.contains("\nb\n") }
 
         try term.type(".quit")
         try term.press("Enter")

@@ -4,7 +4,7 @@ import Testing
 @Suite struct ReplTests {
     static let script = """
         # A scratch base: expenses, a formula, projects with a rollup.
-        table Expenses { amount currency  date date }
+        table Expenses { amount currency  date date  time field date }
         add Expenses amount=12.50 date=2026-11-20
         add Expenses amount="1 500,50" date=2026-11-21
         field Expenses.vat formula amount * 0.2
@@ -15,6 +15,7 @@ import Testing
         }
         add Projects name=Web expenses="#1, #2"
         show Projects
+        sum(amount) as spent, count() as n from Expenses per month
         1h30m * 3
         .format csv
         show Expenses where vat > 100
@@ -36,6 +37,11 @@ import Testing
             id  name  expenses                      spent
             --  ----  ----------------------  -----------
             #1  Web   12.50 EUR, 1500.50 EUR  1513.00 EUR
+            month          spent  n
+            -------  -----------  -
+            2026-11  1513.00 EUR  2
+            -------  -----------  -
+            total    1513.00 EUR  2
             4:30
             id,amount,date,vat\r
             2,1500.50 EUR,2026-11-21,300.10 EUR\r
@@ -48,6 +54,7 @@ import Testing
               amount  currency
               date    date
               vat     formula amount * 0.2
+              time field date
             }
 
             table Projects {
@@ -74,7 +81,7 @@ import Testing
         #expect(result.stdout == "+ table T\n#1\n")
         #expect(result.stderr.hasPrefix("<stdin>:2:7: error: T.n: "))
         #expect(result.stderr.contains("  add T n=abc\n        ^~~~~\n"))
-        #expect(result.stderr.contains("<stdin>:3:8: error: unexpected 'by' after the expression; and reports are not available in this build\n  sum(n) by n\n         ^~\n"))
+        #expect(result.stderr.contains("<stdin>:3:1: error: the query names no table, and the schema has no default report table\n  sum(n) by n\n  ^\n"))
     }
 
     @Test func replOnABaseFileKeepsItsChanges() throws {

@@ -327,3 +327,62 @@ struct EchoingTimers: TimerHook {
         #expect(without.err.contains("<stdin>:5:1: error: timers are not available in this build"))
     }
 }
+
+@Suite struct StandardHookTests {
+    @Test func reportQueriesAndSavedReportsRunInTheSessionsFormat() throws {
+        let (_, t) = try run("""
+            table Expenses { amount currency  category select(travel, food) }
+            add Expenses amount=12.50 category=food
+            add Expenses amount=30 category=travel
+            add Expenses amount=2 category=food
+            report by_category = sum(amount) as spent from Expenses by category
+            .format csv
+            by_category
+            count() as n from Expenses where amount > 10
+            sum(amont) from Expenses
+            """, hooks: .standard)
+        #expect(t.out.hasSuffix("+ report by_category\ncategory,spent\r\nfood,14.50 EUR\r\ntravel,30.00 EUR\r\nn\r\n2\r\n"))
+        #expect(t.err == """
+            <stdin>:9:5: error: table Expenses has no field 'amont'
+              sum(amont) from Expenses
+                  ^~~~~
+              hint: did you mean 'amount'?
+
+            """)
+    }
+
+    @Test func timersStartShowAndStopForTheActingPerson() throws {
+        let (s, t) = try run("""
+            table Tasks { title text }
+            table Log { task link Tasks  start datetime  end datetime  by author }
+            field Tasks.entries link Log[] inverse task
+            field Tasks.timer timer -> Log
+            add Tasks title="Fix login"
+            status
+            start Tasks "Fix login"
+            status --everyone
+            stop --all
+            start Tasks
+            stop --now
+            """, hooks: .standard)
+        #expect(t.out.hasSuffix("""
+            no timer of tester is running
+            started Tasks "Fix login" for tester at 2026-11-20 10:00 (Log #1)
+            Tasks "Fix login" for tester since 2026-11-20 10:00 (0:00, stopwatch)
+            stopped Tasks "Fix login" for tester: 0:00 (Log #1)
+
+            """))
+        #expect(t.err == """
+            <stdin>:10:1: error: 'start' takes a table and a row
+              start Tasks
+              ^~~~~~~~~~~
+              hint: write start TABLE ROW [--field F] [--pomodoro]
+            <stdin>:11:6: error: 'stop' has no option '--now'
+              stop --now
+                   ^~~~~
+              hint: write stop [TABLE ROW] [--field F] [--all]
+
+            """)
+        #expect(try s.base.rowCount(of: s.base.table(named: "Log")) == 1)
+    }
+}

@@ -112,13 +112,10 @@ struct REPLStatementParsing {
         let whole = wholeRange
         let next = parser.peek(1)
         let nextOnLine = next.kind != .end && !next.precededByNewline
+        let isSetting = SettingDecl.Key(rawValue: word) != nil && nextOnLine && !next.isSymbolToken
+        let isReport = next.isName && (parser.peek(2).isSymbol(.equal) || next.isKeyword("from") && parser.peek(2).isName)
         switch word {
-        case "table" where next.isName,
-             "base" where nextOnLine && (next.kind == .string || next.isName),
-             "timezone" where nextOnLine && (next.kind == .string || next.isName),
-             "currency" where nextOnLine && (next.kind == .string || next.isName),
-             "locale" where nextOnLine && (next.kind == .string || next.isName),
-             "report" where next.isName && parser.peek(2).isSymbol(.equal):
+        case "table" where next.isName, _ where isSetting, "report" where isReport:
             do {
                 return REPLStatement(.schema(try SchemaParser.parse(source)), range: whole)
             } catch {
@@ -133,12 +130,21 @@ struct REPLStatementParsing {
             return try parseRowCommand(word, from: parser.current.range.end.offset, whole)
         case "show" where next.kind == .end || next.isName:
             return try parseShow(&parser, whole)
-        case "start" where !next.isSymbolToken, "stop" where !next.isSymbolToken, "status" where !next.isSymbolToken:
+        case "start" where !next.isSymbolToken || startsOption(next),
+             "stop" where !next.isSymbolToken || startsOption(next),
+             "status" where !next.isSymbolToken || startsOption(next):
             var scanner = WordScanner(source: source, offset: parser.current.range.end.offset)
             return REPLStatement(.timer(TimerVerb(rawValue: word)!, arguments: try scanner.all()), range: whole)
         default:
             return parseExpressionOrQuery(whole)
         }
+    }
+
+    /// `--all` after a timer word is an option, not a double negation.
+    private func startsOption(_ token: Token) -> Bool {
+        let o = token.range.start.offset
+        return token.isSymbol(.minus) && o + 2 < source.scalars.count && source.scalars[o + 1] == "-"
+            && Lexer.isIdentifierStart(source.scalars[o + 2])
     }
 
     // MARK: - Schema statements
