@@ -15,6 +15,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
         .target(name: "CICU", path: "Sources/CICU",
                 linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
         .target(name: "TabulaLanguage"),
@@ -23,13 +25,15 @@ let package = Package(
                                                      .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "TabulaTimeTracking", dependencies: ["TabulaEngine", "TabulaReports"],
                 resources: [.copy("Resources")]),
+        .target(name: "TabulaREPL", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaReports", "CLibEdit"]),
         .executableTarget(name: "TabulaCLI", dependencies: [
-            "TabulaEngine", "TabulaLanguage", "TabulaReports", "TabulaTimeTracking",
+            "TabulaEngine", "TabulaLanguage", "TabulaReports", "TabulaTimeTracking", "TabulaREPL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TabulaLanguageTests", dependencies: ["TabulaLanguage"]),
         .testTarget(name: "TabulaEngineTests", dependencies: ["TabulaEngine", "TabulaLanguage"]),
         .testTarget(name: "TabulaReportsTests", dependencies: ["TabulaReports", "TabulaEngine", "TabulaLanguage"]),
+        .testTarget(name: "TabulaREPLTests", dependencies: ["TabulaREPL", "TabulaEngine", "TabulaLanguage", "TabulaReports"]),
         .testTarget(name: "TabulaCLITests", dependencies: ["TabulaCLI", "TabulaEngine", "TabulaReports", "TabulaTimeTracking"]),
     ],
     swiftLanguageModes: [.v6]

@@ -40,10 +40,11 @@ struct CLI {
     }
 
     @discardableResult
-    func run(_ arguments: String..., stdin: String? = nil) throws -> Result { try run(arguments) }
+    func run(_ arguments: String..., stdin: String? = nil) throws -> Result { try run(arguments, stdin: stdin) }
 
+    /// Runs the binary; `stdin`, when given, is piped in (otherwise standard input is empty).
     @discardableResult
-    func run(_ arguments: [String]) throws -> Result {
+    func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = arguments
@@ -54,7 +55,17 @@ struct CLI {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let input = Pipe()
+        process.standardInput = input
         try process.run()
+        // Written from another thread, so a large script cannot block on a full pipe while the
+        // binary blocks on a full output pipe.
+        let bytes = Data((stdin ?? "").utf8)
+        let writer = input.fileHandleForWriting
+        Thread.detachNewThread {
+            writer.write(bytes)
+            try? writer.close()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -40,9 +40,11 @@ public final class Base {
     }
 
     /// Creates a new base file from schema source text. Refuses to overwrite an existing file.
+    /// The path `Base.inMemoryPath` makes a base in memory instead (see `createInMemory`).
     public static func create(at path: String, schemaSource: String, sourceName: String,
                               actor: String, now: @escaping @Sendable () -> Instant = Base.systemClock) throws -> Base {
-        if FileManager.default.fileExists(atPath: path) {
+        let inMemory = path == Base.inMemoryPath
+        if !inMemory && FileManager.default.fileExists(atPath: path) {
             throw EngineError("'\(path)' already exists", hint: "choose a new file name, or use `tabula apply \(path) FILE` to change its schema")
         }
         let schema = try SchemaCompiler.compile(source: SourceText(name: sourceName, text: schemaSource))
@@ -75,6 +77,7 @@ public final class Base {
             }
         } catch {
             db.close()
+            if inMemory { throw error }
             try? FileManager.default.removeItem(atPath: path)
             for suffix in ["-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             throw error

@@ -329,7 +329,8 @@ struct SchemaParsing {
         return next.kind == .identifier && !next.precededByNewline && Keywords.fieldTypes.contains(next.text.lowercased())
     }
 
-    private mutating func parseField() -> FieldDecl? {
+    /// Reads one field declaration at the current token (also used for the REPL's `field T.name ...`).
+    mutating func parseField() -> FieldDecl? {
         let nameToken = current
         guard nameToken.isName else {
             error("expected a field name, found \(found())", at: nameToken.range,
