@@ -222,6 +222,9 @@ final class FormulaChecker {
     }
 
     func checkPath(_ names: [Name], range: SourceRange) -> Node {
+        if names.count == 2, let timer = table.field(named: names[0].text), case .timer = timer.kind {
+            return checkTimerProbe(timer, names, range: range)
+        }
         guard let (ids, field) = resolve(names, range: range) else { return .failed(range) }
         let slot = pathSlot(ids)
         let type: ValueType
@@ -229,6 +232,22 @@ final class FormulaChecker {
         var n = Node(type: type, eval: { $0.value(slot) }, range: range)
         n.pathNames = names
         n.pathIDs = ids
+        return n
+    }
+
+    /// `timer.running` (is an interval of this row running?) and `timer.elapsed` (how long the
+    /// running intervals have run): read from the log when the formula is read, so volatile.
+    private func checkTimerProbe(_ timer: Field, _ names: [Name], range: SourceRange) -> Node {
+        guard let probe = TimerProbe(name: names[1].text) else {
+            nameError("a timer field has only .running and .elapsed, not '.\(names[1].text)'", at: names[1].range,
+                      hint: "write \(timer.name).running (true while it runs) or \(timer.name).elapsed (the running time)")
+            return .failed(range)
+        }
+        isVolatile = true
+        let slot = pathSlot([timer.id, probe.rawValue])
+        var n = Node(type: probe == .running ? .bool : .duration, eval: { $0.value(slot) }, range: range)
+        n.pathNames = names
+        n.pathIDs = [timer.id, probe.rawValue]
         return n
     }
 

@@ -170,6 +170,11 @@ extension Base {
             firstValues[fid] = try fieldValues(field, in: table, rows: rows)
         }
         for (i, path) in paths.enumerated() {
+            if path.count == 2, let probe = TimerProbe(rawValue: path[1]) {
+                let values = try timerProbe(probe, timer: path[0], rows: rows)
+                for row in rows { result[row]![i] = values[row] ?? .blank }
+                continue
+            }
             guard let first = path.first, let values = firstValues[first] else { continue }
             if path.count == 1 {
                 for row in rows { result[row]![i] = values[row] ?? .blank }
@@ -192,6 +197,28 @@ extension Base {
                 currentTable = next
             }
             for row in rows { result[row]![i] = current[row] ?? .blank }
+        }
+        return result
+    }
+
+    /// `timer.running` or `timer.elapsed` on some rows, from the running intervals in the log.
+    func timerProbe(_ probe: TimerProbe, timer: FieldID, rows: [RowID]) throws -> [RowID: Value] {
+        guard let roles = schema.timers.first(where: { $0.timerField == timer }) else { return [:] }
+        var elapsed: [RowID: Int64] = [:]
+        var running: Set<RowID> = []
+        let now = self.now().millisecondsSinceEpoch
+        let back = Layout.column(roles.back), start = Layout.column(roles.start), end = Layout.column(roles.end)
+        for chunk in rows.chunked(500) {
+            let sql = "SELECT \(back), \(start) FROM \(Layout.table(roles.logTable)) WHERE \(end) IS NULL AND \(back) IN (\(placeholders(chunk.count)))"
+            try db.cachedStatement(sql).forEachRow(chunk.map { .integer($0) }) { s in
+                let row = s.int64(0)
+                running.insert(row)
+                if let started = s.column(1).int64Value { elapsed[row, default: 0] += max(0, (now - started) / 1000) }
+            }
+        }
+        var result: [RowID: Value] = [:]
+        for row in rows {
+            result[row] = probe == .running ? .bool(running.contains(row)) : .duration(elapsed[row] ?? 0)
         }
         return result
     }

@@ -102,3 +102,18 @@ extension Schema {
     /// The Pomodoro lengths of the base (25m and 5m unless the schema sets them).
     public var pomodoro: PomodoroLengths { pomodoroLengths ?? .standard }
 }
+
+/// What a formula can read of a timer besides its closed total: stands in a formula path after
+/// the timer field, as a negative id no field has.
+enum TimerProbe: FieldID {
+    case running = -1
+    case elapsed = -2
+
+    init?(name: String) {
+        switch name.lowercased() {
+        case "running": self = .running
+        case "elapsed": self = .elapsed
+        default: return nil
+        }
+    }
+}
