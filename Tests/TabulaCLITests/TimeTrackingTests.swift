@@ -173,6 +173,22 @@ import Testing
         #expect(bad.stderr.contains("ends (2026-11-19 11:00) before it starts"))
     }
 
+    @Test func aPersonsEditDeadlineLocksEntriesOlderThanItsDays() throws {
+        let cli = try makeBase()
+        #expect(try cli.run("set", "tt.db", "People", "anna", "edit_days=7").status == 0)
+        let recent = try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-14", "--hours", "1")
+        #expect(recent.status == 0, "\(recent.stderr)")
+        let late = try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-12", "--hours", "1")
+        #expect(late.status != 0)
+        #expect(late.stderr.contains("locked"), "\(late.stderr)")
+        // boris has no deadline: the same day is still open to him.
+        let other = try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-12", "--hours", "1", "--as", "boris")
+        #expect(other.status == 0, "\(other.stderr)")
+        // A week later anna's entry of the 14th is locked too.
+        let edit = try at(cli, "2026-11-23T09:00:00Z").run("set", "tt.db", "TimeEntries", "#1", "note=fix")
+        #expect(edit.status != 0)
+    }
+
     @Test func anIntervalOverADaylightSavingChangeCountsTheRealHours() throws {
         let cli = try makeBase()
         // Berlin leaves summer time on 2026-10-25 at 03:00, back to 02:00: 01:00 to 04:00 is four hours.
