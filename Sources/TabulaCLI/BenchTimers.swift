@@ -18,9 +18,9 @@ struct BenchTimers: ParsableCommand {
     struct Figures {
         var entries: Int
         var setupSeconds: Double
-        var start: [Double]
-        var stop: [Double]
-        var pair: [Double]
+        var start: TimingSamples
+        var stop: TimingSamples
+        var pair: TimingSamples
     }
 
     func run() throws {
@@ -33,22 +33,14 @@ struct BenchTimers: ParsableCommand {
                 let figures = try measure(size: size, folder: folder)
                 results.append(figures)
                 print(String(format: "%9d entries (built in %.1f s): start median %.2f p99 %.2f | stop median %.2f p99 %.2f | start+stop median %.2f p99 %.2f",
-                             figures.entries, figures.setupSeconds, median(figures.start), p99(figures.start),
-                             median(figures.stop), p99(figures.stop), median(figures.pair), p99(figures.pair)))
+                             figures.entries, figures.setupSeconds, figures.start.median, figures.start.p99,
+                             figures.stop.median, figures.stop.p99, figures.pair.median, figures.pair.p99))
             }
             if results.count == 2 {
                 print(String(format: "ratio %d / %d entries: median %.2fx, p99 %.2fx", results[1].entries, results[0].entries,
-                             median(results[1].pair) / median(results[0].pair), p99(results[1].pair) / p99(results[0].pair)))
+                             results[1].pair.median / results[0].pair.median, results[1].pair.p99 / results[0].pair.p99))
             }
         }
-    }
-
-    private func median(_ xs: [Double]) -> Double { percentile(xs, 0.5) }
-    private func p99(_ xs: [Double]) -> Double { percentile(xs, 0.99) }
-    private func percentile(_ xs: [Double], _ p: Double) -> Double {
-        let sorted = xs.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
     }
 
     private func milliseconds(_ body: () throws -> Void) rethrows -> Double {
@@ -117,7 +109,7 @@ struct BenchTimers: ParsableCommand {
             }
         }
         TimeTracking.install(on: base)
-        var figures = Figures(entries: size, setupSeconds: setup / 1000, start: [], stop: [], pair: [])
+        var figures = Figures(entries: size, setupSeconds: setup / 1000, start: TimingSamples(), stop: TimingSamples(), pair: TimingSamples())
         for i in 0..<samples {
             base.actor = "p\(i % people)"
             let row = "#\(i * 7 % tasks + 1)"
@@ -126,9 +118,9 @@ struct BenchTimers: ParsableCommand {
             let started = try milliseconds { try base.startTimer(table: "Tasks", row: row) }
             base.now = { stopAt }
             let stopped = try milliseconds { try base.stopTimer(table: "Tasks", row: row) }
-            figures.start.append(started)
-            figures.stop.append(stopped)
-            figures.pair.append(started + stopped)
+            figures.start.add(started)
+            figures.stop.add(stopped)
+            figures.pair.add(started + stopped)
         }
         return figures
     }

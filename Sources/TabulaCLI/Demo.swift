@@ -25,9 +25,9 @@ struct Demo: ParsableCommand {
             print("\(entries) time entries in November 2026 for anna, boris and chen on 3 clients, 4 projects, 7 tasks.\n")
             let (started, stopped) = try DemoBase.runTimer(b)
             print("$ tabula timer start \(path) Tasks 'Login flow' --as anna")
-            print(describeStart(started, b))
+            print(b.startedMessage(started))
             print("$ tabula timer stop \(path) Tasks 'Login flow' --as anna")
-            print(describeStop(stopped, b) + "\n")
+            print(b.stoppedMessage(stopped) + "\n")
             if tables {
                 for table in b.schema.tables {
                     print("\(table.name)")

@@ -22,18 +22,6 @@ struct TimedRowOptions: ParsableArguments {
     var mode: TimerMode { pomodoro ? .pomodoro : .stopwatch }
 }
 
-func describeStart(_ interval: TimerInterval, _ base: Base) -> String {
-    var text = "started \(interval.rowDescription) for \(interval.author) at \(base.formatInstant(interval.start)) (\(interval.logTable) #\(interval.logRow))"
-    if let deadline = interval.deadline { text += ", pomodoro until \(base.formatInstant(deadline))" }
-    return text
-}
-
-func describeStop(_ interval: TimerInterval, _ base: Base) -> String {
-    let end = interval.end ?? interval.start
-    let length = ValueType.duration.format(.duration(interval.elapsed(at: end)), context: base.schema.valueContext)
-    return "stopped \(interval.rowDescription) for \(interval.author): \(length) (\(interval.logTable) #\(interval.logRow))"
-}
-
 struct TimerStart: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "start", abstract: "Start the timer of a row for the acting person.")
     @OptionGroup var target: TimedRowOptions
@@ -44,7 +32,7 @@ struct TimerStart: ParsableCommand {
             let b = try openBase(target.base, actor)
             defer { b.close() }
             let interval = try b.startTimer(table: target.table, row: target.row, field: target.field, mode: target.mode)
-            print(describeStart(interval, b))
+            print(b.startedMessage(interval))
         }
     }
 }
@@ -66,7 +54,7 @@ struct TimerStop: ParsableCommand {
             if table != nil && all { throw CLIError("give either TABLE ROW or --all, not both") }
             let b = try openBase(base, actor)
             defer { b.close() }
-            for interval in try b.stopTimer(table: table, row: row, field: field, all: all) { print(describeStop(interval, b)) }
+            for interval in try b.stopTimer(table: table, row: row, field: field, all: all) { print(b.stoppedMessage(interval)) }
         }
     }
 }
@@ -81,8 +69,8 @@ struct TimerSwitch: ParsableCommand {
             let b = try openBase(target.base, actor)
             defer { b.close() }
             let (stopped, started, wasRunning) = try b.switchTimer(table: target.table, row: target.row, field: target.field, mode: target.mode)
-            for interval in stopped { print(describeStop(interval, b)) }
-            print(wasRunning ? "still running: \(started.rowDescription) since \(b.formatInstant(started.start))" : describeStart(started, b))
+            for interval in stopped { print(b.stoppedMessage(interval)) }
+            print(wasRunning ? "still running: \(started.rowDescription) since \(b.formatInstant(started.start))" : b.startedMessage(started))
         }
     }
 }

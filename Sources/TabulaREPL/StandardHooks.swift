@@ -64,15 +64,10 @@ public struct EngineTimerHook: TimerHook {
         case .start:
             let interval = try base.startTimer(table: positional[0].name, row: positional[1].text, field: field,
                                                mode: flags.contains("--pomodoro") ? .pomodoro : .stopwatch)
-            var text = "started \(interval.rowDescription) for \(interval.author) at \(base.formatInstant(interval.start)) (\(interval.logTable) #\(interval.logRow))"
-            if let deadline = interval.deadline { text += ", pomodoro until \(base.formatInstant(deadline))" }
-            return text
+            return base.startedMessage(interval)
         case .stop:
             let stopped = try base.stopTimer(table: positional.first?.name, row: positional.last?.text, field: field, all: flags.contains("--all"))
-            return stopped.map { interval in
-                let length = ValueType.duration.format(.duration(interval.elapsed(at: interval.end ?? interval.start)), context: base.schema.valueContext)
-                return "stopped \(interval.rowDescription) for \(interval.author): \(length) (\(interval.logTable) #\(interval.logRow))"
-            }.joined(separator: "\n")
+            return stopped.map(base.stoppedMessage).joined(separator: "\n")
         case .status:
             let everyone = flags.contains("--everyone")
             let running = try base.runningIntervals(everyone: everyone)

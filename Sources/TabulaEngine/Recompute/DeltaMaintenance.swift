@@ -116,9 +116,9 @@ extension Base {
         for row in touched {
             let isNew = inserted.contains(row), isGone = deleted.contains(row)
             if isNew && isGone { continue }
-            let now = current[row]
-            let old: Contribution? = isNew ? nil : contribution { f in before[row]?[f] ?? now?[f] ?? .blank }
-            let new: Contribution? = isGone ? nil : contribution { f in now?[f] ?? .blank }
+            let stored = current[row]
+            let old: Contribution? = isNew ? nil : contribution { f in before[row]?[f] ?? stored?[f] ?? .blank }
+            let new: Contribution? = isGone ? nil : contribution { f in stored?[f] ?? .blank }
             if old == new { continue }
             if let old { removed.append(old) }
             if let new { added.append(new) }

@@ -72,13 +72,13 @@ struct MirrorQuery {
         }
         let from = "FROM \(Layout.table(table.id)) a0 \(joins.joined(separator: " "))" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
         let childID = spec.links.isEmpty ? "a0.id" : "\(child.alias).id"
-        let columns = "count(*), count(v), sum(v), min(v), max(v), max(typeof(v) = 'blob')"
+        func aggregates(of v: String) -> String { "count(*), count(\(v)), sum(\(v)), min(\(v)), max(\(v)), max(typeof(\(v)) = 'blob')" }
         let select: String
         if mayRepeat {
             // A row reached along two paths counts once, as the row-by-row aggregate does.
-            select = "SELECT p, \(columns) FROM (SELECT DISTINCT a0.id AS p, \(childID) AS c, \(value) AS v \(from)"
+            select = "SELECT p, \(aggregates(of: "v")) FROM (SELECT DISTINCT a0.id AS p, \(childID) AS c, \(value) AS v \(from)"
         } else {
-            select = "SELECT a0.id, \(columns.replacingOccurrences(of: "(v)", with: "(\(value))").replacingOccurrences(of: "typeof(v)", with: "typeof(\(value))")) \(from)"
+            select = "SELECT a0.id, \(aggregates(of: value)) \(from)"
         }
         return MirrorQuery(mirror: field.id, aggregate: spec.aggregate, resultType: spec.resultType, valueType: valueType,
                            countsRows: countsRows, select: select, grouped: mayRepeat, hasWhere: !conditions.isEmpty)

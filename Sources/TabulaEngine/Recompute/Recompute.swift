@@ -242,27 +242,7 @@ extension Base {
 
     /// Rows of the link's own table that link to any of `targets`.
     func reverse(_ link: FieldID, from targets: Set<RowID>) throws -> Set<RowID> {
-        guard let (table, field) = schema.field(id: link), case .link(let spec) = field.kind else { return [] }
-        var result: Set<RowID> = []
-        for chunk in Array(targets).chunked(500) {
-            let sql: String
-            switch spec.storage {
-            case .column:
-                sql = "SELECT id FROM \(Layout.table(table.id)) WHERE \(Layout.column(field.id)) IN (\(placeholders(chunk.count)))"
-            case .junction(let owner):
-                sql = "SELECT a FROM \(Layout.junction(owner)) WHERE b IN (\(placeholders(chunk.count)))"
-            case .derived:
-                guard let inverseID = spec.inverse, let (other, inverse) = schema.field(id: inverseID),
-                      case .link(let inverseSpec) = inverse.kind else { return [] }
-                switch inverseSpec.storage {
-                case .column: sql = "SELECT \(Layout.column(inverse.id)) FROM \(Layout.table(other.id)) WHERE id IN (\(placeholders(chunk.count))) AND \(Layout.column(inverse.id)) IS NOT NULL"
-                case .junction(let owner): sql = "SELECT b FROM \(Layout.junction(owner)) WHERE a IN (\(placeholders(chunk.count)))"
-                case .derived: return []
-                }
-            }
-            try db.cachedStatement(sql).forEachRow(chunk.map { .integer($0) }) { s in result.insert(s.int64(0)) }
-        }
-        return result
+        Set(try reverseMap(link, from: targets).values.joined())
     }
 
     /// Rows reached from `rows` through a link, per starting row.

@@ -434,4 +434,17 @@ extension Base {
     public func formatInstant(_ instant: Instant) -> String {
         ValueType.datetime.format(.datetime(instant), context: schema.valueContext)
     }
+
+    /// The line that reports a started interval: row, author, start, log row, Pomodoro deadline.
+    public func startedMessage(_ interval: TimerInterval) -> String {
+        var text = "started \(interval.rowDescription) for \(interval.author) at \(formatInstant(interval.start)) (\(interval.logTable) #\(interval.logRow))"
+        if let deadline = interval.deadline { text += ", pomodoro until \(formatInstant(deadline))" }
+        return text
+    }
+
+    /// The line that reports a stopped interval with its length.
+    public func stoppedMessage(_ interval: TimerInterval) -> String {
+        let length = ValueType.duration.format(.duration(interval.elapsed(at: interval.end ?? interval.start)), context: schema.valueContext)
+        return "stopped \(interval.rowDescription) for \(interval.author): \(length) (\(interval.logTable) #\(interval.logRow))"
+    }
 }
