@@ -45,3 +45,32 @@ public final class PlainLineReader: LineReader {
     public func readLine(prompt: String) -> String? { next() }
     public func remember(_ line: String) {}
 }
+
+/// Reads lines on a terminal without libedit (where its runtime is not installed): shows the
+/// prompt, keeps the history file as `EditLineReader` does, but offers no cursor keys or
+/// completion.
+public final class TerminalLineReader: LineReader {
+    private let historyPath: String?
+    public var isInteractive: Bool { true }
+
+    /// A reader on standard input that appends each remembered line to `historyPath`.
+    public init(historyPath: String?) { self.historyPath = historyPath }
+
+    public func readLine(prompt: String) -> String? {
+        FileHandle.standardOutput.write(Data(prompt.utf8))
+        guard var line = Swift.readLine(strippingNewline: true) else { return nil }
+        if line.hasSuffix("\r") { line.removeLast() }
+        return line
+    }
+
+    public func remember(_ line: String) {
+        guard let historyPath, !line.contains("\n") else { return }
+        if !FileManager.default.fileExists(atPath: historyPath) {
+            _ = FileManager.default.createFile(atPath: historyPath, contents: nil)
+        }
+        guard let handle = FileHandle(forWritingAtPath: historyPath) else { return }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        try? handle.write(contentsOf: Data((line + "\n").utf8))
+    }
+}

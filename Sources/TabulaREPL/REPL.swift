@@ -16,13 +16,12 @@ public enum REPL {
     public static func run(base: Base, hooks: REPLHooks = REPLHooks()) -> Int32 {
         if isatty(STDIN_FILENO) == 1 {
             let session = REPLSession(base: base, hooks: hooks, sourceName: "repl")
-            let reader = EditLineReader(historyPath: historyPath()) { [unowned session] line in session.completer.complete(line) }
-            if let reader {
-                FileHandle.standardOutput.write(Data("Tabula REPL on \(base.isInMemory ? "an in-memory base" : base.path); .help for help, .quit to leave\n".utf8))
-                session.run(reader)
-                session.base.close()
-                return 0
-            }
+            let reader: any LineReader = EditLineReader(historyPath: historyPath()) { [unowned session] line in session.completer.complete(line) }
+                ?? TerminalLineReader(historyPath: historyPath())
+            FileHandle.standardOutput.write(Data("Tabula REPL on \(base.isInMemory ? "an in-memory base" : base.path); .help for help, .quit to leave\n".utf8))
+            session.run(reader)
+            session.base.close()
+            return 0
         }
         let session = REPLSession(base: base, hooks: hooks, sourceName: "<stdin>")
         session.run(PlainLineReader.standardInput())
