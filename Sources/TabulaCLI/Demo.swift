@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TabulaEngine
+import TabulaREPL
 import TabulaReports
 import TabulaTimeTracking
 
@@ -25,9 +26,9 @@ struct Demo: ParsableCommand {
             print("\(entries) time entries in November 2026 for anna, boris and chen on 3 clients, 4 projects, 7 tasks.\n")
             let (started, stopped) = try DemoBase.runTimer(b)
             print("$ tabula timer start \(path) Tasks 'Login flow' --as anna")
-            print(b.startedMessage(started))
+            print(Wording.started(started, on: b))
             print("$ tabula timer stop \(path) Tasks 'Login flow' --as anna")
-            print(b.stoppedMessage(stopped) + "\n")
+            print(Wording.stopped(stopped, on: b) + "\n")
             if tables {
                 for table in b.schema.tables {
                     print("\(table.name)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TabulaEngine
+import TabulaREPL
 import TabulaLanguage
 import TabulaReports
 import TabulaTimeTracking
@@ -35,7 +36,7 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         printError(error.description)
         throw ExitCode(1)
     } catch let error as EngineError {
-        printError(error.description)
+        printError(Wording.describe(error))
         throw ExitCode(1)
     } catch let error as CLIError {
         printError("error: \(error.message)" + (error.hint.map { "\n  hint: \($0)" } ?? ""))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TabulaEngine
+import TabulaREPL
 import TabulaReports
 
 /// `tabula timer start|stop|switch|status`: timers on rows, per actor.
@@ -32,7 +33,7 @@ struct TimerStart: ParsableCommand {
             let b = try openBase(target.base, actor)
             defer { b.close() }
             let interval = try b.startTimer(table: target.table, row: target.row, field: target.field, mode: target.mode)
-            print(b.startedMessage(interval))
+            print(Wording.started(interval, on: b))
         }
     }
 }
@@ -54,7 +55,7 @@ struct TimerStop: ParsableCommand {
             if table != nil && all { throw CLIError("give either TABLE ROW or --all, not both") }
             let b = try openBase(base, actor)
             defer { b.close() }
-            for interval in try b.stopTimer(table: table, row: row, field: field, all: all) { print(b.stoppedMessage(interval)) }
+            for interval in try b.stopTimer(table: table, row: row, field: field, all: all) { print(Wording.stopped(interval, on: b)) }
         }
     }
 }
@@ -69,8 +70,8 @@ struct TimerSwitch: ParsableCommand {
             let b = try openBase(target.base, actor)
             defer { b.close() }
             let (stopped, started, wasRunning) = try b.switchTimer(table: target.table, row: target.row, field: target.field, mode: target.mode)
-            for interval in stopped { print(b.stoppedMessage(interval)) }
-            print(wasRunning ? "still running: \(started.rowDescription) since \(b.formatInstant(started.start))" : b.startedMessage(started))
+            for interval in stopped { print(Wording.stopped(interval, on: b)) }
+            print(wasRunning ? "still running: \(started.rowDescription) since \(b.formatInstant(started.start))" : Wording.started(started, on: b))
         }
     }
 }

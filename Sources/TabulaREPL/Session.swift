@@ -111,7 +111,7 @@ public final class REPLSession {
         } catch let error as SyntaxError {
             fail([error.diagnostic], in: source, firstLine: firstLine)
         } catch let error as EngineError {
-            fail([Diagnostic(error.message, at: whole, hint: error.hint)], in: source, firstLine: firstLine)
+            fail([Diagnostic(error.message, at: whole, hint: Wording.hint(for: error))], in: source, firstLine: firstLine)
         } catch {
             fail([Diagnostic("\(error)", at: whole)], in: source, firstLine: firstLine)
         }
@@ -143,7 +143,7 @@ public final class REPLSession {
     /// Runs `body`, placing an engine error it throws at `range` of the statement.
     private func at<T>(_ range: SourceRange, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as EngineError {
-            throw StatementError(Diagnostic(error.message, at: range, hint: error.hint))
+            throw StatementError(Diagnostic(error.message, at: range, hint: Wording.hint(for: error)))
         }
     }
 

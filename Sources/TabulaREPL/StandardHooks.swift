@@ -64,10 +64,10 @@ public struct EngineTimerHook: TimerHook {
         case .start:
             let interval = try base.startTimer(table: positional[0].name, row: positional[1].text, field: field,
                                                mode: flags.contains("--pomodoro") ? .pomodoro : .stopwatch)
-            return base.startedMessage(interval)
+            return Wording.started(interval, on: base)
         case .stop:
             let stopped = try base.stopTimer(table: positional.first?.name, row: positional.last?.text, field: field, all: flags.contains("--all"))
-            return stopped.map(base.stoppedMessage).joined(separator: "\n")
+            return stopped.map { Wording.stopped($0, on: base) }.joined(separator: "\n")
         case .status:
             let everyone = flags.contains("--everyone")
             let running = try base.runningIntervals(everyone: everyone)

@@ -24,7 +24,7 @@ public enum ReportRunner {
         guard let saved = base.schema.reports.first(where: { $0.name == name })
                 ?? base.schema.reports.first(where: { $0.name.lowercased() == name.lowercased() }) else {
             let names = base.schema.reports.map(\.name)
-            throw EngineError("the base has no saved report '\(name)'",
+            throw EngineError(.notFound, "the base has no saved report '\(name)'",
                               hint: Suggestions.didYouMean(name, among: names)
                                 ?? (names.isEmpty ? "save one in the schema: report NAME = QUERY" : "the saved reports are \(names.joined(separator: ", ")); or quote a query"))
         }
@@ -350,7 +350,7 @@ struct ReportExecution {
         if let period = report.period {
             let today = base.now().localTime(in: rules).date
             guard let days = ReportCalendar.days(of: period, today: today) else {
-                throw EngineError("the period ends before it starts", hint: "write the earlier end first")
+                throw EngineError(.invalidValue, "the period ends before it starts", hint: "write the earlier end first")
             }
             periodDays = days
         }

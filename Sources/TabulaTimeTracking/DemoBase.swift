@@ -6,7 +6,7 @@ import TabulaEngine
 public enum DemoBase {
     public static func build(at path: String, actor: String, now: @escaping @Sendable () -> Instant) throws -> Base {
         guard let package = SchemaPackage.named("timetracking") else {
-            throw EngineError("the timetracking package is missing from this build", hint: "rebuild tabula")
+            throw EngineError(.notFound, "the timetracking package is missing from this build", hint: "rebuild tabula")
         }
         let base = try Base.create(at: path, schemaSource: package.source, sourceName: "Samples/timetracking.tabula", actor: actor, now: now)
         do {

@@ -17,7 +17,7 @@ public enum Periods {
         let parts = text.split(separator: "-")
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int(parts[0]), let m = Int(parts[1]),
               CivilDate(year: y, month: m, day: 1) != nil else {
-            throw EngineError("'\(text)' is not a month", hint: "write it as YYYY-MM, e.g. 2026-11")
+            throw EngineError(.invalidValue, "'\(text)' is not a month", hint: "write it as YYYY-MM, e.g. 2026-11")
         }
         return text
     }
@@ -39,17 +39,17 @@ public enum Periods {
 
     private static func change(_ base: Base, month text: String, to state: String, from allowed: [String], role: String?) throws -> Summary {
         guard TimeTracking.applies(to: base.schema) else {
-            throw EngineError("this base is not a time-tracking base (no Periods and TimeEntries)", hint: "create one with `tabula init BASE --package timetracking`")
+            throw EngineError(.schema, "this base is not a time-tracking base (no Periods and TimeEntries)", hint: "create one with `tabula init BASE --package timetracking`")
         }
         let month = try checkMonth(text)
         return try base.perform {
             if let role { try base.requireRole(role, toDo: "\(state == "open" ? "reopen" : "approve") a period") }
             let periods = try base.table(named: "Periods")
             let id = try TimeTracking.periodRow(base, month: month)
-            guard let row = try TimeTracking.read(base, "Periods", id) else { throw EngineError("period \(month) vanished") }
+            guard let row = try TimeTracking.read(base, "Periods", id) else { throw EngineError(.notFound, "period \(month) vanished") }
             let current: String = { if case .text(let s) = row["state"] { return s } else { return "open" } }()
             guard allowed.contains(current) else {
-                throw EngineError("period \(month) is \(current), so it cannot be \(state == "open" ? "reopened" : state)",
+                throw EngineError(.conflict, "period \(month) is \(current), so it cannot be \(state == "open" ? "reopened" : state)",
                                   hint: current == state ? "nothing to do" : "its state goes open -> closed -> approved; reopen sets it back to open")
             }
             var values: [String] = ["state=\(state)"]

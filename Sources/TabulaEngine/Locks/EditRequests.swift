@@ -44,13 +44,13 @@ extension Base {
         return try perform {
             try ensureRequestsTable()
             let row = try resolveRow(reference, in: table)
-            guard !changes.isEmpty else { throw EngineError("the request changes nothing", hint: "give field=value pairs") }
+            guard !changes.isEmpty else { throw EngineError(.invalidValue, "the request changes nothing", hint: "give field=value pairs") }
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw EngineError("an edit request needs a reason", hint: "say why with --reason TEXT")
+                throw EngineError(.invalidValue, "an edit request needs a reason", remedy: .giveReason)
             }
             _ = try parseAssignments(changes, for: table)
             guard try isLocked(table, row: row) else {
-                throw EngineError("\(table.name) #\(row) is not locked, so it needs no request", hint: "change it directly: tabula set BASE \(table.name) '#\(row)' ...")
+                throw EngineError(.conflict, "\(table.name) #\(row) is not locked, so it needs no request", remedy: .changeDirectly(table: table.name, row: row))
             }
             let encoded = String(decoding: try JSONEncoder().encode(changes.map { [$0.field, $0.text] }), as: UTF8.self)
             try db.execute("INSERT INTO \(Self.requestsTable) (at, actor, table_id, row_id, changes, reason) VALUES (?, ?, ?, ?, ?, ?)",
@@ -65,7 +65,7 @@ extension Base {
     public func editRequest(_ id: Int64) throws -> EditRequest {
         try ensureRequestsTable()
         guard let request = try loadRequests("WHERE id = ?", [.integer(id)]).first else {
-            throw EngineError("there is no edit request #\(id)", hint: "list them with `tabula request list BASE`")
+            throw EngineError(.notFound, "there is no edit request #\(id)", remedy: .listRequests)
         }
         return request
     }
@@ -101,12 +101,12 @@ extension Base {
     /// Refuses unless the current actor has `role` (by default the schema's approver role).
     public func requireRole(_ role: String? = nil, toDo what: String) throws {
         guard let role = role ?? schema.approverRole else {
-            throw EngineError("this base names no approver role, so no one can \(what)", hint: "add `approver ROLE` to the schema (with `people T` whose role field has that option)")
+            throw EngineError(.forbidden, "this base names no approver role, so no one can \(what)", hint: "add `approver ROLE` to the schema (with `people T` whose role field has that option)")
         }
         guard try actorRoles().contains(where: { $0.lowercased() == role.lowercased() }) else {
             let people = schema.peopleTable.flatMap { schema.table(id: $0)?.name } ?? "the people table"
-            throw EngineError("\(actor) may not \(what): that needs the role \(role)",
-                              hint: "ask someone whose role in \(people) is \(role), or act as them with --as NAME")
+            throw EngineError(.forbidden, "\(actor) may not \(what): that needs the role \(role)",
+                              remedy: .actAsRole(role: role, peopleTable: people))
         }
     }
 
@@ -144,7 +144,7 @@ extension Base {
     private func decidable(_ id: Int64) throws -> EditRequest {
         let request = try editRequest(id)
         guard request.state == .pending else {
-            throw EngineError("edit request #\(id) is already \(request.state.rawValue) by \(request.decidedBy ?? "?")", hint: "file a new request for another change")
+            throw EngineError(.conflict, "edit request #\(id) is already \(request.state.rawValue) by \(request.decidedBy ?? "?")", hint: "file a new request for another change")
         }
         return request
     }

@@ -14,8 +14,8 @@ extension Base {
         do {
             return try FormulaCompiler.compile(source: SourceText(name: "\(table.name) lock", text: source), in: table, schema: schema)
         } catch {
-            throw EngineError("the lock condition of \(table.name) no longer compiles: \(error.description)",
-                              hint: "fix `lock when` in the schema and apply it with `tabula apply`")
+            throw EngineError(.schema, "the lock condition of \(table.name) no longer compiles: \(error.description)",
+                              remedy: .fixSchema(what: "`lock when` of \(table.name)"))
         }
     }
 
@@ -34,11 +34,11 @@ extension Base {
     private func lockError(_ table: Table, row: RowID, action: String) -> EngineError {
         let approver = schema.approverRole.map { "someone with the role \($0)" } ?? "an approver"
         if action == "added" {
-            return EngineError("a new row of \(table.name) would be locked, so it cannot be added: `lock when \(table.lockCondition ?? "")` holds for it",
+            return EngineError(.locked, "a new row of \(table.name) would be locked, so it cannot be added: `lock when \(table.lockCondition ?? "")` holds for it",
                                hint: "ask \(approver) to lift the lock (e.g. reopen the period), or write the row where it is not locked")
         }
-        return EngineError("\(table.name) #\(row) is locked and cannot be \(action): `lock when \(table.lockCondition ?? "")` holds for it",
-                           hint: "ask for the change with `tabula request BASE \(table.name) '#\(row)' field=value --reason TEXT`; \(approver) can approve it")
+        return EngineError(.locked, "\(table.name) #\(row) is locked and cannot be \(action): `lock when \(table.lockCondition ?? "")` holds for it",
+                           remedy: .requestEdit(table: table.name, row: row, approver: approver))
     }
 
     /// Refuses to change or delete a row that is locked before the write.

@@ -187,8 +187,8 @@ extension Base {
     public func apply(_ plan: MigrationPlan, allowDestructive: Bool) throws {
         if plan.isDestructive && !allowDestructive {
             let destructive = plan.steps.filter(\.isDestructive).map { "  " + $0.description }.joined(separator: "\n")
-            throw EngineError("the migration would lose data:\n\(destructive)",
-                              hint: "check the plan with --dry-run; if the loss is intended, run again with --allow-destructive")
+            throw EngineError(.schema, "the migration would lose data:\n\(destructive)",
+                              remedy: .allowDataLoss)
         }
         if plan.isEmpty { return }
         let old = schema
@@ -214,7 +214,7 @@ extension Base {
             }
             let violations = try db.query("PRAGMA foreign_key_check")
             if let first = violations.first {
-                throw EngineError("the migration would leave a broken link (\(first.map { "\($0)" }.joined(separator: " ")))", hint: "nothing was changed")
+                throw EngineError(.schema, "the migration would leave a broken link (\(first.map { "\($0)" }.joined(separator: " ")))", hint: "nothing was changed")
             }
             try saveSchema(new, source: plan.source)
             try fillFormulaDefaults(old: old, defaults: newDefaults)
@@ -230,7 +230,7 @@ extension Base {
         guard field.isRequired, Layout.hasColumn(field) else { return }
         let missing = try db.scalar("SELECT count(*) FROM \(Layout.table(table.id)) WHERE \(Layout.column(field.id)) IS NULL").int64Value ?? 0
         if missing > 0 {
-            throw EngineError("the new field \(table.name).\(field.name) is required, but \(missing) existing row(s) would have no value",
+            throw EngineError(.schema, "the new field \(table.name).\(field.name) is required, but \(missing) existing row(s) would have no value",
                               hint: "give the field a default (default ...), or add it without 'required' and fill it first")
         }
     }
@@ -367,15 +367,15 @@ extension Base {
                 if field.isRequired && !was.isRequired {
                     let ids = try db.query("SELECT id FROM \(t) WHERE \(c) IS NULL ORDER BY id LIMIT 11").compactMap { $0[0].int64Value }
                     if !ids.isEmpty {
-                        throw EngineError("\(table.name).\(field.name) cannot become required: \(ids.count > 10 ? "more than 10" : "\(ids.count)") row(s) have no value: \(ids.prefix(10).map { "#\($0)" }.joined(separator: ", "))",
-                                          hint: "fill those rows first (tabula set BASE \(table.name) #ID \(field.name)=...), or add a default")
+                        throw EngineError(.schema, "\(table.name).\(field.name) cannot become required: \(ids.count > 10 ? "more than 10" : "\(ids.count)") row(s) have no value: \(ids.prefix(10).map { "#\($0)" }.joined(separator: ", "))",
+                                          remedy: .fillRows(table: table.name, field: field.name))
                     }
                 }
                 if field.isUnique && !was.isUnique {
                     let dups = try db.query("SELECT \(c), group_concat(id, ', #') FROM \(t) WHERE \(c) IS NOT NULL GROUP BY \(c) HAVING count(*) > 1 LIMIT 5")
                     if let first = dups.first {
                         let shown = ValueCoding.decode(first[0], as: field.valueType)
-                        throw EngineError("\(table.name).\(field.name) cannot become unique: rows #\(first[1].textValue ?? "") share the value '\(field.valueType.format(shown, context: new.valueContext))'\(dups.count > 1 ? " (and \(dups.count - 1) more duplicated value(s))" : "")",
+                        throw EngineError(.schema, "\(table.name).\(field.name) cannot become unique: rows #\(first[1].textValue ?? "") share the value '\(field.valueType.format(shown, context: new.valueContext))'\(dups.count > 1 ? " (and \(dups.count - 1) more duplicated value(s))" : "")",
                                           hint: "make the values distinct first, then apply again")
                     }
                 }

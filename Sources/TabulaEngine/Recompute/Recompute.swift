@@ -425,8 +425,8 @@ extension Base {
     public func filterRows(_ table: Table, where condition: String) throws -> [RowID] {
         let formula = try FormulaCompiler.compile(source: SourceText(name: "<where>", text: condition), in: table, schema: schema)
         if formula.resultType != .bool && formula.resultType != .any {
-            throw EngineError("the condition '\(condition)' gives \(formula.resultType.displayName), not true or false",
-                              hint: "compare something, e.g. --where 'hours > 10h' or --where 'status = active'")
+            throw EngineError(.invalidValue, "the condition '\(condition)' gives \(formula.resultType.displayName), not true or false",
+                              hint: "compare something, e.g. 'hours > 10h' or 'status = active'")
         }
         let rows = try allRowIDs(of: table)
         let values = try evaluate(formula, in: table, rows: rows)

@@ -71,13 +71,13 @@ enum DefaultValues {
     /// A formula default's value made fit for the field, or a problem for the user.
     static func conform(_ value: Value, to field: Field, in table: Table) throws -> Value {
         if case .error(let e) = value {
-            throw EngineError("the default of \(table.name).\(field.name) gave \(e.code)", hint: "give \(field.name) a value, or fix the default in the schema")
+            throw EngineError(.invalidValue, "the default of \(table.name).\(field.name) gave \(e.code)", hint: "give \(field.name) a value, or fix the default in the schema")
         }
         switch (field.valueType, value) {
         case (.number, .integer(let i)): return .number(Double(i))
         case (.select(let options), .text(let t)):
             guard let option = options.first(where: { $0 == t }) ?? options.first(where: { $0.lowercased() == t.lowercased() }) else {
-                throw EngineError("the default of \(table.name).\(field.name) gave '\(t)', which is not one of its options",
+                throw EngineError(.invalidValue, "the default of \(table.name).\(field.name) gave '\(t)', which is not one of its options",
                                   hint: "its options are: \(options.joined(separator: ", "))")
             }
             return .text(option)

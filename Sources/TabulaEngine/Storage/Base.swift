@@ -45,14 +45,14 @@ public final class Base {
                               actor: String, now: @escaping @Sendable () -> Instant = Base.systemClock) throws -> Base {
         let inMemory = path == Base.inMemoryPath
         if !inMemory && FileManager.default.fileExists(atPath: path) {
-            throw EngineError("'\(path)' already exists", hint: "choose a new file name, or use `tabula apply \(path) FILE` to change its schema")
+            throw EngineError(.conflict, "'\(path)' already exists", remedy: .changeSchemaOf(base: path))
         }
         let schema = try SchemaCompiler.compile(source: SourceText(name: sourceName, text: schemaSource))
         let db: Connection
         do {
             db = try Connection(path: path, mode: .create)
         } catch {
-            throw EngineError("cannot create '\(path)': \(error.message)", hint: "check that the folder exists and is writable")
+            throw EngineError(.storage, "cannot create '\(path)': \(error.message)", hint: "check that the folder exists and is writable")
         }
         let base = Base(path: path, db: db, schema: schema, schemaSource: schemaSource, actor: actor, now: now)
         do {
@@ -88,7 +88,7 @@ public final class Base {
     /// Opens an existing base. A file that is missing, not SQLite, or not a Tabula base gets a clear error.
     public static func open(at path: String, actor: String, now: @escaping @Sendable () -> Instant = Base.systemClock) throws -> Base {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw EngineError("no base at '\(path)'", hint: "create one with `tabula init \(path) --schema FILE`")
+            throw EngineError(.notFound, "no base at '\(path)'", remedy: .createBase(path: path))
         }
         let db: Connection
         do {
@@ -96,9 +96,9 @@ public final class Base {
             try db.validate()
         } catch {
             if error.isNotADatabase {
-                throw EngineError("'\(path)' is not a Tabula base (not an SQLite file)", hint: "pass the base file made by `tabula init`")
+                throw EngineError(.invalidValue, "'\(path)' is not a Tabula base (not an SQLite file)", remedy: .passABase)
             }
-            throw EngineError("cannot open '\(path)': \(error.message)")
+            throw EngineError(.storage, "cannot open '\(path)': \(error.message)")
         }
         let appID = (try? db.scalar("PRAGMA application_id").int64Value) ?? 0
         guard appID == Layout.applicationID,
@@ -107,7 +107,7 @@ public final class Base {
               let schema = try? JSONDecoder().decode(Schema.self, from: Data(modelText.utf8))
         else {
             db.close()
-            throw EngineError("'\(path)' is an SQLite file but not a Tabula base", hint: "pass the base file made by `tabula init`")
+            throw EngineError(.invalidValue, "'\(path)' is an SQLite file but not a Tabula base", remedy: .passABase)
         }
         let base = Base(path: path, db: db, schema: schema, schemaSource: source, actor: actor, now: now)
         try base.configure()

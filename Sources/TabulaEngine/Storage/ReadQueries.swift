@@ -33,7 +33,7 @@ extension Base {
     public func read(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[SQLValue]] {
         let statement = try db.prepare(sql)
         guard statement.isReadOnly else {
-            throw EngineError("internal error: a read query would write", hint: "report this as a bug: \(sql.prefix(80))")
+            throw EngineError(.invalidValue, "internal error: a read query would write", hint: "report this as a bug: \(sql.prefix(80))")
         }
         return try statement.rows(arguments)
     }

@@ -33,7 +33,7 @@ extension Base {
                 return result
             }
         } catch let error as DatabaseError {
-            throw EngineError("the base could not be written: \(error.description)", hint: "nothing was changed")
+            throw EngineError(storage: error, doing: "the base could not be written")
         }
     }
 
@@ -49,26 +49,26 @@ extension Base {
         let ref = reference.trimmingCharacters(in: .whitespaces)
         if ref.hasPrefix("#"), let id = RowID(ref.dropFirst()) {
             guard try rowExists(id, in: table) else {
-                throw EngineError("table \(table.name) has no row #\(id)", hint: "list its rows with `tabula show BASE \(table.name)`")
+                throw EngineError(.notFound, "table \(table.name) has no row #\(id)", remedy: .listRows(table: table.name))
             }
             return id
         }
         let primary = table.primaryField
         let value: Value
         do { value = try primary.valueType.parse(ref, context: schema.valueContext) } catch {
-            throw EngineError("no row of \(table.name) is called '\(ref)'", hint: "refer to a row by #id or by its \(primary.name)")
+            throw EngineError(.notFound, "no row of \(table.name) is called '\(ref)'", hint: "refer to a row by #id or by its \(primary.name)")
         }
         guard Layout.hasColumn(primary) else {
-            throw EngineError("rows of \(table.name) cannot be found by \(primary.name)", hint: "refer to the row by #id")
+            throw EngineError(.invalidValue, "rows of \(table.name) cannot be found by \(primary.name)", hint: "refer to the row by #id")
         }
         let ids = try db.query("SELECT id FROM \(Layout.table(table.id)) WHERE \(Layout.column(primary.id)) = ? ORDER BY id LIMIT 6",
                                [ValueCoding.encode(value)]).compactMap { $0[0].int64Value }
         if ids.isEmpty {
-            throw EngineError("no row of \(table.name) has \(primary.name) '\(ref)'",
-                              hint: "refer to a row by #id or its exact \(primary.name); list them with `tabula show BASE \(table.name)`")
+            throw EngineError(.notFound, "no row of \(table.name) has \(primary.name) '\(ref)'",
+                              remedy: .referToRow(table: table.name, primaryField: primary.name))
         }
         if ids.count > 1 {
-            throw EngineError("\(ids.count == 6 ? "several" : "\(ids.count)") rows of \(table.name) have \(primary.name) '\(ref)': \(ids.prefix(5).map { "#\($0)" }.joined(separator: ", "))",
+            throw EngineError(.conflict, "\(ids.count == 6 ? "several" : "\(ids.count)") rows of \(table.name) have \(primary.name) '\(ref)': \(ids.prefix(5).map { "#\($0)" }.joined(separator: ", "))",
                               hint: "refer to the row by its id, e.g. #\(ids[0])")
         }
         return ids[0]
@@ -82,7 +82,7 @@ extension Base {
     public func table(named name: String) throws -> Table {
         if let t = schema.table(named: name) { return t }
         let names = schema.tables.map(\.name)
-        throw EngineError("no table '\(name)'", hint: Suggestions.closest(to: name, among: names).map { "did you mean '\($0)'?" }
+        throw EngineError(.notFound, "no table '\(name)'", hint: Suggestions.closest(to: name, among: names).map { "did you mean '\($0)'?" }
                             ?? "the tables are: \(names.joined(separator: ", "))")
     }
 
@@ -90,7 +90,7 @@ extension Base {
     public func field(named name: String, in table: Table) throws -> Field {
         if let f = table.field(named: name) { return f }
         let names = table.fields.map(\.name)
-        throw EngineError("table \(table.name) has no field '\(name)'",
+        throw EngineError(.notFound, "table \(table.name) has no field '\(name)'",
                           hint: Suggestions.closest(to: name, among: names).map { "did you mean '\($0)'?" }
                             ?? "its fields are: \(names.joined(separator: ", "))")
     }
@@ -101,11 +101,11 @@ extension Base {
         for a in assignments {
             let field = try self.field(named: a.field, in: table)
             guard field.isWritable else {
-                throw EngineError("\(table.name).\(field.name) is computed and cannot be written",
+                throw EngineError(.invalidValue, "\(table.name).\(field.name) is computed and cannot be written",
                                   hint: "it is a \(field.kind.summary); write the fields it reads instead")
             }
             if values[field.id] != nil {
-                throw EngineError("\(table.name).\(field.name) is given twice", hint: "give each field once")
+                throw EngineError(.invalidValue, "\(table.name).\(field.name) is given twice", hint: "give each field once")
             }
             values[field.id] = try parseValue(a.text, for: field, in: table)
         }
@@ -132,13 +132,13 @@ extension Base {
         do {
             return try field.valueType.parse(text, context: schema.valueContext)
         } catch {
-            throw EngineError("\(table.name).\(field.name): \(error.message)", hint: error.hint)
+            throw EngineError(.invalidValue, "\(table.name).\(field.name): \(error.message)", hint: error.hint)
         }
     }
 
     private func resolveLink(_ ref: String, target: Table, field: Field, table: Table) throws -> RowID {
         do { return try resolveRow(ref, in: target) } catch let error as EngineError {
-            throw EngineError("\(table.name).\(field.name): \(error.message)", hint: error.hint)
+            throw error.prefixed("\(table.name).\(field.name): ")
         }
     }
 
@@ -156,7 +156,7 @@ extension Base {
                     let values = try parseAssignments(row, for: table)
                     ids.append(try insertRow(into: table, values: values))
                 } catch let error as EngineError where labels != nil {
-                    throw EngineError("\(labels![i]): \(error.message)", hint: error.hint)
+                    throw error.prefixed("\(labels![i]): ")
                 }
             }
             return ids
@@ -186,7 +186,7 @@ extension Base {
         }
         let defaulted = Set(formulaDefaults.map(\.0.id))
         for field in table.fields where field.isRequired && !defaulted.contains(field.id) && (values[field.id]?.isBlank ?? true) {
-            throw EngineError("\(table.name).\(field.name) is required", hint: "give it a value: \(field.name)=...")
+            throw EngineError(.invalidValue, "\(table.name).\(field.name) is required", hint: "give it a value: \(field.name)=...")
         }
         try checkUnique(table, values: values, excluding: nil)
         var columns: [String] = []
@@ -228,7 +228,7 @@ extension Base {
         for (field, formula) in defaults {
             let value = try DefaultValues.conform(try evaluate(formula, in: table, rows: [id])[id] ?? .blank, to: field, in: table)
             if field.isRequired && value.isBlank {
-                throw EngineError("\(table.name).\(field.name) is required, and its default gave no value for this row",
+                throw EngineError(.invalidValue, "\(table.name).\(field.name) is required, and its default gave no value for this row",
                                   hint: "give it a value: \(field.name)=...")
             }
             computed[field.id] = value
@@ -253,7 +253,7 @@ extension Base {
             let rows = try db.cachedStatement("SELECT id FROM \(Layout.table(table.id)) WHERE \(Layout.column(field.id)) = ? AND id IS NOT ? LIMIT 1")
                 .rows([ValueCoding.encode(v), row.map { .integer($0) } ?? .null])
             if let other = rows.first?[0].int64Value {
-                throw EngineError("\(table.name).\(field.name) must be unique, and '\(display(v, of: field))' is already used by row #\(other)",
+                throw EngineError(.conflict, "\(table.name).\(field.name) must be unique, and '\(display(v, of: field))' is already used by row #\(other)",
                                   hint: "choose another value, or change row #\(other) first")
             }
         }
@@ -274,13 +274,13 @@ extension Base {
     /// Changes fields of one row with typed values. Must run inside `perform`.
     public func updateRow(in table: Table, id: RowID, values given: [FieldID: Value]) throws {
         guard let old = try readRow(of: table, row: id, fields: Array(given.keys)) else {
-            throw EngineError("table \(table.name) has no row #\(id)", hint: "list its rows with `tabula show BASE \(table.name)`")
+            throw EngineError(.notFound, "table \(table.name) has no row #\(id)", remedy: .listRows(table: table.name))
         }
         try checkLockBeforeWrite(table, row: id, action: "changed")
         var values = given
         for field in table.fields where values[field.id] != nil {
             if field.isRequired && values[field.id]!.isBlank {
-                throw EngineError("\(table.name).\(field.name) is required and cannot be emptied", hint: "give it a value")
+                throw EngineError(.invalidValue, "\(table.name).\(field.name) is required and cannot be emptied", hint: "give it a value")
             }
         }
         // Keep only real changes.
@@ -370,7 +370,7 @@ extension Base {
 
     private func requireRow(_ id: RowID, in tableID: TableID, for field: Field, of table: Table) throws {
         guard let target = schema.table(id: tableID), try rowExists(id, in: target) else {
-            throw EngineError("\(table.name).\(field.name): there is no row #\(id) to link to", hint: "link to an existing row")
+            throw EngineError(.notFound, "\(table.name).\(field.name): there is no row #\(id) to link to", hint: "link to an existing row")
         }
     }
 
@@ -428,7 +428,7 @@ extension Base {
                 if others.isEmpty { continue }
                 switch spec.onDelete {
                 case .restrict:
-                    throw EngineError("\(table.name) #\(id) cannot be deleted: \(others.count) row(s) of \(other.name) link to it through \(field.name) (\(others.prefix(5).map { "#\($0)" }.joined(separator: ", ")))",
+                    throw EngineError(.conflict, "\(table.name) #\(id) cannot be deleted: \(others.count) row(s) of \(other.name) link to it through \(field.name) (\(others.prefix(5).map { "#\($0)" }.joined(separator: ", ")))",
                                       hint: "delete or re-link those rows first (the schema says 'on delete restrict')")
                 case .cascade:
                     for r in others { try deleteRow(from: other, id: r) }

@@ -71,21 +71,21 @@ extension Base {
         if let name {
             let f = try self.field(named: name, in: table)
             guard timers.contains(where: { $0.id == f.id }) else {
-                throw EngineError("\(table.name).\(f.name) is not a timer", hint: timers.isEmpty ? "\(table.name) has no timer field" : "its timers are: \(timers.map(\.name).joined(separator: ", "))")
+                throw EngineError(.invalidValue, "\(table.name).\(f.name) is not a timer", hint: timers.isEmpty ? "\(table.name) has no timer field" : "its timers are: \(timers.map(\.name).joined(separator: ", "))")
             }
             field = f
         } else {
             guard let only = timers.first else {
-                throw EngineError("table \(table.name) has no timer", hint: "add a field like: timer timer -> TimeEntries (tabula apply), or time a row of another table")
+                throw EngineError(.notFound, "table \(table.name) has no timer", hint: "add a field like `timer timer -> TimeEntries` to its schema, or time a row of another table")
             }
             guard timers.count == 1 else {
-                throw EngineError("table \(table.name) has \(timers.count) timers: \(timers.map(\.name).joined(separator: ", "))", hint: "choose one with --field NAME")
+                throw EngineError(.invalidValue, "table \(table.name) has \(timers.count) timers: \(timers.map(\.name).joined(separator: ", "))", remedy: .chooseTimerField(names: timers.map(\.name)))
             }
             field = only
         }
         switch TimerRoles.resolve(field, in: table, schema: schema) {
         case .success(let roles): return roles
-        case .failure(let problem): throw EngineError(problem.message, hint: problem.hint)
+        case .failure(let problem): throw EngineError(.schema, problem.message, hint: problem.hint)
         }
     }
 
@@ -101,11 +101,11 @@ extension Base {
     /// field named login or email, ignoring case.
     public func personRow(in peopleID: TableID? = nil) throws -> RowID {
         guard let peopleID = peopleID ?? schema.peopleTable, let people = schema.table(id: peopleID) else {
-            throw EngineError("this base names no people table", hint: "add `people People` to the schema")
+            throw EngineError(.schema, "this base names no people table", hint: "add `people People` to the schema")
         }
         if let id = try findPerson(actor, in: people) { return id }
-        throw EngineError("'\(actor)' is not one of \(people.name)",
-                          hint: "act as a listed person with --as NAME (or TABULA_USER), or add them: tabula add BASE \(people.name) \(people.primaryField.name)=\(actor)")
+        throw EngineError(.notFound, "'\(actor)' is not one of \(people.name)",
+                          remedy: .actAsPerson(peopleTable: people.name, primaryField: people.primaryField.name, actor: actor))
     }
 
     func findPerson(_ name: String, in people: Table) throws -> RowID? {
@@ -198,27 +198,27 @@ extension Base {
     func startTimer(_ roles: TimerRoles, row: RowID, mode: TimerMode) throws -> TimerInterval {
         try ensureTimerIndexes()
         guard let table = schema.table(id: roles.table), let log = schema.table(id: roles.logTable) else {
-            throw EngineError("the timer's tables are missing", hint: "check the schema with `tabula show BASE`")
+            throw EngineError(.schema, "the timer's tables are missing", hint: "check the base's schema")
         }
         if mode == .pomodoro && roles.mode == nil {
-            throw EngineError("\(log.name) has no mode field, so a timer cannot run in pomodoro mode",
+            throw EngineError(.schema, "\(log.name) has no mode field, so a timer cannot run in pomodoro mode",
                               hint: "add to \(log.name): mode select(stopwatch, pomodoro) default stopwatch")
         }
         let author = try authorValue(roles.author)
         let now = self.now()
         for current in try running(roles, author: author, row: row) {
             guard current.mode != mode else {
-                throw EngineError("the timer on \(current.rowDescription) is already running for \(current.author), since \(formatInstant(current.start))",
-                                  hint: "stop it with `tabula timer stop BASE \(table.name) '#\(row)'`, or start in the other mode to switch")
+                throw EngineError(.conflict, "the timer on \(current.rowDescription) is already running for \(current.author), since \(formatInstant(current.start))",
+                                  remedy: .stopTimer(table: table.name, row: row))
             }
             // The same row in another mode: close this interval and go on in the new mode.
             _ = try close(current, roles: roles, at: now)
         }
         let mine = try runningAcrossTimers(author: author, people: roles.author)
         if mine.count >= roles.maxRunning {
-            throw EngineError("\(mine.first?.author ?? actor) already runs \(mine.count) timer\(mine.count == 1 ? "" : "s"), the most \(table.name).\(table.field(id: roles.timerField)?.name ?? "timer") allows (max \(roles.maxRunning)): "
+            throw EngineError(.limit, "\(mine.first?.author ?? actor) already runs \(mine.count) timer\(mine.count == 1 ? "" : "s"), the most \(table.name).\(table.field(id: roles.timerField)?.name ?? "timer") allows (max \(roles.maxRunning)): "
                                 + mine.map { "\($0.rowDescription) since \(formatInstant($0.start))" }.joined(separator: "; "),
-                              hint: "stop one first: tabula timer stop BASE TABLE ROW (or raise `max` on the timer field)")
+                              remedy: .stopOneTimer)
         }
         var values: [FieldID: Value] = [roles.back: .link(row), roles.start: .datetime(now)]
         if case .person(let field, _) = roles.author { values[field] = author }
@@ -290,21 +290,21 @@ extension Base {
             let now = self.now()
             if let tableName {
                 let table = try self.table(named: tableName)
-                guard let reference else { throw EngineError("give the row whose timer to stop", hint: "tabula timer stop BASE \(table.name) ROW") }
+                guard let reference else { throw EngineError(.invalidValue, "give the row whose timer to stop", remedy: .nameTimerRow(table: table.name)) }
                 let row = try resolveRow(reference, in: table)
                 let roles = try timerField(of: table, named: field)
                 let running = try self.running(roles, author: try authorValue(roles.author), row: row)
                 guard !running.isEmpty else {
                     let label = try primaryValues(of: table, ids: [row])[row] ?? "#\(row)"
-                    throw EngineError("no timer of yours runs on \(table.name) \"\(label)\"", hint: "see what runs with `tabula timer status BASE`")
+                    throw EngineError(.notFound, "no timer of yours runs on \(table.name) \"\(label)\"", remedy: .showRunningTimers)
                 }
                 return try running.map { try close($0, roles: roles, at: now) }
             }
             let mine = try runningWithRoles()
-            if mine.isEmpty { throw EngineError("\(actor) has no running timer", hint: "start one with `tabula timer start BASE TABLE ROW`") }
+            if mine.isEmpty { throw EngineError(.notFound, "\(actor) has no running timer", remedy: .startTimer) }
             if mine.count > 1 && !all {
-                throw EngineError("\(actor) runs \(mine.count) timers: " + mine.map { "\($0.0.rowDescription) since \(formatInstant($0.0.start))" }.joined(separator: "; "),
-                                  hint: "name the one to stop (tabula timer stop BASE TABLE ROW), or stop them all with --all")
+                throw EngineError(.invalidValue, "\(actor) runs \(mine.count) timers: " + mine.map { "\($0.0.rowDescription) since \(formatInstant($0.0.start))" }.joined(separator: "; "),
+                                  remedy: .nameTimerToStop)
             }
             return try mine.map { try close($0.0, roles: $0.1, at: now) }
         }
@@ -353,9 +353,9 @@ extension Base {
         return try perform {
             let row = try resolveRow(reference, in: table)
             let roles = try timerField(of: table, named: field)
-            guard let log = schema.table(id: roles.logTable) else { throw EngineError("the timer's log table is missing") }
+            guard let log = schema.table(id: roles.logTable) else { throw EngineError(.schema, "the timer's log table is missing") }
             guard start < end else {
-                throw EngineError("the interval ends (\(formatInstant(end))) before it starts (\(formatInstant(start)))", hint: "give --from before --to, or a positive --hours")
+                throw EngineError(.invalidValue, "the interval ends (\(formatInstant(end))) before it starts (\(formatInstant(start)))", remedy: .orderInterval)
             }
             var values = try parseAssignments(extra, for: log)
             let author = try authorValue(roles.author)
@@ -433,18 +433,5 @@ extension Base {
     /// An instant as messages show it, in the base's time zone.
     public func formatInstant(_ instant: Instant) -> String {
         ValueType.datetime.format(.datetime(instant), context: schema.valueContext)
-    }
-
-    /// The line that reports a started interval: row, author, start, log row, Pomodoro deadline.
-    public func startedMessage(_ interval: TimerInterval) -> String {
-        var text = "started \(interval.rowDescription) for \(interval.author) at \(formatInstant(interval.start)) (\(interval.logTable) #\(interval.logRow))"
-        if let deadline = interval.deadline { text += ", pomodoro until \(formatInstant(deadline))" }
-        return text
-    }
-
-    /// The line that reports a stopped interval with its length.
-    public func stoppedMessage(_ interval: TimerInterval) -> String {
-        let length = ValueType.duration.format(.duration(interval.elapsed(at: interval.end ?? interval.start)), context: schema.valueContext)
-        return "stopped \(interval.rowDescription) for \(interval.author): \(length) (\(interval.logTable) #\(interval.logRow))"
     }
 }

@@ -460,7 +460,7 @@ enum ValueReader {
             return id
         }
         throw ValueParseError("expected a row id like #12 or the row's primary value, got \(ValueText.quoted(s))",
-                              hint: "`tabula show` lists rows with their ids")
+                              hint: "list the table's rows to see their ids")
     }
 
     /// "expected X, got "s"", with the grammar's detail when it has one.

@@ -109,7 +109,7 @@ public struct FormulaBenchmark {
             cells = max(cells, base.lastChanges.cellCount)
         }
         if let mismatch = try base.check().first {
-            throw EngineError("the formula benchmark base is inconsistent: \(mismatch)", hint: "this is a bug in the recompute")
+            throw EngineError(.storage, "the formula benchmark base is inconsistent: \(mismatch)", hint: "this is a bug in the recompute")
         }
         return Result(rows: rows, insertSeconds: insertSeconds, fullEvaluation: full, oneRow: one, cellsPerWrite: cells,
                       peakMegabytes: peakMemoryMegabytes())

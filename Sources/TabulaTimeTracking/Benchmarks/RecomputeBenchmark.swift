@@ -143,7 +143,7 @@ public struct RecomputeBenchmark {
         let mismatches = try base.check()
         base.close()
         if !mismatches.isEmpty {
-            throw EngineError("the benchmark base is inconsistent after the writes: \(mismatches.prefix(3).map(\.description).joined(separator: "; "))",
+            throw EngineError(.storage, "the benchmark base is inconsistent after the writes: \(mismatches.prefix(3).map(\.description).joined(separator: "; "))",
                               hint: "this is a bug in the incremental recompute")
         }
         return Result(entries: entries, generateSeconds: generateSeconds, fullRecompute: full, oneChange: oneChange, oneMove: oneMove,
