@@ -69,18 +69,18 @@ struct BenchTimers: ParsableCommand {
                 throw CLIError("the timetracking package lacks its tables")
             }
             func f(_ t: Table, _ name: String) -> FieldID { t.field(named: name)!.id }
-            try base.perform {
+            try base.write { tx in
                 for i in 0..<people {
-                    try base.insertRow(into: peopleT, values: [f(peopleT, "name"): .text("p\(i)"), f(peopleT, "rate"): .money(Money(minorUnits: 9000, currency: "EUR"))])
+                    try tx.insertRow(into: peopleT, values: [f(peopleT, "name"): .text("p\(i)"), f(peopleT, "rate"): .money(Money(minorUnits: 9000, currency: "EUR"))])
                 }
                 for i in 0..<clients {
-                    try base.insertRow(into: clientsT, values: [f(clientsT, "name"): .text("c\(i)"), f(clientsT, "rate"): .money(Money(minorUnits: 12000, currency: "EUR"))])
+                    try tx.insertRow(into: clientsT, values: [f(clientsT, "name"): .text("c\(i)"), f(clientsT, "rate"): .money(Money(minorUnits: 12000, currency: "EUR"))])
                 }
                 for i in 0..<projects {
-                    try base.insertRow(into: projectsT, values: [f(projectsT, "name"): .text("pr\(i)"), f(projectsT, "client"): .link(Int64(i % clients + 1))])
+                    try tx.insertRow(into: projectsT, values: [f(projectsT, "name"): .text("pr\(i)"), f(projectsT, "client"): .link(Int64(i % clients + 1))])
                 }
                 for i in 0..<tasks {
-                    try base.insertRow(into: tasksT, values: [f(tasksT, "title"): .text("t\(i)"), f(tasksT, "project"): .link(Int64(i % projects + 1))])
+                    try tx.insertRow(into: tasksT, values: [f(tasksT, "title"): .text("t\(i)"), f(tasksT, "project"): .link(Int64(i % projects + 1))])
                 }
             }
             // The entries: closed intervals of an hour, in chunks of one transaction each, filed
@@ -90,13 +90,13 @@ struct BenchTimers: ParsableCommand {
             var written = 0
             var generator = SeededGenerator(seed: 7)
             while written < size {
-                try base.perform {
+                try base.write { tx in
                     for _ in 0..<min(chunk, size - written) {
                         let start = day0.adding(seconds: -Int64.random(in: 3600...(730 * 86_400), using: &generator))
                         let month = TimeTracking.month(of: start, zone: "UTC")
-                        let period = try periodIDs[month] ?? base.insertRow(into: periodsT, values: [f(periodsT, "month"): .text(month)])
+                        let period = try periodIDs[month] ?? tx.insertRow(into: periodsT, values: [f(periodsT, "month"): .text(month)])
                         periodIDs[month] = period
-                        try base.insertRow(into: entriesT, values: [
+                        try tx.insertRow(into: entriesT, values: [
                             f(entriesT, "task"): .link(Int64.random(in: 1...Int64(tasks), using: &generator)),
                             f(entriesT, "person"): .link(Int64.random(in: 1...Int64(people), using: &generator)),
                             f(entriesT, "start"): .datetime(start), f(entriesT, "end"): .datetime(start.adding(seconds: 3600)),
@@ -115,9 +115,9 @@ struct BenchTimers: ParsableCommand {
             let row = "#\(i * 7 % tasks + 1)"
             let startAt = day0.adding(seconds: Int64(i) * 120), stopAt = startAt.adding(seconds: 60)
             base.now = { startAt }
-            let started = try milliseconds { try base.startTimer(table: "Tasks", row: row) }
+            let started = try milliseconds { try base.write { _ = try $0.startTimer(table: "Tasks", row: row) } }
             base.now = { stopAt }
-            let stopped = try milliseconds { try base.stopTimer(table: "Tasks", row: row) }
+            let stopped = try milliseconds { try base.write { _ = try $0.stopTimer(table: "Tasks", row: row) } }
             figures.start.add(started)
             figures.stop.add(stopped)
             figures.pair.add(started + stopped)

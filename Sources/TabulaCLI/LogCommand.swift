@@ -41,7 +41,7 @@ struct Log: ParsableCommand {
             }
             var extra = try parseAssignments(assignments)
             if let note { extra.append(TextAssignment(field: "note", text: note)) }
-            let interval = try b.logInterval(table: table, row: row, field: field, from: start, to: end, extra: extra)
+            let interval = try b.write { try $0.logInterval(table: table, row: row, field: field, from: start, to: end, extra: extra) }.value
             let length = ValueType.duration.format(.duration(interval.elapsed(at: end)), context: context)
             print("logged \(length) on \(interval.rowDescription) for \(interval.author), \(b.formatInstant(start)) to \(b.formatInstant(end)) (\(interval.logTable) #\(interval.logRow))")
         }

@@ -25,7 +25,7 @@ struct RequestCreate: ParsableCommand {
         try runReportingErrors {
             let b = try openBase(base, actor)
             defer { b.close() }
-            let r = try b.requestEdit(table: table, row: row, try parseAssignments(assignments), reason: reason)
+            let r = try b.write { try $0.requestEdit(table: table, row: row, try parseAssignments(assignments), reason: reason) }.value
             print("request #\(r.id): \(r.table) #\(r.row) \(r.changesText), pending approval")
         }
     }
@@ -76,7 +76,7 @@ struct RequestApprove: ParsableCommand {
         try runReportingErrors {
             let b = try openBase(decision.base, decision.actor)
             defer { b.close() }
-            let r = try b.approveEdit(try decision.requestID, note: decision.note)
+            let r = try b.write { try $0.approveEdit(try decision.requestID, note: decision.note) }.value
             print("request #\(r.id) approved by \(b.actor): \(r.table) #\(r.row) \(r.changesText)")
         }
     }
@@ -90,7 +90,7 @@ struct RequestReject: ParsableCommand {
         try runReportingErrors {
             let b = try openBase(decision.base, decision.actor)
             defer { b.close() }
-            let r = try b.rejectEdit(try decision.requestID, note: decision.note)
+            let r = try b.write { try $0.rejectEdit(try decision.requestID, note: decision.note) }.value
             print("request #\(r.id) rejected by \(b.actor)")
         }
     }

@@ -19,10 +19,10 @@ struct Add: ParsableCommand {
             if let file {
                 guard assignments.isEmpty else { throw CLIError("give either field=value pairs or --file, not both") }
                 let (rows, labels) = try RowFile.read(file)
-                let ids = try b.insert(into: table, rows: rows, labels: labels)
+                let ids = try b.write { try $0.insert(into: table, rows: rows, labels: labels) }.value
                 print("added \(ids.count) row\(ids.count == 1 ? "" : "s") to \(table)")
             } else {
-                let ids = try b.insert(into: table, rows: [try parseAssignments(assignments)])
+                let ids = try b.write { try $0.insert(into: table, rows: [try parseAssignments(assignments)]) }.value
                 print("#\(ids[0])")
             }
         }
@@ -42,7 +42,7 @@ struct SetRow: ParsableCommand {
         try runReportingErrors {
             let b = try openBase(base, actor)
             defer { b.close() }
-            let id = try b.update(table, row: row, try parseAssignments(assignments))
+            let id = try b.write { try $0.update(table, row: row, try parseAssignments(assignments)) }.value
             print("#\(id)")
         }
     }
@@ -60,7 +60,7 @@ struct Delete: ParsableCommand {
         try runReportingErrors {
             let b = try openBase(base, actor)
             defer { b.close() }
-            let id = try b.delete(table, row: row)
+            let id = try b.write { try $0.delete(table, row: row) }.value
             print("deleted #\(id)")
         }
     }

@@ -32,7 +32,7 @@ struct TimerStart: ParsableCommand {
         try runReportingErrors {
             let b = try openBase(target.base, actor)
             defer { b.close() }
-            let interval = try b.startTimer(table: target.table, row: target.row, field: target.field, mode: target.mode)
+            let interval = try b.write { try $0.startTimer(table: target.table, row: target.row, field: target.field, mode: target.mode) }.value
             print(Wording.started(interval, on: b))
         }
     }
@@ -55,7 +55,8 @@ struct TimerStop: ParsableCommand {
             if table != nil && all { throw CLIError("give either TABLE ROW or --all, not both") }
             let b = try openBase(base, actor)
             defer { b.close() }
-            for interval in try b.stopTimer(table: table, row: row, field: field, all: all) { print(Wording.stopped(interval, on: b)) }
+            let stopped = try b.write { try $0.stopTimer(table: table, row: row, field: field, all: all) }.value
+            for interval in stopped { print(Wording.stopped(interval, on: b)) }
         }
     }
 }
@@ -69,7 +70,7 @@ struct TimerSwitch: ParsableCommand {
         try runReportingErrors {
             let b = try openBase(target.base, actor)
             defer { b.close() }
-            let (stopped, started, wasRunning) = try b.switchTimer(table: target.table, row: target.row, field: target.field, mode: target.mode)
+            let (stopped, started, wasRunning) = try b.write { try $0.switchTimer(table: target.table, row: target.row, field: target.field, mode: target.mode) }.value
             for interval in stopped { print(Wording.stopped(interval, on: b)) }
             print(wasRunning ? "still running: \(started.rowDescription) since \(b.formatInstant(started.start))" : Wording.started(started, on: b))
         }

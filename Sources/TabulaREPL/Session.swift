@@ -161,26 +161,26 @@ public final class REPLSession {
             try changeSchema(statement, source, confirm) { file in try SchemaEditing.dropField(field, of: table, from: &file) }
         case .add(let table, let assignments):
             let t = try at(table.range) { try base.table(named: table.name) }
-            let id = try base.perform {
+            let id = try base.write { tx in
                 let values = try typedValues(assignments, for: t)
-                return try base.insertRow(into: t, values: values)
-            }
+                return try tx.insertRow(into: t, values: values)
+            }.value
             write("#\(id)")
         case .set(let table, let row, let assignments):
             let t = try at(table.range) { try base.table(named: table.name) }
-            let id = try base.perform {
+            let id = try base.write { tx in
                 let id = try at(row.range) { try base.resolveRow(row.text, in: t) }
-                try base.updateRow(in: t, id: id, values: try typedValues(assignments, for: t))
+                try tx.updateRow(in: t, id: id, values: try typedValues(assignments, for: t))
                 return id
-            }
+            }.value
             write("#\(id)")
         case .delete(let table, let row):
             let t = try at(table.range) { try base.table(named: table.name) }
-            let id = try base.perform {
+            let id = try base.write { tx in
                 let id = try at(row.range) { try base.resolveRow(row.text, in: t) }
-                try base.deleteRow(from: t, id: id)
+                try tx.deleteRow(from: t, id: id)
                 return id
-            }
+            }.value
             write("deleted #\(id)")
         case .show(let table, let condition):
             try show(table, where: condition, source: source)

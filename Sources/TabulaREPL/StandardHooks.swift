@@ -62,11 +62,11 @@ public struct EngineTimerHook: TimerHook {
         }
         switch verb {
         case .start:
-            let interval = try base.startTimer(table: positional[0].name, row: positional[1].text, field: field,
-                                               mode: flags.contains("--pomodoro") ? .pomodoro : .stopwatch)
+            let interval = try base.write { try $0.startTimer(table: positional[0].name, row: positional[1].text, field: field,
+                                               mode: flags.contains("--pomodoro") ? .pomodoro : .stopwatch) }.value
             return Wording.started(interval, on: base)
         case .stop:
-            let stopped = try base.stopTimer(table: positional.first?.name, row: positional.last?.text, field: field, all: flags.contains("--all"))
+            let stopped = try base.write { try $0.stopTimer(table: positional.first?.name, row: positional.last?.text, field: field, all: flags.contains("--all")) }.value
             return stopped.map { Wording.stopped($0, on: base) }.joined(separator: "\n")
         case .status:
             let everyone = flags.contains("--everyone")

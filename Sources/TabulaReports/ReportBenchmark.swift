@@ -92,29 +92,29 @@ public struct ReportBenchmark: Sendable {
         let taskTitle = try f(tasks, "title"), taskProject = try f(tasks, "project"), personName = try f(people, "name")
         let eTask = try f(entriesTable, "task"), ePerson = try f(entriesTable, "person"), eStart = try f(entriesTable, "start")
         let eEnd = try f(entriesTable, "end"), eCategory = try f(entriesTable, "category")
-        try base.perform {
-            for c in 1...Self.clients { _ = try base.insertRow(into: clients, values: [clientName: .text("Client \(c)")]) }
+        try base.write { tx in
+            for c in 1...Self.clients { _ = try tx.insertRow(into: clients, values: [clientName: .text("Client \(c)")]) }
             for p in 1...Self.projects {
-                _ = try base.insertRow(into: projects, values: [projectName: .text("Project \(p)"),
+                _ = try tx.insertRow(into: projects, values: [projectName: .text("Project \(p)"),
                                                                  projectClient: .link(RowID((p - 1) % Self.clients + 1))])
             }
             for t in 1...Self.tasks {
-                _ = try base.insertRow(into: tasks, values: [taskTitle: .text("Task \(t)"),
+                _ = try tx.insertRow(into: tasks, values: [taskTitle: .text("Task \(t)"),
                                                               taskProject: .link(RowID((t - 1) % Self.projects + 1))])
             }
-            for p in 1...Self.people { _ = try base.insertRow(into: people, values: [personName: .text("person\(p)")]) }
+            for p in 1...Self.people { _ = try tx.insertRow(into: people, values: [personName: .text("person\(p)")]) }
         }
         let categories = ["billable", "billable", "billable", "internal", "non_billable"]
         var next = 0
         while next < entries {
             let last = min(next + 50_000, entries)
-            try base.perform {
+            try base.write { tx in
                 for e in next..<last {
                     let start = Self.firstStart + Int64(e) * Self.spacing
                     let minutes = Int64.random(in: 15...240, using: &rng)
                     // One entry in fifty has no task: reports must show it, not lose it.
                     let task: Value = Int.random(in: 0..<50, using: &rng) == 0 ? .blank : .link(RowID(Int.random(in: 1...Self.tasks, using: &rng)))
-                    _ = try base.insertRow(into: entriesTable, values: [
+                    _ = try tx.insertRow(into: entriesTable, values: [
                         eTask: task,
                         ePerson: .link(RowID(Int.random(in: 1...Self.people, using: &rng))),
                         eStart: .datetime(Instant(millisecondsSinceEpoch: start)),

@@ -21,6 +21,10 @@ public enum DemoBase {
 
     static func populate(_ base: Base) throws {
         TimeTracking.install(on: base)
+        try base.write { tx in try populate(tx) }
+    }
+
+    static func populate(_ base: WriteTransaction) throws {
         func a(_ pairs: [(String, String)]) -> [TextAssignment] { pairs.map { TextAssignment(field: $0.0, text: $0.1) } }
         let people = ["anna", "boris", "chen"]
         _ = try base.insert(into: "People", rows: [
@@ -79,9 +83,9 @@ public enum DemoBase {
         base.actor = "anna"
         let start = Instant(millisecondsSinceEpoch: 1_796_025_600_000)  // 2026-11-30 09:00 in Berlin
         base.now = { start }
-        let started = try base.startTimer(table: "Tasks", row: "Login flow")
+        let started = try base.write { try $0.startTimer(table: "Tasks", row: "Login flow") }.value
         base.now = { start.adding(seconds: 100 * 60) }
-        let stopped = try base.stopTimer(table: "Tasks", row: "Login flow")
+        let stopped = try base.write { try $0.stopTimer(table: "Tasks", row: "Login flow") }.value
         return (started, stopped[0])
     }
 }

@@ -42,10 +42,10 @@ public enum Periods {
             throw EngineError(.schema, "this base is not a time-tracking base (no Periods and TimeEntries)", hint: "create one with `tabula init BASE --package timetracking`")
         }
         let month = try checkMonth(text)
-        return try base.perform {
+        return try base.write { tx in
             if let role { try base.requireRole(role, toDo: "\(state == "open" ? "reopen" : "approve") a period") }
             let periods = try base.table(named: "Periods")
-            let id = try TimeTracking.periodRow(base, month: month)
+            let id = try TimeTracking.periodRow(tx, month: month)
             guard let row = try TimeTracking.read(base, "Periods", id) else { throw EngineError(.notFound, "period \(month) vanished") }
             let current: String = { if case .text(let s) = row["state"] { return s } else { return "open" } }()
             guard allowed.contains(current) else {
@@ -59,12 +59,12 @@ public enum Periods {
             } else if state == "open" {
                 values += ["approved_at=", "approved_by="]
             }
-            try base.updateRow(in: periods, id: id, values: try base.parseAssignments(values.map {
+            try tx.updateRow(in: periods, id: id, values: try base.parseAssignments(values.map {
                 let eq = $0.firstIndex(of: "=")!
                 return TextAssignment(field: String($0[..<eq]), text: String($0[$0.index(after: eq)...]))
             }, for: periods))
             return try summary(base, id: id, month: month, state: state)
-        }
+        }.value
     }
 
     static func summary(_ base: Base, id: RowID, month: String, state: String) throws -> Summary {

@@ -16,8 +16,8 @@ public enum TimeTracking {
     /// Attaches the package's rules to an open base when its schema is the package's (else does nothing).
     public static func install(on base: Base) {
         guard applies(to: base.schema), let entries = base.schema.table(named: "TimeEntries") else { return }
-        base.addRule(RowRule(table: entries.id, name: "timetracking.entries") { base, write in
-            try fileEntry(base, write)
+        base.addRule(RowRule(table: entries.id, name: "timetracking.entries") { tx, write in
+            try fileEntry(tx, write)
         })
     }
 
@@ -40,7 +40,8 @@ public enum TimeTracking {
 
     // MARK: - The entry rule
 
-    static func fileEntry(_ base: Base, _ write: RowRule.Write) throws {
+    static func fileEntry(_ tx: WriteTransaction, _ write: RowRule.Write) throws {
+        let base = tx.base
         guard let entry = try read(base, "TimeEntries", write.row) else { return }
         let table = entry.table
         var changes: [FieldID: Value] = [:]
@@ -55,10 +56,10 @@ public enum TimeTracking {
         }
         let startField = table.field(named: "start")
         if write.inserted || startField.map({ write.fields.contains($0.id) }) == true, case .datetime(let start) = entry["start"] {
-            let period = try periodRow(base, month: month(of: start, zone: base.schema.timeZone))
+            let period = try periodRow(tx, month: month(of: start, zone: base.schema.timeZone))
             if entry.link("period") != period { set("period", .link(period)) }
         }
-        if !changes.isEmpty { try base.updateRow(in: table, id: write.row, values: changes) }
+        if !changes.isEmpty { try tx.updateRow(in: table, id: write.row, values: changes) }
     }
 
     /// The rate of an hour of `person` on the task's (or given) project: the person's rate on the
@@ -87,9 +88,9 @@ public enum TimeTracking {
 
     /// The Periods row of a month, created (open) when missing.
     @discardableResult
-    public static func periodRow(_ base: Base, month: String) throws -> RowID {
-        let periods = try base.table(named: "Periods")
-        if let id = try? base.resolveRow(month, in: periods) { return id }
-        return try base.insertRow(into: periods, values: try base.parseAssignments([TextAssignment(field: "month", text: month)], for: periods))
+    public static func periodRow(_ tx: WriteTransaction, month: String) throws -> RowID {
+        let periods = try tx.base.table(named: "Periods")
+        if let id = try? tx.base.resolveRow(month, in: periods) { return id }
+        return try tx.insertRow(into: periods, values: try tx.base.parseAssignments([TextAssignment(field: "month", text: month)], for: periods))
     }
 }

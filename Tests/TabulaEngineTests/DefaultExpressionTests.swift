@@ -50,9 +50,9 @@ import TabulaLanguage
     @Test func aFormulaDefaultReadsTheNewRowAndItsLinksOnceAtInsert() throws {
         let (base, path) = try makeBase()
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
-        _ = try base.insert(into: "Projects", rows: [a(("name", "Atlas"), ("rate", "90 EUR"))])
-        _ = try base.insert(into: "Tasks", rows: [a(("title", "Design"), ("project", "Atlas"))])
-        let entry = try base.insert(into: "Entries", rows: [a(("task", "Design"), ("note", "straße"))])[0]
+        _ = try base.write { try $0.insert(into: "Projects", rows: [a(("name", "Atlas"), ("rate", "90 EUR"))]) }.value
+        _ = try base.write { try $0.insert(into: "Tasks", rows: [a(("title", "Design"), ("project", "Atlas"))]) }.value
+        let entry = try base.write { try $0.insert(into: "Entries", rows: [a(("task", "Design"), ("note", "straße"))]) }.value[0]
         #expect(try value(base, "Entries", entry, "rate") == .money(Money(minorUnits: 9000, currency: "EUR")))
         #expect(try value(base, "Entries", entry, "added") == .date(CivilDate(year: 2026, month: 11, day: 21)!))
         #expect(try value(base, "Entries", entry, "label") == .text("STRASSE"))
@@ -63,21 +63,21 @@ import TabulaLanguage
     @Test func aSnapshottedDefaultDoesNotFollowLaterChanges() throws {
         let (base, path) = try makeBase()
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
-        _ = try base.insert(into: "Projects", rows: [a(("name", "Atlas"), ("rate", "90 EUR"))])
-        _ = try base.insert(into: "Tasks", rows: [a(("title", "Design"), ("project", "Atlas"))])
-        let entry = try base.insert(into: "Entries", rows: [a(("task", "Design"))])[0]
-        _ = try base.update("Projects", row: "Atlas", a(("rate", "120 EUR")))
+        _ = try base.write { try $0.insert(into: "Projects", rows: [a(("name", "Atlas"), ("rate", "90 EUR"))]) }.value
+        _ = try base.write { try $0.insert(into: "Tasks", rows: [a(("title", "Design"), ("project", "Atlas"))]) }.value
+        let entry = try base.write { try $0.insert(into: "Entries", rows: [a(("task", "Design"))]) }.value[0]
+        _ = try base.write { try $0.update("Projects", row: "Atlas", a(("rate", "120 EUR"))) }.value
         #expect(try value(base, "Entries", entry, "rate") == .money(Money(minorUnits: 9000, currency: "EUR")))
-        let later = try base.insert(into: "Entries", rows: [a(("task", "Design"))])[0]
+        let later = try base.write { try $0.insert(into: "Entries", rows: [a(("task", "Design"))]) }.value[0]
         #expect(try value(base, "Entries", later, "rate") == .money(Money(minorUnits: 12000, currency: "EUR")))
     }
 
     @Test func aGivenValueWinsOverTheDefault() throws {
         let (base, path) = try makeBase()
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
-        _ = try base.insert(into: "Projects", rows: [a(("name", "Atlas"), ("rate", "90 EUR"))])
-        _ = try base.insert(into: "Tasks", rows: [a(("title", "Design"), ("project", "Atlas"))])
-        let entry = try base.insert(into: "Entries", rows: [a(("task", "Design"), ("rate", "75 EUR"), ("added", "2026-11-02"))])[0]
+        _ = try base.write { try $0.insert(into: "Projects", rows: [a(("name", "Atlas"), ("rate", "90 EUR"))]) }.value
+        _ = try base.write { try $0.insert(into: "Tasks", rows: [a(("title", "Design"), ("project", "Atlas"))]) }.value
+        let entry = try base.write { try $0.insert(into: "Entries", rows: [a(("task", "Design"), ("rate", "75 EUR"), ("added", "2026-11-02"))]) }.value[0]
         #expect(try value(base, "Entries", entry, "rate") == .money(Money(minorUnits: 7500, currency: "EUR")))
         #expect(try value(base, "Entries", entry, "added") == .date(CivilDate(year: 2026, month: 11, day: 2)!))
     }
@@ -85,7 +85,7 @@ import TabulaLanguage
     @Test func aDefaultWithoutItsLinkIsBlank() throws {
         let (base, path) = try makeBase()
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
-        let entry = try base.insert(into: "Entries", rows: [a(("note", "loose"))])[0]
+        let entry = try base.write { try $0.insert(into: "Entries", rows: [a(("note", "loose"))]) }.value[0]
         #expect(try value(base, "Entries", entry, "rate") == .blank)
     }
 
@@ -94,16 +94,16 @@ import TabulaLanguage
                                                       with: "rate     currency required default task.project.rate")
         let (base, path) = try makeBase(source)
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
-        #expect(throws: EngineError.self) { try base.insert(into: "Entries", rows: [a(("note", "loose"))]) }
+        #expect(throws: EngineError.self) { try base.write { try $0.insert(into: "Entries", rows: [a(("note", "loose"))]) }.value }
         #expect(try base.rows(of: base.table(named: "Entries")).isEmpty)
     }
 
     @Test func aNewFieldWithAFormulaDefaultFillsExistingRows() throws {
         let (base, path) = try makeBase()
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
-        _ = try base.insert(into: "Projects", rows: [a(("name", "Atlas"), ("rate", "90 EUR"))])
-        _ = try base.insert(into: "Tasks", rows: [a(("title", "Design"), ("project", "Atlas"))])
-        let entry = try base.insert(into: "Entries", rows: [a(("task", "Design"))])[0]
+        _ = try base.write { try $0.insert(into: "Projects", rows: [a(("name", "Atlas"), ("rate", "90 EUR"))]) }.value
+        _ = try base.write { try $0.insert(into: "Tasks", rows: [a(("title", "Design"), ("project", "Atlas"))]) }.value
+        let entry = try base.write { try $0.insert(into: "Entries", rows: [a(("task", "Design"))]) }.value[0]
         let source = Self.schema.replacingOccurrences(of: "  note     text\n", with: "  note     text\n  project  text default task.project.name\n")
         try base.apply(try base.planMigration(to: source, sourceName: "defaults.tabula"), allowDestructive: false)
         #expect(try value(base, "Entries", entry, "project") == .text("Atlas"))

@@ -42,14 +42,14 @@ import Testing
     func makeBase() throws -> (Base, String) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("incr-\(UUID().uuidString).db").path
         let base = try Base.create(at: path, schemaSource: Self.schema, sourceName: "incr.tabula", actor: "test")
-        _ = try base.insert(into: "Clients", rows: [a(("name", "Acme")), a(("name", "Globex"))])
-        _ = try base.insert(into: "Projects", rows: [a(("name", "Web"), ("client", "Acme")), a(("name", "Data"), ("client", "Globex"))])
-        _ = try base.insert(into: "Tasks", rows: [a(("title", "Home"), ("project", "Web")), a(("title", "ETL"), ("project", "Data"))])
-        _ = try base.insert(into: "Entries", rows: [
+        _ = try base.write { try $0.insert(into: "Clients", rows: [a(("name", "Acme")), a(("name", "Globex"))]) }.value
+        _ = try base.write { try $0.insert(into: "Projects", rows: [a(("name", "Web"), ("client", "Acme")), a(("name", "Data"), ("client", "Globex"))]) }.value
+        _ = try base.write { try $0.insert(into: "Tasks", rows: [a(("title", "Home"), ("project", "Web")), a(("title", "ETL"), ("project", "Data"))]) }.value
+        _ = try base.write { try $0.insert(into: "Entries", rows: [
             a(("task", "Home"), ("start", "2026-11-20 09:00"), ("end", "2026-11-20 10:00"), ("note", "a")),
             a(("task", "Home"), ("start", "2026-11-20 11:00"), ("end", "2026-11-20 13:00"), ("note", "b")),
             a(("task", "ETL"), ("start", "2026-11-20 09:00"), ("end", "2026-11-20 09:30")),
-        ])
+        ]) }.value
         return (base, path)
     }
 
@@ -61,7 +61,7 @@ import Testing
     @Test func aWriteReportsExactlyTheCellsItChanged() throws {
         let (base, path) = try makeBase()
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
-        _ = try base.update("Entries", row: "#1", a(("end", "2026-11-20 10:30")))
+        _ = try base.write { try $0.update("Entries", row: "#1", a(("end", "2026-11-20 10:30"))) }.value
         let ids = { (t: String, f: String) throws -> (TableID, FieldID) in
             let table = try base.table(named: t); return (table.id, try base.field(named: f, in: table).id)
         }
@@ -81,10 +81,10 @@ import Testing
         let tasks = try base.table(named: "Tasks")
         // Tamper with the stored total: a re-read would repair it, a delta carries the offset along.
         try base.db.execute("UPDATE t\(tasks.id) SET c\(try base.field(named: "hours", in: tasks).id) = 100000 WHERE id = 1")
-        _ = try base.update("Entries", row: "#1", a(("end", "2026-11-20 11:00")))  // +1h
+        _ = try base.write { try $0.update("Entries", row: "#1", a(("end", "2026-11-20 11:00"))) }.value  // +1h
         #expect(try stored(base, "Tasks", 1, "hours") == .duration(100_000 + 3600))
         // A concat has no delta: it re-reads, so its value is simply right.
-        _ = try base.update("Entries", row: "#2", a(("note", "c")))
+        _ = try base.write { try $0.update("Entries", row: "#2", a(("note", "c"))) }.value
         #expect(try stored(base, "Tasks", 1, "notes") == .text("a, c"))
     }
 
@@ -92,24 +92,24 @@ import Testing
         let (base, path) = try makeBase()
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
         #expect(try stored(base, "Tasks", 1, "longest") == .duration(7200))
-        _ = try base.update("Entries", row: "#1", a(("end", "2026-11-20 12:00")))   // 3h: a new maximum
+        _ = try base.write { try $0.update("Entries", row: "#1", a(("end", "2026-11-20 12:00"))) }.value   // 3h: a new maximum
         #expect(try stored(base, "Tasks", 1, "longest") == .duration(10800))
-        _ = try base.update("Entries", row: "#1", a(("end", "2026-11-20 09:15")))   // the maximum leaves: re-read
+        _ = try base.write { try $0.update("Entries", row: "#1", a(("end", "2026-11-20 09:15"))) }.value   // the maximum leaves: re-read
         #expect(try stored(base, "Tasks", 1, "longest") == .duration(7200))
-        _ = try base.delete("Entries", row: "#2")
+        _ = try base.write { try $0.delete("Entries", row: "#2") }.value
         #expect(try stored(base, "Tasks", 1, "longest") == .duration(900))
     }
 
     @Test func movingAnEntryMovesItsHoursAndCountBetweenClients() throws {
         let (base, path) = try makeBase()
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
-        _ = try base.update("Entries", row: "#2", a(("task", "ETL")))
+        _ = try base.write { try $0.update("Entries", row: "#2", a(("task", "ETL"))) }.value
         #expect(try stored(base, "Clients", 1, "hours") == .duration(3600))
         #expect(try stored(base, "Clients", 2, "hours") == .duration(9000))
         #expect(try stored(base, "Clients", 1, "entries") == .integer(1))
         #expect(try stored(base, "Clients", 2, "entries") == .integer(2))
         // Re-linking a whole project moves its tasks' entries too (re-read through the changed link).
-        _ = try base.update("Projects", row: "Data", a(("client", "Acme")))
+        _ = try base.write { try $0.update("Projects", row: "Data", a(("client", "Acme"))) }.value
         #expect(try stored(base, "Clients", 1, "entries") == .integer(3))
         #expect(try stored(base, "Clients", 2, "entries") == .integer(0))
         #expect(try base.check(rowByRow: true).isEmpty)

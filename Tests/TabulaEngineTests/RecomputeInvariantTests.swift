@@ -64,13 +64,13 @@ import Testing
                                        now: { Instant(millisecondsSinceEpoch: 1_795_000_000_000) })
             defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
             var rng = SeededGenerator(seed: UInt64(seed) &+ 7)
-            for i in 0..<3 { _ = try base.insert(into: "Clients", rows: [a(("name", "C\(i)"))]) }
-            for i in 0..<5 { _ = try base.insert(into: "Projects", rows: [a(("name", "P\(i)"), ("client", "#\(i % 3 + 1)"), ("budget", "\(i * 3)h"))]) }
-            for i in 0..<8 { _ = try base.insert(into: "Tasks", rows: [a(("title", "T\(i)"), ("project", "#\(i % 5 + 1)"))]) }
+            for i in 0..<3 { _ = try base.write { try $0.insert(into: "Clients", rows: [a(("name", "C\(i)"))]) }.value }
+            for i in 0..<5 { _ = try base.write { try $0.insert(into: "Projects", rows: [a(("name", "P\(i)"), ("client", "#\(i % 3 + 1)"), ("budget", "\(i * 3)h"))]) }.value }
+            for i in 0..<8 { _ = try base.write { try $0.insert(into: "Tasks", rows: [a(("title", "T\(i)"), ("project", "#\(i % 5 + 1)"))]) }.value }
             for step in 0..<60 {
                 // Some steps are bulk: several writes in one transaction.
                 let writes = rng.next() % 4 == 0 ? Int(rng.next() % 6) + 2 : 1
-                try base.perform { for _ in 0..<writes { try randomWrite(base, step: step, rng: &rng) } }
+                try base.write { _ in for _ in 0..<writes { try randomWrite(base, step: step, rng: &rng) } }
             }
             let mismatches = try base.check(rowByRow: true)
             #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.prefix(5).map(\.description))")
@@ -89,56 +89,56 @@ import Testing
             let endMinutes = Int(hour) * 60 + Int(length)
             let end = String(format: "2026-10-%02d %02d:%02d", day, endMinutes / 60, endMinutes % 60)
             let tasks = try base.allRowIDs(of: base.table(named: "Tasks"))
-            _ = try base.insert(into: "TimeEntries", rows: [a(("task", tasks.isEmpty || rng.next() % 7 == 0 ? "" : "#\(tasks[Int(rng.next() % UInt64(tasks.count))])"),
+            _ = try base.write { try $0.insert(into: "TimeEntries", rows: [a(("task", tasks.isEmpty || rng.next() % 7 == 0 ? "" : "#\(tasks[Int(rng.next() % UInt64(tasks.count))])"),
                                                              ("start", start),
                                                              ("end", rng.next() % 5 == 0 ? "" : end),
                                                              ("category", rng.next() % 3 == 0 ? "internal" : "billable"),
                                                              ("note", rng.next() % 4 == 0 ? "" : "n\(step)"),
-                                                             ("cost", "\(rng.next() % 50).50"), ("pieces", "\(rng.next() % 4)"))])
+                                                             ("cost", "\(rng.next() % 50).50"), ("pieces", "\(rng.next() % 4)"))]) }.value
         case 3 where !entries.isEmpty:
             let e = entries[Int(rng.next() % UInt64(entries.count))]
-            _ = try base.update("TimeEntries", row: "#\(e)", a(("end", String(format: "2026-10-25 %02d:30", rng.next() % 5 + 18))))
+            _ = try base.write { try $0.update("TimeEntries", row: "#\(e)", a(("end", String(format: "2026-10-25 %02d:30", rng.next() % 5 + 18)))) }.value
         case 4 where !entries.isEmpty:
             let e = entries[Int(rng.next() % UInt64(entries.count))]
             let tasks = try base.allRowIDs(of: base.table(named: "Tasks"))
         let task = rng.next() % 6 == 0 ? "" : tasks.randomElement(using: &rng).map { "#\($0)" } ?? ""
-        _ = try base.update("TimeEntries", row: "#\(e)", a(("task", task)))
+        _ = try base.write { try $0.update("TimeEntries", row: "#\(e)", a(("task", task))) }.value
         case 5 where !entries.isEmpty:
             let e = entries[Int(rng.next() % UInt64(entries.count))]
-            _ = try base.update("TimeEntries", row: "#\(e)", a(("category", rng.next() % 2 == 0 ? "internal" : "billable")))
+            _ = try base.write { try $0.update("TimeEntries", row: "#\(e)", a(("category", rng.next() % 2 == 0 ? "internal" : "billable"))) }.value
         case 6 where !entries.isEmpty:
             let e = entries[Int(rng.next() % UInt64(entries.count))]
-            _ = try base.delete("TimeEntries", row: "#\(e)")
+            _ = try base.write { try $0.delete("TimeEntries", row: "#\(e)") }.value
         case 7:
             let projects = try base.allRowIDs(of: base.table(named: "Projects"))
             guard let p = projects.randomElement(using: &rng) else { return }
-            _ = try base.update("Projects", row: "#\(p)", a(("client", "#\(rng.next() % 3 + 1)")))
+            _ = try base.write { try $0.update("Projects", row: "#\(p)", a(("client", "#\(rng.next() % 3 + 1)"))) }.value
         case 8:
             let tasks = try base.allRowIDs(of: base.table(named: "Tasks"))
             let projects = try base.allRowIDs(of: base.table(named: "Projects"))
             guard let t = tasks.randomElement(using: &rng), let p = projects.randomElement(using: &rng) else { return }
-            _ = try base.update("Tasks", row: "#\(t)", a(("project", "#\(p)")))
+            _ = try base.write { try $0.update("Tasks", row: "#\(t)", a(("project", "#\(p)"))) }.value
         case 9 where !entries.isEmpty:
             let e = entries[Int(rng.next() % UInt64(entries.count))]
-            _ = try base.update("TimeEntries", row: "#\(e)", a(("pieces", "\(rng.next() % 3)"), ("note", rng.next() % 2 == 0 ? "" : "x")))
+            _ = try base.write { try $0.update("TimeEntries", row: "#\(e)", a(("pieces", "\(rng.next() % 3)"), ("note", rng.next() % 2 == 0 ? "" : "x"))) }.value
         case 10:
             // Deleting a task clears its entries' link; a new task takes its place.
             let tasks = try base.allRowIDs(of: base.table(named: "Tasks"))
-            if tasks.count > 4, let t = tasks.randomElement(using: &rng) { _ = try base.delete("Tasks", row: "#\(t)") }
-            _ = try base.insert(into: "Tasks", rows: [a(("title", "T\(step)"), ("project", "#\(rng.next() % 5 + 1)"))])
+            if tasks.count > 4, let t = tasks.randomElement(using: &rng) { _ = try base.write { try $0.delete("Tasks", row: "#\(t)") }.value }
+            _ = try base.write { try $0.insert(into: "Tasks", rows: [a(("title", "T\(step)"), ("project", "#\(rng.next() % 5 + 1)"))]) }.value
         case 11 where !entries.isEmpty:
             // An entry added and removed in the same transaction leaves no trace.
             let task = try base.allRowIDs(of: base.table(named: "Tasks")).first.map { "#\($0)" } ?? ""
-            let id = try base.insert(into: "TimeEntries", rows: [a(("task", task), ("start", "2026-10-03 10:00"), ("cost", "3"), ("pieces", "0"))])[0]
-            _ = try base.delete("TimeEntries", row: "#\(id)")
+            let id = try base.write { try $0.insert(into: "TimeEntries", rows: [a(("task", task), ("start", "2026-10-03 10:00"), ("cost", "3"), ("pieces", "0"))]) }.value[0]
+            _ = try base.write { try $0.delete("TimeEntries", row: "#\(id)") }.value
         case 12 where !entries.isEmpty:
             let e = entries[Int(rng.next() % UInt64(entries.count))]
-            _ = try base.update("TimeEntries", row: "#\(e)", a(("start", String(format: "2026-09-%02d 08:00", rng.next() % 28 + 1))))
+            _ = try base.write { try $0.update("TimeEntries", row: "#\(e)", a(("start", String(format: "2026-09-%02d 08:00", rng.next() % 28 + 1)))) }.value
         case 13:
             // A full recompute in the middle of a transaction: later writes start from it.
             try base.recomputeEverything()
         default:
-            _ = try base.update("Clients", row: "#\(rng.next() % 3 + 1)", a(("name", "C\(rng.next() % 100)")))
+            _ = try base.write { try $0.update("Clients", row: "#\(rng.next() % 3 + 1)", a(("name", "C\(rng.next() % 100)"))) }.value
         }
     }
 
@@ -146,10 +146,10 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tamper-\(UUID().uuidString).db").path
         let base = try Base.create(at: path, schemaSource: Self.schema, sourceName: "t.tabula", actor: "test")
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
-        _ = try base.insert(into: "Clients", rows: [a(("name", "Acme"))])
-        _ = try base.insert(into: "Projects", rows: [a(("name", "Web"), ("client", "Acme"))])
-        _ = try base.insert(into: "Tasks", rows: [a(("title", "Home"), ("project", "Web"))])
-        _ = try base.insert(into: "TimeEntries", rows: [a(("task", "Home"), ("start", "2026-11-20 09:00"), ("end", "2026-11-20 10:30"))])
+        _ = try base.write { try $0.insert(into: "Clients", rows: [a(("name", "Acme"))]) }.value
+        _ = try base.write { try $0.insert(into: "Projects", rows: [a(("name", "Web"), ("client", "Acme"))]) }.value
+        _ = try base.write { try $0.insert(into: "Tasks", rows: [a(("title", "Home"), ("project", "Web"))]) }.value
+        _ = try base.write { try $0.insert(into: "TimeEntries", rows: [a(("task", "Home"), ("start", "2026-11-20 09:00"), ("end", "2026-11-20 10:30"))]) }.value
         let clients = try base.table(named: "Clients")
         let hours = clients.field(named: "hours")!
         #expect(try base.storedValues(hours, in: clients, rows: [1])[1] == .duration(5400))

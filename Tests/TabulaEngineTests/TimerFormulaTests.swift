@@ -29,7 +29,7 @@ import TabulaLanguage
         let nine = Instant(millisecondsSinceEpoch: 1_795_680_000_000)  // 2026-11-26 05:20 UTC
         let base = try Base.create(at: path, schemaSource: Self.schema, sourceName: "t.tabula", actor: "anna", now: { nine })
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
-        _ = try base.insert(into: "Tasks", rows: [[TextAssignment(field: "title", text: "Design")]])
+        _ = try base.write { try $0.insert(into: "Tasks", rows: [[TextAssignment(field: "title", text: "Design")]]) }.value
         let tasks = try base.table(named: "Tasks")
         func read(_ name: String) throws -> Value {
             let record = try base.rows(of: tasks, ids: [1])[0]
@@ -38,14 +38,14 @@ import TabulaLanguage
         #expect(try read("live") == .bool(false))
         #expect(try read("running") == .duration(0))
 
-        _ = try base.startTimer(table: "Tasks", row: "Design")
+        _ = try base.write { try $0.startTimer(table: "Tasks", row: "Design") }.value
         base.now = { Instant(millisecondsSinceEpoch: nine.millisecondsSinceEpoch + 25 * 60_000) }
         #expect(try read("live") == .bool(true))
         #expect(try read("running") == .duration(25 * 60))
         #expect(try read("total") == .duration(25 * 60))
 
         base.now = { Instant(millisecondsSinceEpoch: nine.millisecondsSinceEpoch + 90 * 60_000) }
-        _ = try base.stopTimer(table: "Tasks", row: "Design")
+        _ = try base.write { try $0.stopTimer(table: "Tasks", row: "Design") }.value
         #expect(try read("live") == .bool(false))
         #expect(try read("timer") == .duration(90 * 60))
         #expect(try read("total") == .duration(90 * 60))
@@ -71,7 +71,7 @@ import TabulaLanguage
         let base = try Base.create(at: path, schemaSource: "timezone \"Europe/Berlin\"\ntable T {\n  due date\n  today formula due = today()\n}\n",
                                    sourceName: "t.tabula", actor: "test", now: { friday })
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
-        _ = try base.insert(into: "T", rows: [[TextAssignment(field: "due", text: "2026-11-26")]])
+        _ = try base.write { try $0.insert(into: "T", rows: [[TextAssignment(field: "due", text: "2026-11-26")]]) }.value
         let table = try base.table(named: "T")
         #expect(try base.rows(of: table)[0].values[1] == .bool(true))
         base.now = { Instant(millisecondsSinceEpoch: friday.millisecondsSinceEpoch + 86_400_000) }

@@ -155,16 +155,16 @@ func makeReportBase() throws -> Base {
     func a(_ pairs: [(String, String?)]) -> [TextAssignment] {
         pairs.compactMap { k, v in v.map { TextAssignment(field: k, text: $0) } }
     }
-    _ = try base.insert(into: "Clients", rows: [a([("name", "Acme")]), a([("name", "Globex")]), a([("name", "Initech")])])
-    _ = try base.insert(into: "Projects", rows: projects.map { p in
+    _ = try base.write { try $0.insert(into: "Clients", rows: [a([("name", "Acme")]), a([("name", "Globex")]), a([("name", "Initech")])]) }.value
+    _ = try base.write { try $0.insert(into: "Projects", rows: projects.map { p in
         a([("name", p.name), ("client", p.client), ("stream", p.stream.isEmpty ? nil : p.stream.joined(separator: ", "))])
-    })
-    _ = try base.insert(into: "People", rows: people.map { p in a([("name", p.name), ("target", p.target.map { "\($0)s" })]) })
-    _ = try base.insert(into: "Entries", rows: rawEntries.map { e in
+    }) }.value
+    _ = try base.write { try $0.insert(into: "People", rows: people.map { p in a([("name", p.name), ("target", p.target.map { "\($0)s" })]) }) }.value
+    _ = try base.write { try $0.insert(into: "Entries", rows: rawEntries.map { e in
         a([("project", e.project), ("person", e.person), ("start", iso(e.start)), ("end", e.end.map(iso)),
            ("category", e.category), ("amount", e.amountCents.map(money)), ("cost", e.costCents.map(money)),
            ("manual", e.manual ? "true" : "false"), ("approved", e.approved ? "true" : "false"), ("note", e.note)])
-    })
+    }) }.value
     return base
 }
 

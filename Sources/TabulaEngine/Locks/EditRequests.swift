@@ -27,38 +27,12 @@ public struct EditRequest: Sendable, Hashable {
 extension Base {
     static let requestsTable = "_tabula_requests"
 
-    private func ensureRequestsTable() throws {
+    func ensureRequestsTable() throws {
         try db.execute("""
             CREATE TABLE IF NOT EXISTS \(Self.requestsTable) (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL,
                 table_id INTEGER NOT NULL, row_id INTEGER NOT NULL, changes TEXT NOT NULL, reason TEXT NOT NULL,
                 state TEXT NOT NULL DEFAULT 'pending', decided_by TEXT, decided_at INTEGER, note TEXT)
             """)
-    }
-
-    /// Files a request to change fields of a row, in one transaction. The changes are checked now
-    /// (fields exist, values parse) so an approver never meets a malformed request. A row that is
-    /// not locked needs no request.
-    @discardableResult
-    public func requestEdit(table tableName: String, row reference: String, _ changes: [TextAssignment], reason: String) throws -> EditRequest {
-        let table = try self.table(named: tableName)
-        return try perform {
-            try ensureRequestsTable()
-            let row = try resolveRow(reference, in: table)
-            guard !changes.isEmpty else { throw EngineError(.invalidValue, "the request changes nothing", hint: "give field=value pairs") }
-            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw EngineError(.invalidValue, "an edit request needs a reason", remedy: .giveReason)
-            }
-            _ = try parseAssignments(changes, for: table)
-            guard try isLocked(table, row: row) else {
-                throw EngineError(.conflict, "\(table.name) #\(row) is not locked, so it needs no request", remedy: .changeDirectly(table: table.name, row: row))
-            }
-            let encoded = String(decoding: try JSONEncoder().encode(changes.map { [$0.field, $0.text] }), as: UTF8.self)
-            try db.execute("INSERT INTO \(Self.requestsTable) (at, actor, table_id, row_id, changes, reason) VALUES (?, ?, ?, ?, ?, ?)",
-                           [.integer(now().millisecondsSinceEpoch), .text(actor), .integer(Int64(table.id)), .integer(row), .text(encoded), .text(reason)])
-            let id = db.lastInsertRowID
-            try recordHistory(action: "request", table: table.id, row: row, note: "edit request #\(id): \(changes.map { "\($0.field)=\($0.text)" }.joined(separator: ", ")) (\(reason))")
-            return try editRequest(id)
-        }
     }
 
     /// One request by id.
@@ -109,40 +83,63 @@ extension Base {
                               remedy: .actAsRole(role: role, peopleTable: people))
         }
     }
+}
+
+/// Filing and deciding edit requests: writes, so they are the transaction's.
+extension WriteTransaction {
+    /// Files a request to change fields of a row, in one transaction. The changes are checked now
+    /// (fields exist, values parse) so an approver never meets a malformed request. A row that is
+    /// not locked needs no request.
+    @discardableResult
+    public func requestEdit(table tableName: String, row reference: String, _ changes: [TextAssignment], reason: String) throws -> EditRequest {
+        let table = try base.table(named: tableName)
+        try base.ensureRequestsTable()
+        let row = try base.resolveRow(reference, in: table)
+        guard !changes.isEmpty else { throw EngineError(.invalidValue, "the request changes nothing", hint: "give field=value pairs") }
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw EngineError(.invalidValue, "an edit request needs a reason", remedy: .giveReason)
+        }
+        _ = try base.parseAssignments(changes, for: table)
+        guard try base.isLocked(table, row: row) else {
+            throw EngineError(.conflict, "\(table.name) #\(row) is not locked, so it needs no request", remedy: .changeDirectly(table: table.name, row: row))
+        }
+        let encoded = String(decoding: try JSONEncoder().encode(changes.map { [$0.field, $0.text] }), as: UTF8.self)
+        try db.execute("INSERT INTO \(Base.requestsTable) (at, actor, table_id, row_id, changes, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                       [.integer(now().millisecondsSinceEpoch), .text(actor), .integer(Int64(table.id)), .integer(row), .text(encoded), .text(reason)])
+        let id = db.lastInsertRowID
+        try base.recordHistory(action: "request", table: table.id, row: row, note: "edit request #\(id): \(changes.map { "\($0.field)=\($0.text)" }.joined(separator: ", ")) (\(reason))")
+        return try base.editRequest(id)
+    }
 
     /// Approves a pending request and applies its change despite the lock, in one transaction; the
     /// history records the change under the approver and a note naming both people.
     @discardableResult
     public func approveEdit(_ id: Int64, note: String? = nil) throws -> EditRequest {
-        try perform {
-            let request = try decidable(id)
-            try requireRole(toDo: "approve edit requests")
-            let table = try self.table(named: request.table)
-            try bypassingLocks {
-                try updateRow(in: table, id: request.row, values: try parseAssignments(request.changes, for: table))
-            }
-            try decide(request, .approved, note: note)
-            try recordHistory(action: "request approved", table: table.id, row: request.row,
-                              note: "edit request #\(id) by \(request.requestedBy), approved by \(actor): \(request.changesText) (\(request.reason))")
-            return try editRequest(id)
+        let request = try decidable(id)
+        try base.requireRole(toDo: "approve edit requests")
+        let table = try base.table(named: request.table)
+        try bypassingLocks {
+            try updateRow(in: table, id: request.row, values: try base.parseAssignments(request.changes, for: table))
         }
+        try decide(request, .approved, note: note)
+        try base.recordHistory(action: "request approved", table: table.id, row: request.row,
+                          note: "edit request #\(id) by \(request.requestedBy), approved by \(actor): \(request.changesText) (\(request.reason))")
+        return try base.editRequest(id)
     }
 
     /// Rejects a pending request; nothing changes but its state and the history.
     @discardableResult
     public func rejectEdit(_ id: Int64, note: String? = nil) throws -> EditRequest {
-        try perform {
-            let request = try decidable(id)
-            try requireRole(toDo: "reject edit requests")
-            try decide(request, .rejected, note: note)
-            try recordHistory(action: "request rejected", table: (try? self.table(named: request.table))?.id, row: request.row,
-                              note: "edit request #\(id) by \(request.requestedBy), rejected by \(actor)\(note.map { ": \($0)" } ?? "")")
-            return try editRequest(id)
-        }
+        let request = try decidable(id)
+        try base.requireRole(toDo: "reject edit requests")
+        try decide(request, .rejected, note: note)
+        try base.recordHistory(action: "request rejected", table: (try? base.table(named: request.table))?.id, row: request.row,
+                          note: "edit request #\(id) by \(request.requestedBy), rejected by \(actor)\(note.map { ": \($0)" } ?? "")")
+        return try base.editRequest(id)
     }
 
     private func decidable(_ id: Int64) throws -> EditRequest {
-        let request = try editRequest(id)
+        let request = try base.editRequest(id)
         guard request.state == .pending else {
             throw EngineError(.conflict, "edit request #\(id) is already \(request.state.rawValue) by \(request.decidedBy ?? "?")", hint: "file a new request for another change")
         }
@@ -150,7 +147,7 @@ extension Base {
     }
 
     private func decide(_ request: EditRequest, _ state: EditRequest.State, note: String?) throws {
-        try db.execute("UPDATE \(Self.requestsTable) SET state = ?, decided_by = ?, decided_at = ?, note = ? WHERE id = ?",
+        try db.execute("UPDATE \(Base.requestsTable) SET state = ?, decided_by = ?, decided_at = ?, note = ? WHERE id = ?",
                        [.text(state.rawValue), .text(actor), .integer(now().millisecondsSinceEpoch), note.map { .text($0) } ?? .null, .integer(request.id)])
     }
 }

@@ -196,7 +196,7 @@ extension Base {
         try db.execute("PRAGMA foreign_keys = OFF")
         defer { try? db.execute("PRAGMA foreign_keys = ON") }
         let newDefaults = try DependencyGraph(schema: new).defaults
-        try perform {
+        try write { _ in
             try checkConstraints(new, old: old)
             for table in old.tables where new.table(id: table.id) == nil {
                 for field in table.fields { try dropSideStorage(field) }

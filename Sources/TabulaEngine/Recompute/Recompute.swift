@@ -364,11 +364,11 @@ extension Base {
     @discardableResult
     public func recomputeEverything() throws -> Int {
         let fields = schema.tables.flatMap { $0.fields.filter(\.kind.isComputedByRecompute).map(\.id) }
-        return try perform {
+        return try write { _ in
             let before = settled.cellCount
             try recomputeAll(fields: fields)
             return settled.cellCount - before
-        }
+        }.value
     }
 
     /// Recomputes every computed field from scratch in memory and compares with what is stored.
@@ -397,7 +397,14 @@ extension Base {
                 }
             }
         }
-        if fix { try perform { try body(); if !mismatches.isEmpty { try recordHistory(action: "repair", note: "\(mismatches.count) computed value(s) fixed") } } } else { try body() }
+        if fix {
+            try write { _ in
+                try body()
+                if !mismatches.isEmpty { try recordHistory(action: "repair", note: "\(mismatches.count) computed value(s) fixed") }
+            }
+        } else {
+            try body()
+        }
         return mismatches
     }
 }

@@ -1,7 +1,7 @@
 /// Code a schema package attaches to a base, run inside each command's transaction for the rows
 /// of one table that the command inserted or changed, before computed fields are brought up to
 /// date. The time-tracking package uses it to snapshot an entry's rate and file it in its month.
-/// Every write path (CLI, timers, imports, edit requests) runs through `perform`, so every path runs the rules.
+/// Every write path (CLI, timers, imports, edit requests) runs through `Base.write`, so every path runs the rules.
 public struct RowRule {
     /// A row the command wrote: whether it is new, and which fields it changed.
     public struct Write: Sendable, Hashable {
@@ -12,16 +12,26 @@ public struct RowRule {
 
     public var table: TableID
     public var name: String
-    public var apply: (Base, Write) throws -> Void
+    public var apply: (WriteTransaction, Write) throws -> Void
 
-    public init(table: TableID, name: String, apply: @escaping (Base, Write) throws -> Void) {
+    public init(table: TableID, name: String, apply: @escaping (WriteTransaction, Write) throws -> Void) {
         self.table = table; self.name = name; self.apply = apply
     }
+}
+
+/// Code a package runs at the start of every write transaction, before the write's own body
+/// (the time-tracking package closes Pomodoro intervals whose deadline passed).
+public struct WriteHook {
+    public var name: String
+    public var run: (WriteTransaction) throws -> Void
+
+    public init(name: String, run: @escaping (WriteTransaction) throws -> Void) { self.name = name; self.run = run }
 }
 
 /// What a base carries besides its schema for timers, locks and rules.
 struct BaseAttachments {
     var rules: [RowRule] = []
+    var beforeWrite: [WriteHook] = []
     /// While true (applying an approved edit request, closing an expired Pomodoro), lock rules
     /// do not refuse writes.
     var locksBypassed = false
@@ -38,12 +48,18 @@ extension Base {
         attachments.rules.append(rule)
     }
 
+    /// Attaches a hook that runs at the start of every later write transaction of this `Base`.
+    public func addHook(beforeEachWrite hook: WriteHook) {
+        attachments.beforeWrite.removeAll { $0.name == hook.name }
+        attachments.beforeWrite.append(hook)
+    }
+
     /// The rules attached, by name.
     public var ruleNames: [String] { attachments.rules.map(\.name) }
 
     /// Runs the attached rules once for each row the command inserted or changed so far, and again
     /// for rows the rules themselves write, until none is left.
-    func runRowRules() throws {
+    func runRowRules(_ tx: WriteTransaction) throws {
         guard !attachments.rules.isEmpty else { return }
         var done: Set<String> = []
         while let changes = pending {
@@ -60,7 +76,7 @@ extension Base {
             }
             if work.isEmpty { return }
             for (rule, write) in work where try rowExists(write.row, in: schema.table(id: rule.table) ?? Table(id: -1, name: "")) {
-                try rule.apply(self, write)
+                try rule.apply(tx, write)
             }
         }
     }

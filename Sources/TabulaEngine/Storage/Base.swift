@@ -15,8 +15,10 @@ public final class Base {
     public var actor: String
     /// The clock; `TABULA_NOW` replaces it for reproducible scripts.
     public var now: @Sendable () -> Instant
-    /// The changes of the command being performed, nil between commands.
+    /// The changes of the write transaction in progress, nil between them.
     var pending: ChangeSet?
+    /// The write transaction in progress: a `write` inside it is a savepoint of it.
+    var currentTransaction: WriteTransaction?
     /// The dependency graph of `schema`, built on first use.
     var graphCache: DependencyGraph?
     /// The `schemaVersion` the cached graph was built for.
@@ -32,6 +34,9 @@ public final class Base {
     private init(path: String, db: Connection, schema: Schema, schemaSource: String, actor: String, now: @escaping @Sendable () -> Instant) {
         self.path = path; self.db = db; self.schema = schema; self.schemaSource = schemaSource
         self.actor = actor; self.now = now
+        // A Pomodoro past its deadline is closed by the next write, before anything else: no
+        // daemon is needed.
+        addHook(beforeEachWrite: WriteHook(name: "timers.pomodoro") { tx in try tx.closeExpiredIntervals() })
     }
 
     /// The system clock.

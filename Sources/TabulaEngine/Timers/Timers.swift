@@ -179,69 +179,8 @@ extension Base {
         }
     }
 
-    // MARK: - Start, stop, switch
-
-    /// Starts a timer on a row for the current actor, in one transaction: writes a log row linked
-    /// to it with the author, the start, the mode and the inherited fields. Refused when the actor
-    /// already runs this timer on the row (in the same mode; another mode switches over), when
-    /// they run the timer's maximum, or when the new interval falls in a locked period.
-    @discardableResult
-    public func startTimer(table tableName: String, row reference: String, field: String? = nil, mode: TimerMode = .stopwatch) throws -> TimerInterval {
-        let table = try self.table(named: tableName)
-        return try perform {
-            let row = try resolveRow(reference, in: table)
-            return try startTimer(try timerField(of: table, named: field), row: row, mode: mode)
-        }
-    }
-
-    /// Starts a timer on a row. Must run inside `perform`.
-    func startTimer(_ roles: TimerRoles, row: RowID, mode: TimerMode) throws -> TimerInterval {
-        try ensureTimerIndexes()
-        guard let table = schema.table(id: roles.table), let log = schema.table(id: roles.logTable) else {
-            throw EngineError(.schema, "the timer's tables are missing", hint: "check the base's schema")
-        }
-        if mode == .pomodoro && roles.mode == nil {
-            throw EngineError(.schema, "\(log.name) has no mode field, so a timer cannot run in pomodoro mode",
-                              hint: "add to \(log.name): mode select(stopwatch, pomodoro) default stopwatch")
-        }
-        let author = try authorValue(roles.author)
-        let now = self.now()
-        for current in try running(roles, author: author, row: row) {
-            guard current.mode != mode else {
-                throw EngineError(.conflict, "the timer on \(current.rowDescription) is already running for \(current.author), since \(formatInstant(current.start))",
-                                  remedy: .stopTimer(table: table.name, row: row))
-            }
-            // The same row in another mode: close this interval and go on in the new mode.
-            _ = try close(current, roles: roles, at: now)
-        }
-        let mine = try runningAcrossTimers(author: author, people: roles.author)
-        if mine.count >= roles.maxRunning {
-            throw EngineError(.limit, "\(mine.first?.author ?? actor) already runs \(mine.count) timer\(mine.count == 1 ? "" : "s"), the most \(table.name).\(table.field(id: roles.timerField)?.name ?? "timer") allows (max \(roles.maxRunning)): "
-                                + mine.map { "\($0.rowDescription) since \(formatInstant($0.start))" }.joined(separator: "; "),
-                              remedy: .stopOneTimer)
-        }
-        var values: [FieldID: Value] = [roles.back: .link(row), roles.start: .datetime(now)]
-        if case .person(let field, _) = roles.author { values[field] = author }
-        if let modeField = roles.mode, let options = log.field(id: modeField).flatMap({ if case .data(.select(let o)) = $0.kind { return o } else { return nil } }) {
-            values[modeField] = .text(options.first { $0.lowercased() == mode.rawValue } ?? mode.rawValue)
-        }
-        let inherited = (log.inheritedFields ?? []).compactMap { log.field(id: $0) }
-        let sources = inherited.compactMap { f in table.field(named: f.name).map { (f, $0) } }
-        let rowValues = try readValues(of: table, row: row, fields: sources.map { $0.1.id })
-        for (logField, source) in sources {
-            if let v = rowValues[source.id], !v.isBlank { values[logField.id] = v }
-        }
-        let logRow = try insertRow(into: log, values: values)
-        try recordHistory(action: "timer start", table: table.id, row: row, field: roles.timerField,
-                          note: "\(mode.rawValue) interval \(log.name) #\(logRow)")
-        let label = try primaryValues(of: table, ids: [row])[row] ?? "#\(row)"
-        return TimerInterval(table: table.name, field: table.field(id: roles.timerField)?.name ?? "timer", row: row, rowLabel: label,
-                             logTable: log.name, logRow: logRow, author: try authorLabel(author, roles: roles), start: now, end: nil, mode: mode,
-                             deadline: mode == .pomodoro ? now.adding(seconds: schema.pomodoro.focus) : nil)
-    }
-
     /// Every running interval of one author across the base's timers.
-    private func runningAcrossTimers(author: Value, people: TimerRoles.Author) throws -> [TimerInterval] {
+    func runningAcrossTimers(author: Value, people: TimerRoles.Author) throws -> [TimerInterval] {
         var result: [TimerInterval] = []
         var seen: Set<String> = []
         for other in schema.timers where sameAuthorKind(other.author, people) {
@@ -259,7 +198,7 @@ extension Base {
         }
     }
 
-    private func authorLabel(_ author: Value, roles: TimerRoles) throws -> String {
+    func authorLabel(_ author: Value, roles: TimerRoles) throws -> String {
         switch (roles.author, author) {
         case (.person(_, let peopleID), .link(let id)):
             return try schema.table(id: peopleID).flatMap { try primaryValues(of: $0, ids: [id])[id] } ?? "#\(id)"
@@ -267,51 +206,8 @@ extension Base {
         }
     }
 
-    /// Closes a running interval at `end` (a Pomodoro at its deadline at the latest).
-    private func close(_ interval: TimerInterval, roles: TimerRoles, at end: Instant) throws -> TimerInterval {
-        guard let log = schema.table(id: roles.logTable) else { return interval }
-        var stop = end
-        if let deadline = interval.deadline, deadline < stop { stop = deadline }
-        if stop < interval.start { stop = interval.start }
-        try updateRow(in: log, id: interval.logRow, values: [roles.end: .datetime(stop)])
-        try recordHistory(action: "timer stop", table: roles.table, row: interval.row, field: roles.timerField,
-                          note: "\(interval.mode.rawValue) interval \(log.name) #\(interval.logRow)")
-        var closed = interval
-        closed.end = stop
-        return closed
-    }
-
-    /// Stops the current actor's timers, in one transaction: the one on a given row, their only
-    /// running one, or with `all` every one. Several running and none named is an error listing them.
-    @discardableResult
-    public func stopTimer(table tableName: String? = nil, row reference: String? = nil, field: String? = nil, all: Bool = false) throws -> [TimerInterval] {
-        try perform {
-            try ensureTimerIndexes()
-            let now = self.now()
-            if let tableName {
-                let table = try self.table(named: tableName)
-                guard let reference else { throw EngineError(.invalidValue, "give the row whose timer to stop", remedy: .nameTimerRow(table: table.name)) }
-                let row = try resolveRow(reference, in: table)
-                let roles = try timerField(of: table, named: field)
-                let running = try self.running(roles, author: try authorValue(roles.author), row: row)
-                guard !running.isEmpty else {
-                    let label = try primaryValues(of: table, ids: [row])[row] ?? "#\(row)"
-                    throw EngineError(.notFound, "no timer of yours runs on \(table.name) \"\(label)\"", remedy: .showRunningTimers)
-                }
-                return try running.map { try close($0, roles: roles, at: now) }
-            }
-            let mine = try runningWithRoles()
-            if mine.isEmpty { throw EngineError(.notFound, "\(actor) has no running timer", remedy: .startTimer) }
-            if mine.count > 1 && !all {
-                throw EngineError(.invalidValue, "\(actor) runs \(mine.count) timers: " + mine.map { "\($0.0.rowDescription) since \(formatInstant($0.0.start))" }.joined(separator: "; "),
-                                  remedy: .nameTimerToStop)
-            }
-            return try mine.map { try close($0.0, roles: $0.1, at: now) }
-        }
-    }
-
     /// The actor's running intervals with the roles of their timers.
-    private func runningWithRoles() throws -> [(TimerInterval, TimerRoles)] {
+    func runningWithRoles() throws -> [(TimerInterval, TimerRoles)] {
         var result: [(TimerInterval, TimerRoles)] = []
         var seen: Set<String> = []
         for roles in schema.timers {
@@ -321,86 +217,7 @@ extension Base {
         return result.sorted { ($0.0.start, $0.0.logRow) < ($1.0.start, $1.0.logRow) }
     }
 
-    /// Stops every timer of the current actor and starts one on a row, in one transaction (one
-    /// already running there in that mode keeps running: `wasRunning`).
-    public func switchTimer(table tableName: String, row reference: String, field: String? = nil, mode: TimerMode = .stopwatch) throws -> (stopped: [TimerInterval], started: TimerInterval, wasRunning: Bool) {
-        let table = try self.table(named: tableName)
-        return try perform {
-            let row = try resolveRow(reference, in: table)
-            let roles = try timerField(of: table, named: field)
-            let now = self.now()
-            var stopped: [TimerInterval] = []
-            for (interval, r) in try runningWithRoles() where !(interval.row == row && r.timerField == roles.timerField && interval.mode == mode) {
-                stopped.append(try close(interval, roles: r, at: now))
-            }
-            let stillRunning = try running(roles, author: try authorValue(roles.author), row: row)
-            if let same = stillRunning.first(where: { $0.mode == mode }) {
-                return (stopped, same, true)
-            }
-            return (stopped, try startTimer(roles, row: row, mode: mode), false)
-        }
-    }
-
-    // MARK: - Manual intervals
-
-    /// Logs a closed interval on a row by hand (a forgotten hour), in one transaction: a log row
-    /// like a timer's, with the author and the inherited fields, without a mode, plus `extra`
-    /// field=value pairs of the log table (a note). Lock rules apply as to any write.
-    @discardableResult
-    public func logInterval(table tableName: String, row reference: String, field: String? = nil,
-                            from start: Instant, to end: Instant, extra: [TextAssignment] = []) throws -> TimerInterval {
-        let table = try self.table(named: tableName)
-        return try perform {
-            let row = try resolveRow(reference, in: table)
-            let roles = try timerField(of: table, named: field)
-            guard let log = schema.table(id: roles.logTable) else { throw EngineError(.schema, "the timer's log table is missing") }
-            guard start < end else {
-                throw EngineError(.invalidValue, "the interval ends (\(formatInstant(end))) before it starts (\(formatInstant(start)))", remedy: .orderInterval)
-            }
-            var values = try parseAssignments(extra, for: log)
-            let author = try authorValue(roles.author)
-            values[roles.back] = .link(row)
-            values[roles.start] = .datetime(start)
-            values[roles.end] = .datetime(end)
-            if case .person(let f, _) = roles.author { values[f] = author }
-            let sources = (log.inheritedFields ?? []).compactMap { log.field(id: $0) }.compactMap { f in table.field(named: f.name).map { (f, $0) } }
-            let rowValues = try readValues(of: table, row: row, fields: sources.map { $0.1.id })
-            for (logField, source) in sources where values[logField.id] == nil {
-                if let v = rowValues[source.id], !v.isBlank { values[logField.id] = v }
-            }
-            let logRow = try insertRow(into: log, values: values)
-            try recordHistory(action: "timer log", table: table.id, row: row, field: roles.timerField, note: "manual interval \(log.name) #\(logRow)")
-            let label = try primaryValues(of: table, ids: [row])[row] ?? "#\(row)"
-            return TimerInterval(table: table.name, field: table.field(id: roles.timerField)?.name ?? "timer", row: row, rowLabel: label,
-                                 logTable: log.name, logRow: logRow, author: try authorLabel(author, roles: roles), start: start, end: end,
-                                 mode: .stopwatch, deadline: nil)
-        }
-    }
-
     // MARK: - Pomodoro deadlines
-
-    /// Closes every Pomodoro focus interval whose deadline has passed, at its deadline. Runs at the
-    /// start of each command (no daemon is needed: the next command that touches the base closes
-    /// what expired before it reads or writes anything). Must run inside `perform`.
-    func closeExpiredIntervals() throws {
-        attachments.exemptRows = []
-        if !schema.timers.isEmpty && attachments.timerIndexesVersion != schemaVersion {
-            try ensureTimerIndexes()
-            attachments.timerIndexesVersion = schemaVersion
-        }
-        let now = self.now()
-        for roles in schema.timers {
-            guard let modeField = roles.mode else { continue }
-            let cutoff = now.millisecondsSinceEpoch - schema.pomodoro.focus * 1000
-            let sql = "SELECT id FROM \(Layout.table(roles.logTable)) WHERE \(Layout.column(roles.end)) IS NULL AND lower(\(Layout.column(modeField))) = 'pomodoro' AND \(Layout.column(roles.start)) <= ? LIMIT 1"
-            guard try !db.cachedStatement(sql).rows([.integer(cutoff)]).isEmpty else { continue }
-            for interval in try running(roles, author: nil) where interval.mode == .pomodoro {
-                guard let deadline = interval.deadline, deadline <= now else { continue }
-                // The interval started before any lock; closing it at its deadline is not an edit.
-                _ = try bypassingLocks { try close(interval, roles: roles, at: deadline) }
-            }
-        }
-    }
 
     /// Whether some Pomodoro is past its deadline (read only).
     func hasExpiredIntervals() throws -> Bool {
@@ -417,7 +234,7 @@ extension Base {
     /// Closes expired Pomodoro intervals in a transaction of their own, when there are any; a
     /// command that only reads calls this first so what it shows is up to date.
     public func closeExpiredPomodoros() throws {
-        if try hasExpiredIntervals() { try perform {} }
+        if try hasExpiredIntervals() { try write { _ in } }
     }
 
     /// How many Pomodoro focus intervals of a timer's row ran their full length.
@@ -433,5 +250,178 @@ extension Base {
     /// An instant as messages show it, in the base's time zone.
     public func formatInstant(_ instant: Instant) -> String {
         ValueType.datetime.format(.datetime(instant), context: schema.valueContext)
+    }
+}
+
+/// Starting, stopping, switching and logging timer intervals: writes, so they are the transaction's.
+extension WriteTransaction {
+    /// Starts a timer on a row for the current actor, in one transaction: writes a log row linked
+    /// to it with the author, the start, the mode and the inherited fields. Refused when the actor
+    /// already runs this timer on the row (in the same mode; another mode switches over), when
+    /// they run the timer's maximum, or when the new interval falls in a locked period.
+    @discardableResult
+    public func startTimer(table tableName: String, row reference: String, field: String? = nil, mode: TimerMode = .stopwatch) throws -> TimerInterval {
+        let table = try base.table(named: tableName)
+        let row = try base.resolveRow(reference, in: table)
+        return try startTimer(try base.timerField(of: table, named: field), row: row, mode: mode)
+    }
+
+    /// Starts a timer on a row.
+    func startTimer(_ roles: TimerRoles, row: RowID, mode: TimerMode) throws -> TimerInterval {
+        try base.ensureTimerIndexes()
+        guard let table = schema.table(id: roles.table), let log = schema.table(id: roles.logTable) else {
+            throw EngineError(.schema, "the timer's tables are missing", hint: "check the base's schema")
+        }
+        if mode == .pomodoro && roles.mode == nil {
+            throw EngineError(.schema, "\(log.name) has no mode field, so a timer cannot run in pomodoro mode",
+                              hint: "add to \(log.name): mode select(stopwatch, pomodoro) default stopwatch")
+        }
+        let author = try base.authorValue(roles.author)
+        let now = self.now()
+        for current in try base.running(roles, author: author, row: row) {
+            guard current.mode != mode else {
+                throw EngineError(.conflict, "the timer on \(current.rowDescription) is already running for \(current.author), since \(base.formatInstant(current.start))",
+                                  remedy: .stopTimer(table: table.name, row: row))
+            }
+            // The same row in another mode: close this interval and go on in the new mode.
+            _ = try close(current, roles: roles, at: now)
+        }
+        let mine = try base.runningAcrossTimers(author: author, people: roles.author)
+        if mine.count >= roles.maxRunning {
+            throw EngineError(.limit, "\(mine.first?.author ?? actor) already runs \(mine.count) timer\(mine.count == 1 ? "" : "s"), the most \(table.name).\(table.field(id: roles.timerField)?.name ?? "timer") allows (max \(roles.maxRunning)): "
+                                + mine.map { "\($0.rowDescription) since \(base.formatInstant($0.start))" }.joined(separator: "; "),
+                              remedy: .stopOneTimer)
+        }
+        var values: [FieldID: Value] = [roles.back: .link(row), roles.start: .datetime(now)]
+        if case .person(let field, _) = roles.author { values[field] = author }
+        if let modeField = roles.mode, let options = log.field(id: modeField).flatMap({ if case .data(.select(let o)) = $0.kind { return o } else { return nil } }) {
+            values[modeField] = .text(options.first { $0.lowercased() == mode.rawValue } ?? mode.rawValue)
+        }
+        let inherited = (log.inheritedFields ?? []).compactMap { log.field(id: $0) }
+        let sources = inherited.compactMap { f in table.field(named: f.name).map { (f, $0) } }
+        let rowValues = try base.readValues(of: table, row: row, fields: sources.map { $0.1.id })
+        for (logField, source) in sources {
+            if let v = rowValues[source.id], !v.isBlank { values[logField.id] = v }
+        }
+        let logRow = try insertRow(into: log, values: values)
+        try base.recordHistory(action: "timer start", table: table.id, row: row, field: roles.timerField,
+                          note: "\(mode.rawValue) interval \(log.name) #\(logRow)")
+        let label = try base.primaryValues(of: table, ids: [row])[row] ?? "#\(row)"
+        return TimerInterval(table: table.name, field: table.field(id: roles.timerField)?.name ?? "timer", row: row, rowLabel: label,
+                             logTable: log.name, logRow: logRow, author: try base.authorLabel(author, roles: roles), start: now, end: nil, mode: mode,
+                             deadline: mode == .pomodoro ? now.adding(seconds: schema.pomodoro.focus) : nil)
+    }
+
+    /// Closes a running interval at `end` (a Pomodoro at its deadline at the latest).
+    func close(_ interval: TimerInterval, roles: TimerRoles, at end: Instant) throws -> TimerInterval {
+        guard let log = schema.table(id: roles.logTable) else { return interval }
+        var stop = end
+        if let deadline = interval.deadline, deadline < stop { stop = deadline }
+        if stop < interval.start { stop = interval.start }
+        try updateRow(in: log, id: interval.logRow, values: [roles.end: .datetime(stop)])
+        try base.recordHistory(action: "timer stop", table: roles.table, row: interval.row, field: roles.timerField,
+                          note: "\(interval.mode.rawValue) interval \(log.name) #\(interval.logRow)")
+        var closed = interval
+        closed.end = stop
+        return closed
+    }
+
+    /// Stops the current actor's timers, in one transaction: the one on a given row, their only
+    /// running one, or with `all` every one. Several running and none named is an error listing them.
+    @discardableResult
+    public func stopTimer(table tableName: String? = nil, row reference: String? = nil, field: String? = nil, all: Bool = false) throws -> [TimerInterval] {
+        try base.ensureTimerIndexes()
+        let now = self.now()
+        if let tableName {
+            let table = try base.table(named: tableName)
+            guard let reference else { throw EngineError(.invalidValue, "give the row whose timer to stop", remedy: .nameTimerRow(table: table.name)) }
+            let row = try base.resolveRow(reference, in: table)
+            let roles = try base.timerField(of: table, named: field)
+            let running = try base.running(roles, author: try base.authorValue(roles.author), row: row)
+            guard !running.isEmpty else {
+                let label = try base.primaryValues(of: table, ids: [row])[row] ?? "#\(row)"
+                throw EngineError(.notFound, "no timer of yours runs on \(table.name) \"\(label)\"", remedy: .showRunningTimers)
+            }
+            return try running.map { try close($0, roles: roles, at: now) }
+        }
+        let mine = try base.runningWithRoles()
+        if mine.isEmpty { throw EngineError(.notFound, "\(actor) has no running timer", remedy: .startTimer) }
+        if mine.count > 1 && !all {
+            throw EngineError(.invalidValue, "\(actor) runs \(mine.count) timers: " + mine.map { "\($0.0.rowDescription) since \(base.formatInstant($0.0.start))" }.joined(separator: "; "),
+                              remedy: .nameTimerToStop)
+        }
+        return try mine.map { try close($0.0, roles: $0.1, at: now) }
+    }
+
+    /// Stops every timer of the current actor and starts one on a row, in one transaction (one
+    /// already running there in that mode keeps running: `wasRunning`).
+    public func switchTimer(table tableName: String, row reference: String, field: String? = nil, mode: TimerMode = .stopwatch) throws -> (stopped: [TimerInterval], started: TimerInterval, wasRunning: Bool) {
+        let table = try base.table(named: tableName)
+        let row = try base.resolveRow(reference, in: table)
+        let roles = try base.timerField(of: table, named: field)
+        let now = self.now()
+        var stopped: [TimerInterval] = []
+        for (interval, r) in try base.runningWithRoles() where !(interval.row == row && r.timerField == roles.timerField && interval.mode == mode) {
+            stopped.append(try close(interval, roles: r, at: now))
+        }
+        let stillRunning = try base.running(roles, author: try base.authorValue(roles.author), row: row)
+        if let same = stillRunning.first(where: { $0.mode == mode }) {
+            return (stopped, same, true)
+        }
+        return (stopped, try startTimer(roles, row: row, mode: mode), false)
+    }
+
+    /// Logs a closed interval on a row by hand (a forgotten hour), in one transaction: a log row
+    /// like a timer's, with the author and the inherited fields, without a mode, plus `extra`
+    /// field=value pairs of the log table (a note). Lock rules apply as to any write.
+    @discardableResult
+    public func logInterval(table tableName: String, row reference: String, field: String? = nil,
+                            from start: Instant, to end: Instant, extra: [TextAssignment] = []) throws -> TimerInterval {
+        let table = try base.table(named: tableName)
+        let row = try base.resolveRow(reference, in: table)
+        let roles = try base.timerField(of: table, named: field)
+        guard let log = schema.table(id: roles.logTable) else { throw EngineError(.schema, "the timer's log table is missing") }
+        guard start < end else {
+            throw EngineError(.invalidValue, "the interval ends (\(base.formatInstant(end))) before it starts (\(base.formatInstant(start)))", remedy: .orderInterval)
+        }
+        var values = try base.parseAssignments(extra, for: log)
+        let author = try base.authorValue(roles.author)
+        values[roles.back] = .link(row)
+        values[roles.start] = .datetime(start)
+        values[roles.end] = .datetime(end)
+        if case .person(let f, _) = roles.author { values[f] = author }
+        let sources = (log.inheritedFields ?? []).compactMap { log.field(id: $0) }.compactMap { f in table.field(named: f.name).map { (f, $0) } }
+        let rowValues = try base.readValues(of: table, row: row, fields: sources.map { $0.1.id })
+        for (logField, source) in sources where values[logField.id] == nil {
+            if let v = rowValues[source.id], !v.isBlank { values[logField.id] = v }
+        }
+        let logRow = try insertRow(into: log, values: values)
+        try base.recordHistory(action: "timer log", table: table.id, row: row, field: roles.timerField, note: "manual interval \(log.name) #\(logRow)")
+        let label = try base.primaryValues(of: table, ids: [row])[row] ?? "#\(row)"
+        return TimerInterval(table: table.name, field: table.field(id: roles.timerField)?.name ?? "timer", row: row, rowLabel: label,
+                             logTable: log.name, logRow: logRow, author: try base.authorLabel(author, roles: roles), start: start, end: end,
+                             mode: .stopwatch, deadline: nil)
+    }
+
+    /// Closes every Pomodoro focus interval whose deadline has passed, at its deadline. Runs at the
+    /// start of each command (no daemon is needed: the next command that touches the base closes
+    /// what expired before it reads or writes anything).
+    func closeExpiredIntervals() throws {
+        if !schema.timers.isEmpty && base.attachments.timerIndexesVersion != base.schemaVersion {
+            try base.ensureTimerIndexes()
+            base.attachments.timerIndexesVersion = base.schemaVersion
+        }
+        let now = self.now()
+        for roles in schema.timers {
+            guard let modeField = roles.mode else { continue }
+            let cutoff = now.millisecondsSinceEpoch - schema.pomodoro.focus * 1000
+            let sql = "SELECT id FROM \(Layout.table(roles.logTable)) WHERE \(Layout.column(roles.end)) IS NULL AND lower(\(Layout.column(modeField))) = 'pomodoro' AND \(Layout.column(roles.start)) <= ? LIMIT 1"
+            guard try !db.cachedStatement(sql).rows([.integer(cutoff)]).isEmpty else { continue }
+            for interval in try base.running(roles, author: nil) where interval.mode == .pomodoro {
+                guard let deadline = interval.deadline, deadline <= now else { continue }
+                // The interval started before any lock; closing it at its deadline is not an edit.
+                _ = try bypassingLocks { try close(interval, roles: roles, at: deadline) }
+            }
+        }
     }
 }

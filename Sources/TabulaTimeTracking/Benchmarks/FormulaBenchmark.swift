@@ -76,10 +76,10 @@ public struct FormulaBenchmark {
         var next = 1
         while next <= rows {
             let last = min(next + 19_999, rows)
-            try base.perform {
+            try base.write { tx in
                 for i in next...last {
                     let noteText = (0..<Int.random(in: 1...6, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ")
-                    try base.insertRow(into: items, values: [
+                    try tx.insertRow(into: items, values: [
                         name: .text("\(words.randomElement(using: &rng)!) \(i)"),
                         qty: .integer(Int64.random(in: 1...40, using: &rng)),
                         price: .money(Money(minorUnits: Int64.random(in: 500...25_000, using: &rng), currency: "EUR")),
@@ -105,7 +105,7 @@ public struct FormulaBenchmark {
         for _ in 0..<repetitions {
             let row = RowID(Int.random(in: 1...rows, using: &rng))
             let value = Value.integer(Int64.random(in: 1...40, using: &rng))
-            try one.time { try base.perform { try base.updateRow(in: items, id: row, values: [qty: value]) } }
+            try one.time { try base.write { tx in try tx.updateRow(in: items, id: row, values: [qty: value]) } }
             cells = max(cells, base.lastChanges.cellCount)
         }
         if let mismatch = try base.check().first {

@@ -102,7 +102,7 @@ public struct RecomputeBenchmark {
             let row = RowID(Int.random(in: 1...entries, using: &rng))
             let minutes = Int64.random(in: 15...480, using: &rng)
             let value = Value.datetime(Instant(millisecondsSinceEpoch: startMillis + Int64(row) * 60_000 + minutes * 60_000))
-            try oneChange.time { try base.perform { try base.updateRow(in: entriesTable, id: row, values: [end.id: value]) } }
+            try oneChange.time { try base.write { tx in try tx.updateRow(in: entriesTable, id: row, values: [end.id: value]) } }
             cells = max(cells, base.lastChanges.cellCount)
         }
 
@@ -111,7 +111,7 @@ public struct RecomputeBenchmark {
         for _ in 0..<repetitions {
             let row = RowID(Int.random(in: 1...entries, using: &rng))
             let target = RowID(Int.random(in: 1...taskCount, using: &rng))
-            try oneMove.time { try base.perform { try base.updateRow(in: entriesTable, id: row, values: [task.id: .link(target)]) } }
+            try oneMove.time { try base.write { tx in try tx.updateRow(in: entriesTable, id: row, values: [task.id: .link(target)]) } }
         }
 
         progress("1,000 changes in one transaction")
@@ -124,7 +124,7 @@ public struct RecomputeBenchmark {
                 writes.append((row, .datetime(Instant(millisecondsSinceEpoch: startMillis + Int64(row) * 60_000 + minutes * 60_000))))
             }
             try thousand.time {
-                try base.perform { for (row, value) in writes { try base.updateRow(in: entriesTable, id: row, values: [end.id: value]) } }
+                try base.write { tx in for (row, value) in writes { try tx.updateRow(in: entriesTable, id: row, values: [end.id: value]) } }
             }
         }
 
@@ -162,14 +162,14 @@ public struct RecomputeBenchmark {
         let taskTitle = try f(tasks, "title"), taskProject = try f(tasks, "project")
         let eTask = try f(entriesTable, "task"), eStart = try f(entriesTable, "start"), eEnd = try f(entriesTable, "end")
         let eCategory = try f(entriesTable, "category"), eRate = try f(entriesTable, "rate")
-        try base.perform {
-            for c in 1...clientCount { try base.insertRow(into: clients, values: [clientName: .text("Client \(c)")]) }
+        try base.write { tx in
+            for c in 1...clientCount { try tx.insertRow(into: clients, values: [clientName: .text("Client \(c)")]) }
             for p in 1...projectCount {
-                try base.insertRow(into: projects, values: [projectName: .text("Project \(p)"), projectClient: .link(RowID((p - 1) % clientCount + 1)),
+                try tx.insertRow(into: projects, values: [projectName: .text("Project \(p)"), projectClient: .link(RowID((p - 1) % clientCount + 1)),
                                                              budget: .duration(Int64(p % 50 + 10) * 3600)])
             }
             for t in 1...taskCount {
-                try base.insertRow(into: tasks, values: [taskTitle: .text("Task \(t)"), taskProject: .link(RowID((t - 1) % projectCount + 1))])
+                try tx.insertRow(into: tasks, values: [taskTitle: .text("Task \(t)"), taskProject: .link(RowID((t - 1) % projectCount + 1))])
             }
         }
         let categories = ["billable", "billable", "billable", "internal", "non_billable"]
@@ -177,11 +177,11 @@ public struct RecomputeBenchmark {
         var next = 1
         while next <= entries {
             let last = min(next + 19_999, entries)
-            try base.perform {
+            try base.write { tx in
                 for e in next...last {
                     let start = baseStart.millisecondsSinceEpoch + Int64(e) * 60_000
                     let minutes = Int64.random(in: 15...240, using: &rng)
-                    try base.insertRow(into: entriesTable, values: [
+                    try tx.insertRow(into: entriesTable, values: [
                         eTask: .link(RowID(Int.random(in: 1...taskCount, using: &rng))),
                         eStart: .datetime(Instant(millisecondsSinceEpoch: start)),
                         eEnd: .datetime(Instant(millisecondsSinceEpoch: start + minutes * 60_000)),

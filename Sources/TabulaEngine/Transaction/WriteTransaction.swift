@@ -1,0 +1,131 @@
+import TabulaLanguage
+
+/// A write to a base in progress: the only value that offers inserts, updates, deletes, timer
+/// starts and stops and edit-request decisions. It exists only inside `Base.write`, so code that
+/// holds no transaction cannot write; everything done through it commits together, after the
+/// rules ran and computed fields caught up, or not at all.
+///
+/// A transaction belongs to the `write` call that made it: keep it for that call only (a kept one
+/// refuses to write once its call has returned).
+public final class WriteTransaction {
+    /// The base being written.
+    public let base: Base
+    /// False once the `write` call that made this transaction has returned.
+    public internal(set) var isOpen = true
+
+    init(base: Base) { self.base = base }
+
+    /// The base's schema.
+    public var schema: Schema { base.schema }
+    /// Who writes: recorded in the history and in `author` fields.
+    public var actor: String { base.actor }
+    /// The base's clock.
+    public func now() -> Instant { base.now() }
+    /// The cells written or recomputed so far in this transaction.
+    public var changes: ChangeSet { base.pending ?? ChangeSet() }
+
+    var db: Connection { base.db }
+    var pending: ChangeSet? {
+        get { base.pending }
+        set { base.pending = newValue }
+    }
+
+    /// Runs `body` in a savepoint: when it throws, only what it wrote is undone (its changes are
+    /// forgotten too) and the error is rethrown; the transaction goes on.
+    @discardableResult
+    public func savepoint<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        try requireOpen()
+        let saved = base.pending, savedSettled = base.settled
+        do {
+            return try db.transaction { try body(self) }
+        } catch {
+            base.pending = saved
+            base.settled = savedSettled
+            throw error
+        }
+    }
+
+    /// Adds a line to the audit history (a package's own actions: a period approved, a rule's note).
+    public func recordHistory(action: String, table: TableID? = nil, row: RowID? = nil, field: FieldID? = nil, note: String? = nil) throws {
+        try requireOpen()
+        try base.recordHistory(action: action, table: table, row: row, field: field, note: note)
+    }
+
+    /// Runs `body` with lock rules suspended: for changes the rules themselves allow (an approved
+    /// edit request, a Pomodoro closed at its deadline).
+    public func bypassingLocks<T>(_ body: () throws -> T) throws -> T {
+        try requireOpen()
+        return try base.bypassingLocks(body)
+    }
+
+    func requireOpen() throws {
+        guard isOpen else {
+            throw EngineError(.storage, "this write transaction has already ended", hint: "write inside the `write` call that made it")
+        }
+    }
+}
+
+/// What a committed write returned, and every cell it wrote or recomputed.
+public struct Committed<Value> {
+    /// What the write's body returned.
+    public var value: Value
+    /// The cells the write changed, its rules wrote, and the recompute updated.
+    public var changes: ChangeSet
+}
+
+extension Base {
+    /// Writes in one transaction: `body` gets the transaction, then the rules run, computed
+    /// fields catch up with what changed, locks are checked, and everything commits. On any error
+    /// nothing of it stays in the file and the error is rethrown. Called inside another write, it
+    /// is a savepoint of that one (its work undone alone when it throws).
+    @discardableResult
+    public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> Committed<T> {
+        if let current = currentTransaction {
+            let value = try current.savepoint(body)
+            return Committed(value: value, changes: current.changes)
+        }
+        let tx = WriteTransaction(base: self)
+        currentTransaction = tx
+        pending = ChangeSet()
+        settled = ChangeSet()
+        attachments.exemptRows = []
+        defer {
+            tx.isOpen = false
+            currentTransaction = nil
+            pending = nil
+            settled = ChangeSet()
+        }
+        do {
+            let value = try db.transaction {
+                for hook in attachments.beforeWrite { try hook.run(tx) }
+                let result = try body(tx)
+                try finishCommand(tx)
+                if settled.isEmpty {
+                    lastChanges = pending ?? ChangeSet()
+                } else {
+                    var all = settled
+                    all.formUnion(pending ?? ChangeSet())
+                    lastChanges = all
+                }
+                return result
+            }
+            return Committed(value: value, changes: lastChanges)
+        } catch let error as DatabaseError {
+            throw EngineError(storage: error, doing: "the base could not be written")
+        }
+    }
+
+    /// Runs the rules, then brings computed fields up to date for everything the transaction
+    /// touched, then checks the locks.
+    func finishCommand(_ tx: WriteTransaction) throws {
+        try runRowRules(tx)
+        guard let changes = pending, !changes.isEmpty else { return }
+        try recompute(changes)
+        try checkLocksAfterWrites(changes)
+    }
+
+    /// The cells the current transaction changed so far (nil outside one).
+    var pendingChanges: ChangeSet? { pending }
+
+    func noteChange(_ table: TableID, _ row: RowID, _ field: FieldID) { pending?.changed(table, row, field) }
+}
