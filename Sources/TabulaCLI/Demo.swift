@@ -13,7 +13,7 @@ struct Demo: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let path = base ?? NSTemporaryDirectory() + "tabula-demo-\(ProcessInfo.processInfo.processIdentifier).tabula"
+            let path = base ?? NSTemporaryDirectory() + "tabula-demo-\(ProcessInfo.processInfo.processIdentifier).db"
             if FileManager.default.fileExists(atPath: path) {
                 throw CLIError("'\(path)' already exists", hint: "give a new file name")
             }
@@ -22,8 +22,7 @@ struct Demo: ParsableCommand {
             defer { b.close() }
             let context = b.schema.valueContext
             print("Demo base: \(path)")
-            let entries = try b.rowCount(of: try b.table(named: "TimeEntries"))
-            print("\(entries) time entries in November 2026 for anna, boris and chen on 3 clients, 4 projects, 7 tasks.\n")
+            print(try DemoBase.summary(of: b) + "\n")
             let (started, stopped) = try DemoBase.runTimer(b)
             print("$ tabula timer start \(path) Tasks 'Login flow' --as anna")
             print(Wording.started(started, on: b))
@@ -42,7 +41,10 @@ struct Demo: ParsableCommand {
             let indexes = keep.compactMap { name in view.columns.firstIndex { $0.name == name } }
             let totals = ResultTable(columns: indexes.map { view.columns[$0] }, rows: view.rows.map { row in indexes.map { row[$0] } })
             print(Renderer.render(totals, as: .table, context: context))
-            print("\nTry: tabula timer status \(path) --everyone, tabula show \(path) Projects, tabula period close \(path) 2026-11")
+            print("\n$ tabula report \(path) week      # a saved report: this week's hours by person and project")
+            print(Renderer.terminal(try ReportRunner.run(saved: "week", on: b).table, context: context))
+            let lastMonth = TimeTracking.month(of: b.now(), zone: b.schema.timeZone, offset: -1)
+            print("\nTry: tabula report \(path) --list, tabula timer status \(path) --everyone, tabula show \(path) Projects, tabula period close \(path) \(lastMonth)")
         }
     }
 }

@@ -57,34 +57,57 @@ public enum DemoBase {
         _ = try base.insert(into: "Tasks", rows: tasks.map { a([("title", $0.0), ("project", $0.1), ("stream", $0.2), ("phase", $0.3)]) })
         var generator = SeededGenerator(seed: 2026)
         var entries: [[TextAssignment]] = []
-        for day in 2...27 {
-            guard let date = CivilDate(year: 2026, month: 11, day: day), date.weekday <= 5 else { continue }
+        let zone = base.schema.timeZone, now = base.now()
+        let today = now.civilDate(in: zone), nowLocal = now.localTime(in: zone).secondsOfDay / 60
+        for date in demoDays(until: today) where date.weekday <= 5 {
             for person in people {
                 var minute = 9 * 60
                 for _ in 0..<Int.random(in: 2...3, using: &generator) {
                     let task = tasks[Int.random(in: 0..<tasks.count, using: &generator)]
                     let length = [30, 45, 60, 90, 120, 150][Int.random(in: 0..<6, using: &generator)]
-                    let start = String(format: "2026-11-%02d %02d:%02d", day, minute / 60, minute % 60)
-                    let end = String(format: "2026-11-%02d %02d:%02d", day, (minute + length) / 60, (minute + length) % 60)
                     let category = ["billable", "billable", "billable", "internal", "non_billable"][Int.random(in: 0..<5, using: &generator)]
-                    entries.append(a([("task", task.0), ("person", person), ("start", start), ("end", end), ("category", category),
-                                      ("stream", task.2), ("project", task.1), ("mode", "stopwatch"), ("source", "timer")]))
-                    minute += length + 15
+                    defer { minute += length + 15 }
+                    // Today's hours stop at the clock: nothing is logged in the future.
+                    if date == today && minute + length > nowLocal { continue }
+                    entries.append(a([("task", task.0), ("person", person), ("start", clockTime(date, minute)), ("end", clockTime(date, minute + length)),
+                                      ("category", category), ("stream", task.2), ("project", task.1), ("mode", "stopwatch"), ("source", "timer")]))
                 }
             }
         }
         _ = try base.insert(into: "TimeEntries", rows: entries)
     }
 
-    /// Runs a timer on the demo base: anna works 1h40m on the login flow on 30 November.
+    /// The days the demo logs hours on: from the first of last month to today, so this month,
+    /// last month and this week all have hours whatever the day.
+    static func demoDays(until today: CivilDate) -> [CivilDate] {
+        let first = today.monthStart.adding(months: -1)
+        return (0...(today.daysSinceEpoch - first.daysSinceEpoch)).map { first.adding(days: $0) }
+    }
+
+    /// `2026-11-20 09:30` for a day and a minute of it.
+    static func clockTime(_ date: CivilDate, _ minute: Int) -> String {
+        String(format: "%@ %02d:%02d", date.iso, minute / 60, minute % 60)
+    }
+
+    /// What `tabula demo` says about its entries: how many, and the months they cover.
+    public static func summary(of base: Base) throws -> String {
+        let entries = try base.rowCount(of: try base.table(named: "TimeEntries"))
+        let today = base.now().civilDate(in: base.schema.timeZone)
+        let first = today.monthStart.adding(months: -1)
+        return "\(entries) time entries from \(first.iso) to \(today.iso) for anna, boris and chen on 3 clients, 4 projects, 7 tasks."
+    }
+
+    /// Runs a timer on the demo base: anna works the last 1h40m on the login flow.
     public static func runTimer(_ base: Base) throws -> (started: TimerInterval, stopped: TimerInterval) {
         let actor = base.actor, clock = base.now
         defer { base.actor = actor; base.now = clock }
         base.actor = "anna"
-        let start = Instant(millisecondsSinceEpoch: 1_796_025_600_000)  // 2026-11-30 09:00 in Berlin
+        let now = clock().millisecondsSinceEpoch
+        let end = Instant(millisecondsSinceEpoch: now - now % 60_000)
+        let start = end.adding(seconds: -100 * 60)
         base.now = { start }
         let started = try base.write { try $0.startTimer(table: "Tasks", row: "Login flow") }.value
-        base.now = { start.adding(seconds: 100 * 60) }
+        base.now = { end }
         let stopped = try base.write { try $0.stopTimer(table: "Tasks", row: "Login flow") }.value
         return (started, stopped[0])
     }

@@ -80,9 +80,9 @@ public enum TimeTracking {
         return nil
     }
 
-    /// `2026-11`: the month of an instant in a zone.
-    public static func month(of instant: Instant, zone: String) -> String {
-        let date = instant.civilDate(in: zone)
+    /// `2026-11`: the month of an instant in a zone (or `offset` months from it).
+    public static func month(of instant: Instant, zone: String, offset: Int = 0) -> String {
+        let date = instant.civilDate(in: zone).monthStart.adding(months: offset)
         return String(format: "%04d-%02d", date.year, date.month)
     }
 

@@ -301,4 +301,23 @@ import Testing
         #expect(try cli.run("check", "demo.db").status == 0)
         #expect(try cli.run("timer", "status", "demo.db", "--everyone").stdout.contains("no timer is running"))
     }
+
+    @Test(arguments: ["2027-03-10T15:00:00Z", "2026-12-01T11:00:00Z"])
+    func theDemoLogsHoursUpToTodaySoThisMonthsAndThisWeeksReportsShowRows(now: String) throws {
+        var cli = try CLI()
+        cli.environment["TABULA_NOW"] = now
+        let r = try cli.run("demo", "demo.db")
+        #expect(r.status == 0, "\(r.stderr)")
+        let today = String(now.prefix(10))
+        #expect(r.stdout.contains("to \(today)"))
+        #expect(r.stdout.contains("tabula report demo.db week"))
+        #expect(!r.stdout.contains("no rows"))
+        for report in ["week", "month", "margin", "today"] {
+            let out = try cli.run("report", "demo.db", report, "--format", "csv")
+            #expect(out.status == 0, "\(out.stderr)")
+            #expect(out.stdout.split(whereSeparator: \.isNewline).count > 1, "\(report) on \(now) has no rows")
+        }
+        let entries = try cli.run("report", "demo.db", "max(start) as last from TimeEntries", "--format", "json")
+        #expect(!entries.stdout.contains(String(today.prefix(4)) == "2027" ? "2026-" : "2027-"))
+    }
 }
