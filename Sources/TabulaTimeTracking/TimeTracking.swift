@@ -6,16 +6,22 @@ import TabulaEngine
 /// person on the project, the project, the client, the person); each entry is filed in the
 /// period of its month (created open when missing), which the lock rule reads.
 public enum TimeTracking {
-    /// Whether a base has the package's tables (so its rules apply).
-    public static func applies(to schema: Schema) -> Bool {
-        guard let entries = schema.table(named: "TimeEntries"), schema.table(named: "Periods") != nil,
-              schema.table(named: "Assignments") != nil, schema.table(named: "People") != nil else { return false }
-        return ["task", "person", "start", "rate", "period", "source", "mode"].allSatisfy { entries.field(named: $0) != nil }
-    }
+    /// The package's name, as its schema declares it (`package timetracking`).
+    public static let packageName = "timetracking"
 
-    /// Attaches the package's rules to an open base when its schema is the package's (else does nothing).
+    /// Whether a base's schema is the package's (it says `package timetracking`), so its rules apply.
+    public static func applies(to schema: Schema) -> Bool { schema.package == packageName }
+
+    /// Whom `--as NAME` means: a person by name, login or email.
+    public static let directory = ActorDirectory(
+        keys: { people in [people.primaryField] + ["login", "email"].compactMap { people.field(named: $0) } },
+        roles: ActorDirectory.roleField)
+
+    /// Attaches the package's rules and its actor directory to an open base whose schema is the
+    /// package's (else does nothing).
     public static func install(on base: Base) {
         guard applies(to: base.schema), let entries = base.schema.table(named: "TimeEntries") else { return }
+        base.actors = directory
         base.addRule(RowRule(table: entries.id, name: "timetracking.entries") { tx, write in
             try fileEntry(tx, write)
         })

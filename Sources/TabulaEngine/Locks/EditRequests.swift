@@ -61,17 +61,6 @@ extension Base {
         }
     }
 
-    /// The roles of the current actor: the `role` field of their row in the people table.
-    public func actorRoles() throws -> [String] {
-        guard let peopleID = schema.peopleTable, let people = schema.table(id: peopleID), let role = people.field(named: "role"),
-              let row = try findPerson(actor, in: people) else { return [] }
-        switch try readValues(of: people, row: row, fields: [role.id])[role.id] {
-        case .text(let r)?: return [r]
-        case .list(let items)?: return items.compactMap { if case .text(let r) = $0 { return r } else { return nil } }
-        default: return []
-        }
-    }
-
     /// Refuses unless the current actor has `role` (by default the schema's approver role).
     public func requireRole(_ role: String? = nil, toDo what: String) throws {
         guard let role = role ?? schema.approverRole else {

@@ -20,6 +20,8 @@ public struct Schema: Sendable, Hashable, Codable {
     public var approverRole: String?
     /// `pomodoro F B`: focus and break lengths in seconds (nil: 25m and 5m).
     public var pomodoroLengths: PomodoroLengths?
+    /// `package P`: the shipped package this schema is (its rules apply to the base), in lower case.
+    public var package: String?
 
     public init(name: String = "", timeZone: String = "UTC", currency: String = "EUR", locale: String = "en",
                 tables: [Table] = [], reports: [SavedReport] = [], nextTableID: TableID = 1, nextFieldID: FieldID = 1) {

@@ -119,6 +119,8 @@ public struct SchemaCompiler {
                 }
             case .locale:
                 schema.locale = setting.value
+            case .package:
+                schema.package = setting.value.lowercased()
             case .people, .approver, .pomodoro:
                 break  // checked with the timers, once tables exist (TimerSchemaChecks)
             }

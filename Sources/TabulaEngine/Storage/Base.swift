@@ -28,6 +28,9 @@ public final class Base {
     var settled = ChangeSet()
     /// The cells the last committed command wrote or recomputed (what a UI or API pushes).
     public internal(set) var lastChanges = ChangeSet()
+    /// How the acting name is found among the people and which roles they have; a package may
+    /// install its own.
+    public var actors = ActorDirectory.primaryField
     /// Rules and lock state attached by timers, locks and packages (Rules/RowRules.swift).
     var attachments = BaseAttachments()
 

@@ -97,27 +97,6 @@ extension Base {
         }
     }
 
-    /// The row of the people table that is the current actor: matched by its primary field, or a
-    /// field named login or email, ignoring case.
-    public func personRow(in peopleID: TableID? = nil) throws -> RowID {
-        guard let peopleID = peopleID ?? schema.peopleTable, let people = schema.table(id: peopleID) else {
-            throw EngineError(.schema, "this base names no people table", hint: "add `people People` to the schema")
-        }
-        if let id = try findPerson(actor, in: people) { return id }
-        throw EngineError(.notFound, "'\(actor)' is not one of \(people.name)",
-                          remedy: .actAsPerson(peopleTable: people.name, primaryField: people.primaryField.name, actor: actor))
-    }
-
-    func findPerson(_ name: String, in people: Table) throws -> RowID? {
-        let keys = [people.primaryField] + ["login", "email"].compactMap { people.field(named: $0) }
-        for field in keys where field.kind == .data(.text) && Layout.hasColumn(field) {
-            let rows = try db.cachedStatement("SELECT id FROM \(Layout.table(people.id)) WHERE lower(\(Layout.column(field.id))) = lower(?) ORDER BY id LIMIT 1")
-                .rows([.text(name)])
-            if let id = rows.first?[0].int64Value { return id }
-        }
-        return nil
-    }
-
     /// Makes sure each log table has its index of running intervals (a blank end), so finding
     /// them costs the number of running intervals, not the size of the log.
     func ensureTimerIndexes() throws {

@@ -137,6 +137,7 @@ struct SchemaParsing {
         case .people: example = "people People"
         case .approver: example = "approver lead"
         case .pomodoro: example = "pomodoro 25m 5m"
+        case .package: example = "package timetracking"
         }
         if key == .pomodoro { parsePomodoro(keyToken, example: example); return }
         guard onSameLine, current.kind == .string || current.isName else {

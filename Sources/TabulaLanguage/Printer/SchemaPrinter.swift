@@ -20,7 +20,7 @@ public enum SchemaPrinter {
     static func setting(_ s: SettingDecl) -> String {
         let value: String
         if s.key == .pomodoro { value = s.value }
-        else if s.key == .currency || s.key == .people || s.key == .approver, Name.quote(s.value) == s.value { value = s.value }
+        else if s.key == .currency || s.key == .people || s.key == .approver || s.key == .package, Name.quote(s.value) == s.value { value = s.value }
         else { value = ExpressionPrinter.quote(s.value) }
         return "\(s.key.rawValue) \(value)"
     }

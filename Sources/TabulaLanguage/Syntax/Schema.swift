@@ -28,6 +28,8 @@ public struct SettingDecl: Sendable, Hashable {
         case approver
         /// `pomodoro 25m 5m`: the focus and break lengths of Pomodoro timers.
         case pomodoro
+        /// `package timetracking`: the shipped package the schema is, whose rules apply to the base.
+        case package
     }
     public var key: Key
     /// The value as written (string contents or identifier text).

@@ -1,6 +1,6 @@
 extension Keywords {
     /// Words that start a top-level statement of a schema file.
-    public static let schemaStatements: [String] = ["table", "base", "timezone", "currency", "locale", "report"]
+    public static let schemaStatements: [String] = ["table", "base", "timezone", "currency", "locale", "report", "package"]
         + timerSettings
 
     /// The settings of timers, people and approvals: `people People`, `approver lead`, `pomodoro 25m 5m`.
