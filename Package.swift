@@ -30,7 +30,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TabulaLanguageTests", dependencies: ["TabulaLanguage"]),
-        .testTarget(name: "TabulaEngineTests", dependencies: ["TabulaEngine", "TabulaLanguage"]),
+        .testTarget(name: "TabulaEngineTests", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaReports"]),
         .testTarget(name: "TabulaReportsTests", dependencies: ["TabulaReports", "TabulaEngine", "TabulaLanguage"]),
         .testTarget(name: "TabulaREPLTests", dependencies: ["TabulaREPL", "TabulaEngine", "TabulaLanguage", "TabulaReports"]),
         .testTarget(name: "TabulaCLITests", dependencies: ["TabulaCLI", "TabulaEngine", "TabulaReports", "TabulaTimeTracking"]),

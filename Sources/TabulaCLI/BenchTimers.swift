@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TabulaEngine
+import TabulaReports
 import TabulaTimeTracking
 
 /// `tabula bench timers`: start+stop latency of a timer on a time-tracking base of many entries,
@@ -58,7 +59,8 @@ struct BenchTimers: ParsableCommand {
         guard let package = SchemaPackage.named("timetracking") else { throw CLIError("the timetracking package is missing from this build") }
         let day0 = Instant(millisecondsSinceEpoch: 1_796_025_600_000)  // 2026-11-30 08:00 UTC
         let base = try Base.create(at: path, schemaSource: package.configured(timeZone: "UTC", currency: "EUR"),
-                                   sourceName: "package timetracking", actor: "bench", now: { day0 })
+                                   sourceName: "package timetracking", actor: "bench", now: { day0 },
+                                   reportChecker: ReportChecker())
         defer { base.close() }
         let people = 50, clients = 20, projects = 100, tasks = 1000
         let setup = try milliseconds {

@@ -1,3 +1,4 @@
+import TabulaEngine
 import TabulaLanguage
 
 /// A report query checked against a schema: every name resolved to stable ids, every measure
