@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TabulaEngine
+import TabulaIO
 import TabulaReports
 
 /// `tabula timer start|stop|switch|status`: timers on rows, per actor.

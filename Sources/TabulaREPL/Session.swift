@@ -1,5 +1,6 @@
 import Foundation
 import TabulaEngine
+import TabulaIO
 import TabulaLanguage
 import TabulaReports
 

@@ -1,5 +1,6 @@
 import Foundation
 import TabulaEngine
+import TabulaIO
 import TabulaLanguage
 
 /// A report's result: the table to render, and the SQL that computed it.
