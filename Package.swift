@@ -26,8 +26,10 @@ let package = Package(
         .target(name: "TabulaTimeTracking", dependencies: ["TabulaEngine", "TabulaReports"],
                 resources: [.copy("Resources")]),
         .target(name: "TabulaREPL", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports", "CLibEdit"]),
+        // Benchmarks: run by `tabula bench ...`, nothing of them in the shipped modules.
+        .target(name: "TabulaBenchmarks", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaReports", "TabulaTimeTracking"]),
         .executableTarget(name: "TabulaCLI", dependencies: [
-            "TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports", "TabulaTimeTracking", "TabulaREPL",
+            "TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports", "TabulaTimeTracking", "TabulaREPL", "TabulaBenchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TabulaLanguageTests", dependencies: ["TabulaLanguage"]),

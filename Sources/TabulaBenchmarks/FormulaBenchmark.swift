@@ -115,3 +115,20 @@ public struct FormulaBenchmark {
                       peakMegabytes: peakMemoryMegabytes())
     }
 }
+
+extension FormulaBenchmark {
+    /// The figures of a run as the `tabula bench formulas` table.
+    public static func table(_ r: Result) -> [[String]] {
+        [
+            ["rows", "\(r.rows)"],
+            ["formula fields", "\(FormulaBenchmark.formulaCount)"],
+            ["insert with formulas (s)", String(format: "%.1f", r.insertSeconds)],
+            ["full evaluation: median", formatMilliseconds(r.fullEvaluation.median)],
+            ["full evaluation: rows/s", String(format: "%.0f", r.rowsPerSecond)],
+            ["one row after a write: median", formatMilliseconds(r.oneRow.median)],
+            ["one row after a write: p99", formatMilliseconds(r.oneRow.p99)],
+            ["cells changed by it", "\(r.cellsPerWrite)"],
+            ["peak memory", r.peakMegabytes.map { String(format: "%.0f MB", $0) } ?? "?"],
+        ]
+    }
+}
