@@ -130,7 +130,7 @@ public struct ReportBenchmark: Sendable {
     }
 
     /// The queries measured, each with the same question written by hand in SQL.
-    public func cases(for base: Base) throws -> [(name: String, query: String, sql: String, arguments: [SQLValue])] {
+    package func cases(for base: Base) throws -> [(name: String, query: String, sql: String, arguments: [SQLValue])] {
         let s = base.schema
         func t(_ name: String) -> String { StorageNames.table(s.table(named: name)!.id) }
         func c(_ table: String, _ field: String) -> String { StorageNames.column(s.table(named: table)!.field(named: field)!.id) }
