@@ -37,6 +37,7 @@ let package = Package(
         .testTarget(name: "TabulaIOTests", dependencies: ["TabulaIO"]),
         .testTarget(name: "TabulaReportsTests", dependencies: ["TabulaReports", "TabulaIO", "TabulaEngine", "TabulaLanguage"]),
         .testTarget(name: "TabulaREPLTests", dependencies: ["TabulaREPL", "TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports"]),
+        .testTarget(name: "TabulaTimeTrackingTests", dependencies: ["TabulaTimeTracking", "TabulaEngine", "TabulaReports"]),
         .testTarget(name: "TabulaCLITests", dependencies: ["TabulaCLI", "TabulaEngine", "TabulaIO", "TabulaReports", "TabulaTimeTracking"]),
     ],
     swiftLanguageModes: [.v6]
