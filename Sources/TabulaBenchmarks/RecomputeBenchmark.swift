@@ -1,5 +1,6 @@
 import Foundation
 import TabulaEngine
+import TabulaReports
 
 /// `tabula bench recompute`: a time-tracking-shaped base (clients → projects → tasks → entries,
 /// mirrors at every level, a multi-hop mirror and a few formulas), generated at a given size, and
@@ -83,7 +84,8 @@ public struct RecomputeBenchmark {
         let scratch = ScratchBase("recompute-\(entries)")
         defer { scratch.remove() }
         let clock = Instant(millisecondsSinceEpoch: 1_795_000_000_000)
-        var base = try Base.create(at: scratch.path, schemaSource: Self.schema, sourceName: "bench.tabula", actor: "bench", now: { clock })
+        var base = try Base.create(at: scratch.path, schemaSource: Self.schema, sourceName: "bench.tabula", actor: "bench", now: { clock },
+                                   reportChecker: ReportChecker())
         var rng = SeededGenerator(seed: UInt64(entries))
         let started = DispatchTime.now().uptimeNanoseconds
         progress("generating \(entries) entries on \(taskCount) tasks, \(projectCount) projects, \(clientCount) clients")

@@ -73,7 +73,8 @@ public struct ReportBenchmark: Sendable {
 
     /// Creates the base at `path` (which must not exist) and fills it.
     public func generate(at path: String, progress: (String) -> Void) throws -> Base {
-        let base = try Base.create(at: path, schemaSource: Self.schema, sourceName: "benchmark", actor: "bench")
+        let base = try Base.create(at: path, schemaSource: Self.schema, sourceName: "benchmark", actor: "bench",
+                                   reportChecker: ReportChecker())
         do {
             try fill(base, progress: progress)
         } catch {
