@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TabulaEngine
-import TabulaTimeTracking
+import TabulaBenchmarks
 
 /// `tabula bench`: generates data of a given size and prints medians of what matters.
 struct Bench: ParsableCommand {
@@ -24,19 +24,9 @@ struct BenchFormulas: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
+        try runBenchmark {
             let r = try FormulaBenchmark(rows: rows, repetitions: repetitions).run { printError("[\(rows)] \($0)") }
-            printAligned([
-                ["rows", "\(r.rows)"],
-                ["formula fields", "\(FormulaBenchmark.formulaCount)"],
-                ["insert with formulas (s)", String(format: "%.1f", r.insertSeconds)],
-                ["full evaluation: median", formatMilliseconds(r.fullEvaluation.median)],
-                ["full evaluation: rows/s", String(format: "%.0f", r.rowsPerSecond)],
-                ["one row after a write: median", formatMilliseconds(r.oneRow.median)],
-                ["one row after a write: p99", formatMilliseconds(r.oneRow.p99)],
-                ["cells changed by it", "\(r.cellsPerWrite)"],
-                ["peak memory", r.peakMegabytes.map { String(format: "%.0f MB", $0) } ?? "?"],
-            ])
+            alignedLines(FormulaBenchmark.table(r)).forEach { print($0) }
         }
     }
 }
@@ -55,42 +45,16 @@ struct BenchRecompute: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            var results: [RecomputeBenchmark.Result] = []
-            for size in [max(entries / 100, 100), entries] {
-                let bench = RecomputeBenchmark(entries: size, repetitions: repetitions)
-                results.append(try bench.run { printError("[\(size)] \($0)") })
-            }
-            let rows: [(String, (RecomputeBenchmark.Result) -> String)] = [
-                ("generate (s)", { String(format: "%.1f", $0.generateSeconds) }),
-                ("one entry changed: median", { formatMilliseconds($0.oneChange.median) }),
-                ("one entry changed: p99", { formatMilliseconds($0.oneChange.p99) }),
-                ("cells changed by it", { "\($0.cellsPerChange)" }),
-                ("one entry moved: median", { formatMilliseconds($0.oneMove.median) }),
-                ("1,000 changes, one transaction", { formatMilliseconds($0.thousandChanges.median) }),
-                ("full recompute", { formatMilliseconds($0.fullRecompute.median) }),
-                ("open the base", { formatMilliseconds($0.open.median) }),
-                ("peak memory so far", { $0.peakMegabytes.map { String(format: "%.0f MB", $0) } ?? "?" }),
-            ]
-            let header = ["entries"] + results.map { "\($0.entries)" }
-            var table = [header]
-            for (label, value) in rows { table.append([label] + results.map(value)) }
-            if results.count == 2, results[0].oneChange.median > 0 {
-                table.append(["one change: ratio", "", String(format: "%.2fx", results[1].oneChange.median / results[0].oneChange.median)])
-            }
-            printAligned(table)
+        try runBenchmark {
+            let results = try RecomputeBenchmark.runWithBaseline(entries: entries, repetitions: repetitions) { printError($0) }
+            alignedLines(RecomputeBenchmark.table(results)).forEach { print($0) }
         }
     }
 }
 
-/// Prints rows of cells as aligned columns: the first left-aligned, the rest right-aligned.
-func printAligned(_ rows: [[String]]) {
-    let widths = (0..<(rows.map(\.count).max() ?? 0)).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
-    for row in rows {
-        let cells = row.enumerated().map { i, cell in
-            let pad = String(repeating: " ", count: widths[i] - cell.count)
-            return i == 0 ? cell + pad : pad + cell
-        }
-        print(cells.joined(separator: "   "))
+/// Runs a benchmark command's body, showing what the benchmark refuses as a usage error.
+func runBenchmark(_ body: () throws -> Void) throws {
+    try runReportingErrors {
+        do { try body() } catch let error as BenchmarkError { throw CLIError(error.message, hint: error.hint) }
     }
 }

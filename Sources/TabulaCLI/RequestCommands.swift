@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TabulaEngine
+import TabulaIO
 import TabulaReports
 
 /// `tabula request BASE TABLE ROW field=value... --reason TEXT`, and `request list|approve|reject`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TabulaEngine
+import TabulaIO
 import TabulaReports
 
 struct Add: ParsableCommand {

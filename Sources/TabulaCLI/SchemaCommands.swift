@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TabulaEngine
+import TabulaReports
 import TabulaTimeTracking
 
 struct Init: ParsableCommand {
@@ -28,7 +29,8 @@ struct Init: ParsableCommand {
             case (nil, nil): throw CLIError("give a schema: --schema FILE or --package NAME", hint: "e.g. tabula init team.tabula --schema Samples/design.tabula")
             default: throw CLIError("give either --schema or --package, not both")
             }
-            let created = try Base.create(at: base, schemaSource: source, sourceName: name, actor: actor.resolvedActor, now: try clock())
+            let created = try Base.create(at: base, schemaSource: source, sourceName: name, actor: actor.resolvedActor, now: try clock(),
+                                          reportChecker: ReportChecker())
             let tables = created.schema.tables
             print("created \(base): \(tables.count) table\(tables.count == 1 ? "" : "s") (\(tables.map(\.name).joined(separator: ", ")))")
             created.close()
@@ -49,7 +51,7 @@ struct Apply: ParsableCommand {
         try runReportingErrors {
             let b = try openBase(base, actor)
             defer { b.close() }
-            let plan = try b.planMigration(to: try readFile(file), sourceName: file)
+            let plan = try b.planMigration(to: try readFile(file), sourceName: file, reportChecker: ReportChecker())
             print(plan.description)
             if dryRun || plan.isEmpty { return }
             try b.apply(plan, allowDestructive: allowDestructive)

@@ -1,4 +1,5 @@
 import TabulaEngine
+import TabulaIO
 import TabulaLanguage
 import TabulaReports
 

@@ -1,5 +1,6 @@
 import Foundation
 import TabulaEngine
+import TabulaIO
 import TabulaLanguage
 import TabulaReports
 
@@ -221,8 +222,9 @@ public final class REPLSession {
                               _ edit: (inout SchemaFile) throws -> Void) throws {
         var file = try SchemaEditing.current(base.schemaSource)
         try edit(&file)
-        _ = try SchemaCompiler.compile(file: SchemaEditing.withStatementReportsOnly(file), source: source, previous: base.schema)
-        let plan = try base.planMigration(to: SchemaPrinter.print(file), sourceName: source.name)
+        _ = try SchemaCompiler.compile(file: SchemaEditing.withStatementReportsOnly(file), source: source, previous: base.schema,
+                                   reportChecker: ReportChecker())
+        let plan = try base.planMigration(to: SchemaPrinter.print(file), sourceName: source.name, reportChecker: ReportChecker())
         if plan.isEmpty {
             write("nothing to change")
             return

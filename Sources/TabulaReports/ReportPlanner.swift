@@ -6,9 +6,10 @@ import TabulaLanguage
 /// `LEFT JOIN`s through the link columns, the period as a range on the time field's index, the
 /// bucket computed from the stored instant, and one SQL aggregate per aggregate of the query.
 ///
-/// All SQL of reports is written here (the engine's `StorageNames` gives the names). It keeps to
-/// the common subset of SQL but for `json_each`, which reads tags, so a second backend would
-/// change only this file.
+/// All SQL of reports is written here (the engine's `StorageNames` gives the names): the runner
+/// asks for a `Query` (statement, result layout, bucket keys) once it has resolved what only the
+/// data can say (`Resolved`), runs it, and shapes the rows. It keeps to the common subset of SQL
+/// but for `json_each`, which reads tags, so a second backend would change only this file.
 struct ReportSQL {
     let report: CheckedReport
     let schema: Schema
@@ -155,5 +156,305 @@ struct ReportSQL {
         let ids = fallbackIDs ?? []
         let list = plan.bind(.text("[" + ids.map(String.init).joined(separator: ",") + "]"))
         return "(t.id IN (SELECT value FROM json_each(\(list))))"
+    }
+}
+
+// MARK: - The plan of a report's queries
+
+extension ReportSQL {
+    /// What the data decides before the SQL can be written, found by the runner.
+    struct Resolved {
+        /// The days of the report's period, resolved against today.
+        var periodDays: ClosedRange<CivilDate>?
+        /// Row ids kept by each condition that SQL cannot express, by the condition's source.
+        var fallbackIDs: [String: [RowID]] = [:]
+        /// The stored range of the time field over the whole table (from `timeBounds`), for a
+        /// bucketed report without a period.
+        var tableRange: ClosedRange<Int64>?
+    }
+
+    /// One query, ready to run: its statement, where each part lands in a result row, and the
+    /// bucket start of each bucket key (when it groups by a bucket).
+    struct Query {
+        var statement: Statement
+        var layout: Layout
+        var bucketStart: ((Int64) -> CivilDate)?
+    }
+
+    var axis: TimeAxis? {
+        report.timeField.map { TimeAxis(rules: .named(schema.timeZone), isDatetime: $0.valueType == .datetime) }
+    }
+
+    /// The conditions that SQL cannot express (`where`, then the aggregates'), which the runner
+    /// evaluates with the formula engine before the query is built.
+    var fallbackConditions: [ReportCondition] {
+        ([report.filter] + report.aggregates.map(\.filter)).compactMap { $0 }.filter { $0.predicate == nil }
+    }
+
+    /// The statement reading the time field's stored range over the whole table, when the grouped
+    /// query buckets by time and has no period to bound the buckets.
+    func timeBounds(grouped: Bool, periodDays: ClosedRange<CivilDate>?) -> String? {
+        guard grouped, report.bucket != nil, periodDays == nil, let field = report.timeField, axis != nil else { return nil }
+        return "SELECT MIN(\(StorageNames.column(field.id))), MAX(\(StorageNames.column(field.id))) FROM \(StorageNames.table(report.table.id))"
+    }
+
+    /// Column positions of one query's result.
+    struct Layout {
+        var keyCount = 0
+        var aggregateColumns: [[Int]] = []
+        var readColumns: [Int] = []
+        var countColumn = 0
+    }
+
+    /// Whether the grouped query can aggregate the table's rows by its own columns first and
+    /// walk the links only for the groups: true when groups reach other tables (or read their
+    /// fields) while conditions and aggregates read only the table's own columns, and every
+    /// aggregate can be re-aggregated from its parts. A million entries then cost one scan and a
+    /// sort by task, not two million index lookups.
+    var aggregatesFirst: Bool {
+        func ownColumns(_ p: RowPredicate?) -> Bool {
+            guard let p else { return true }
+            switch p {
+            case .constant: return true
+            case .compare(let a, _, let b, _):
+                func own(_ o: RowOperand) -> Bool { if case .column(let path) = o { return path.links.isEmpty } else { return true } }
+                return own(a) && own(b)
+            case .member(let path, _, _, _), .within(let path, _, _), .isBlank(let path), .isTrue(let path): return path.links.isEmpty
+            case .not(let x): return ownColumns(x)
+            case .and(let x, let y), .or(let x, let y): return ownColumns(x) && ownColumns(y)
+            }
+        }
+        func singleColumn(_ f: Field) -> Bool {
+            if case .link(let spec) = f.kind { return spec.storage == .column }
+            return StorageNames.hasColumn(f)
+        }
+        let groupsOK = report.groups.allSatisfy { g in
+            switch g.kind {
+            case .value, .link: return g.path.links.isEmpty ? singleColumn(g.path.field) : firstHopIsColumn(g.path)
+            default: return false
+            }
+        }
+        let reachesOut = report.groups.contains { !$0.path.links.isEmpty } || !report.groupReads.isEmpty
+        let aggregatesOK = report.aggregates.allSatisfy { a in
+            a.function != .count_distinct && (a.argument.map { $0.links.isEmpty && singleColumn($0.field) } ?? true)
+                && ownColumns(a.filter?.predicate)
+        }
+        return groupsOK && reachesOut && aggregatesOK && ownColumns(report.filter?.predicate)
+    }
+
+    func firstHopIsColumn(_ path: RowPath) -> Bool {
+        guard let first = path.links.first, let (_, f) = schema.field(id: first), case .link(let spec) = f.kind else { return true }
+        return spec.storage == .column
+    }
+
+    /// Builds the grouped query (or, with `grouped` false, the one-row totals query).
+    func query(grouped: Bool, exactErrors: Bool, resolved: Resolved) -> Query {
+        if grouped && aggregatesFirst { return queryAggregatesFirst(exactErrors: exactErrors, resolved: resolved) }
+        var plan = Plan()
+        var bucketStart: ((Int64) -> CivilDate)?
+        var layout = Layout()
+        if let field = report.timeField, let axis {
+            let column = "t." + StorageNames.column(field.id)
+            var range: ClosedRange<Int64>?
+            if let days = resolved.periodDays {
+                let lo = axis.stored(days.lowerBound), hi = axis.stored(days.upperBound.adding(days: 1))
+                plan.conditions.append("\(column) >= \(plan.bind(.integer(lo))) AND \(column) < \(plan.bind(.integer(hi)))")
+                range = lo...(hi - 1)
+            }
+            if grouped, let unit = report.bucket {
+                if range == nil { range = resolved.tableRange ?? 0...0 }
+                let key = axis.bucketKey(column, unit: unit, range: range!)
+                bucketStart = key.start
+                plan.keys.append("CASE WHEN \(column) IS NULL THEN NULL ELSE \(key.sql) END")
+            }
+        }
+        if grouped {
+            var groupKeys: [String] = []
+            for (i, g) in report.groups.enumerated() {
+                switch g.kind {
+                case .value, .link:
+                    groupKeys.append(column(g.path, plan: &plan))
+                case .eachTag:
+                    let a = alias(g.path.links, plan: &plan)
+                    plan.joins.append("LEFT JOIN json_each(\(a).\(StorageNames.column(g.path.field.id))) AS g\(i)")
+                    groupKeys.append("g\(i).value")
+                case .eachLink(let target):
+                    let a = alias(g.path.links, plan: &plan)
+                    guard case .link(let spec) = g.path.field.kind else { continue }
+                    switch spec.storage {
+                    case .junction(let owner):
+                        plan.joins.append("LEFT JOIN \(StorageNames.junction(owner)) AS g\(i) ON g\(i).a = \(a).id")
+                        groupKeys.append("g\(i).b")
+                    case .derived:
+                        guard let inverseID = spec.inverse, let (_, inverse) = schema.field(id: inverseID),
+                              case .link(let inverseSpec) = inverse.kind else { continue }
+                        if case .junction(let owner) = inverseSpec.storage {
+                            plan.joins.append("LEFT JOIN \(StorageNames.junction(owner)) AS g\(i) ON g\(i).b = \(a).id")
+                            groupKeys.append("g\(i).a")
+                        } else {
+                            plan.joins.append("LEFT JOIN \(StorageNames.table(target)) AS g\(i) ON g\(i).\(StorageNames.column(inverseID)) = \(a).id")
+                            groupKeys.append("g\(i).id")
+                        }
+                    case .column:
+                        groupKeys.append(column(g.path, plan: &plan))
+                    }
+                }
+            }
+            plan.keys = groupKeys + plan.keys
+        }
+        layout.keyCount = plan.keys.count
+        if let filter = report.filter {
+            plan.conditions.append(condition(filter, fallbackIDs: resolved.fallbackIDs[filter.source], plan: &plan))
+        }
+        var columns: [String] = []
+        for agg in report.aggregates {
+            let value = agg.argument.map { column($0, plan: &plan) }
+            let cond = agg.filter.map { condition($0, fallbackIDs: resolved.fallbackIDs[$0.source], plan: &plan) }
+            func filtered(_ x: String) -> String { cond.map { "CASE WHEN \($0) THEN \(x) END" } ?? x }
+            var parts: [String] = []
+            let computed = agg.argument?.mayHoldErrors ?? false
+            let realStored: Bool = {
+                switch agg.argument?.type { case .number?, .percent?: return true; default: return false }
+            }()
+            switch agg.function {
+            case .count:
+                if let value { parts = ["COUNT(\(filtered(value)))"] }
+                else { parts = [cond.map { "COUNT(CASE WHEN \($0) THEN 1 END)" } ?? "COUNT(*)"] }
+            case .count_distinct:
+                parts = ["COUNT(DISTINCT \(filtered(value!)))"]
+            case .sum:
+                parts = ["SUM(\(filtered(value!)))"]
+            case .avg:
+                parts = ["SUM(\(filtered(value!)))", "COUNT(\(filtered(value!)))"]
+            case .min:
+                parts = ["MIN(\(filtered(value!)))"]
+            case .max:
+                parts = ["MAX(\(filtered(value!)))"]
+            }
+            let needsErrors = computed && (agg.function == .min || (agg.function == .sum || agg.function == .avg) && (realStored || exactErrors))
+            if needsErrors, let value {
+                parts.append("MAX(CASE WHEN typeof(\(value)) = 'blob' THEN \(filtered(value)) END)")
+            }
+            layout.aggregateColumns.append(Array(columns.count..<(columns.count + parts.count)).map { $0 + layout.keyCount })
+            columns += parts
+        }
+        if grouped {
+            for read in report.groupReads {
+                let g = report.groups[read.group]
+                let start = g.path.links + [g.path.field.id]
+                _ = alias(start, plan: &plan)
+                layout.readColumns.append(layout.keyCount + columns.count)
+                columns.append("MIN(\(column(read.path, from: start, plan: &plan)))")
+            }
+        }
+        layout.countColumn = layout.keyCount + columns.count
+        columns.append("COUNT(*)")
+        var text = "SELECT " + (plan.keys + columns).joined(separator: ", ")
+        text += " FROM \(StorageNames.table(report.table.id)) AS t"
+        if !plan.joins.isEmpty { text += " " + plan.joins.joined(separator: " ") }
+        if !plan.conditions.isEmpty { text += " WHERE " + plan.conditions.map { "(\($0))" }.joined(separator: " AND ") }
+        if !plan.keys.isEmpty { text += " GROUP BY " + (1...plan.keys.count).map(String.init).joined(separator: ", ") }
+        return Query(statement: Statement(sql: text, arguments: plan.arguments), layout: layout, bucketStart: bucketStart)
+    }
+
+    /// The grouped query as an inner aggregate over the table's own columns (the groups' first
+    /// link columns, the bucket, the aggregates' parts) and an outer one that joins the links per
+    /// inner group and re-aggregates the parts. See `aggregatesFirst`.
+    func queryAggregatesFirst(exactErrors: Bool, resolved: Resolved) -> Query {
+        var inner = Plan()
+        var bucketStart: ((Int64) -> CivilDate)?
+        var innerKeys: [String] = []
+        func key(_ column: String) {
+            if !innerKeys.contains(column) { innerKeys.append(column) }
+        }
+        for g in report.groups {
+            key(StorageNames.column(g.path.links.first ?? g.path.field.id))
+        }
+        for read in report.groupReads {
+            let g = report.groups[read.group]
+            key(StorageNames.column(g.path.links.first ?? g.path.field.id))
+        }
+        var bucket: String?
+        if let field = report.timeField, let axis {
+            let column = "t." + StorageNames.column(field.id)
+            var range: ClosedRange<Int64>?
+            if let days = resolved.periodDays {
+                let lo = axis.stored(days.lowerBound), hi = axis.stored(days.upperBound.adding(days: 1))
+                inner.conditions.append("\(column) >= \(inner.bind(.integer(lo))) AND \(column) < \(inner.bind(.integer(hi)))")
+                range = lo...(hi - 1)
+            }
+            if let unit = report.bucket {
+                if range == nil { range = resolved.tableRange ?? 0...0 }
+                let k = axis.bucketKey(column, unit: unit, range: range!)
+                bucketStart = k.start
+                bucket = "CASE WHEN \(column) IS NULL THEN NULL ELSE \(k.sql) END"
+            }
+        }
+        if let filter = report.filter {
+            inner.conditions.append(condition(filter, fallbackIDs: resolved.fallbackIDs[filter.source], plan: &inner))
+        }
+        var innerColumns = innerKeys.map { "t.\($0) AS \($0)" } + (bucket.map { ["\($0) AS b"] } ?? [])
+        var outerAggregates: [[String]] = []
+        for (i, agg) in report.aggregates.enumerated() {
+            let value = agg.argument.map { "t." + StorageNames.column($0.field.id) }
+            let cond = agg.filter.map { condition($0, fallbackIDs: resolved.fallbackIDs[$0.source], plan: &inner) }
+            func filtered(_ x: String) -> String { cond.map { "CASE WHEN \($0) THEN \(x) END" } ?? x }
+            var parts: [(inner: String, outer: String)] = []
+            switch agg.function {
+            case .count:
+                if let value { parts = [("COUNT(\(filtered(value)))", "SUM")] }
+                else { parts = [(cond.map { "COUNT(CASE WHEN \($0) THEN 1 END)" } ?? "COUNT(*)", "SUM")] }
+            case .sum: parts = [("SUM(\(filtered(value!)))", "SUM")]
+            case .avg: parts = [("SUM(\(filtered(value!)))", "SUM"), ("COUNT(\(filtered(value!)))", "SUM")]
+            case .min: parts = [("MIN(\(filtered(value!)))", "MIN")]
+            case .max: parts = [("MAX(\(filtered(value!)))", "MAX")]
+            case .count_distinct: break
+            }
+            let computed = agg.argument?.mayHoldErrors ?? false
+            let realStored: Bool = {
+                switch agg.argument?.type { case .number?, .percent?: return true; default: return false }
+            }()
+            if computed && (agg.function == .min || (agg.function == .sum || agg.function == .avg) && (realStored || exactErrors)), let value {
+                parts.append(("MAX(CASE WHEN typeof(\(value)) = 'blob' THEN \(filtered(value)) END)", "MAX"))
+            }
+            var outer: [String] = []
+            for (k, part) in parts.enumerated() {
+                innerColumns.append("\(part.inner) AS a\(i)_\(k)")
+                outer.append("\(part.outer)(t.a\(i)_\(k))")
+            }
+            outerAggregates.append(outer)
+        }
+        innerColumns.append("COUNT(*) AS n")
+        let innerKeyCount = innerKeys.count + (bucket == nil ? 0 : 1)
+        var innerSQL = "SELECT " + innerColumns.joined(separator: ", ") + " FROM \(StorageNames.table(report.table.id)) AS t"
+        // SQLite: without a period, scanning the table and sorting beats walking a link index
+        // with a random row read per entry.
+        if resolved.periodDays == nil { innerSQL += " NOT INDEXED" }
+        if !inner.conditions.isEmpty { innerSQL += " WHERE " + inner.conditions.map { "(\($0))" }.joined(separator: " AND ") }
+        if innerKeyCount > 0 { innerSQL += " GROUP BY " + (1...innerKeyCount).map(String.init).joined(separator: ", ") }
+
+        var outer = Plan()
+        var keys = report.groups.map { column($0.path, plan: &outer) }
+        if bucket != nil { keys.append("t.b") }
+        var layout = Layout()
+        layout.keyCount = keys.count
+        var columns: [String] = []
+        for parts in outerAggregates {
+            layout.aggregateColumns.append(Array(columns.count..<(columns.count + parts.count)).map { $0 + layout.keyCount })
+            columns += parts
+        }
+        for read in report.groupReads {
+            let g = report.groups[read.group]
+            let start = g.path.links + [g.path.field.id]
+            _ = alias(start, plan: &outer)
+            layout.readColumns.append(layout.keyCount + columns.count)
+            columns.append("MIN(\(column(read.path, from: start, plan: &outer)))")
+        }
+        layout.countColumn = layout.keyCount + columns.count
+        columns.append("SUM(t.n)")
+        var text = "SELECT " + (keys + columns).joined(separator: ", ") + " FROM (\(innerSQL)) AS t"
+        if !outer.joins.isEmpty { text += " " + outer.joins.joined(separator: " ") }
+        if !keys.isEmpty { text += " GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", ") }
+        return Query(statement: Statement(sql: text, arguments: inner.arguments), layout: layout, bucketStart: bucketStart)
     }
 }

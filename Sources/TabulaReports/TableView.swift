@@ -1,4 +1,5 @@
 import TabulaEngine
+import TabulaIO
 
 /// Builds the printable view of a table's rows: every field, links shown by the linked rows'
 /// primary values, volatile formulas computed at read.

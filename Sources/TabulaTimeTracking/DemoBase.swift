@@ -1,5 +1,6 @@
 import Foundation
 import TabulaEngine
+import TabulaReports
 
 /// The demo base of `tabula demo`: the time-tracking package with a few clients, projects,
 /// tasks and a month of entries, generated from a fixed seed so every run shows the same data.
@@ -8,7 +9,8 @@ public enum DemoBase {
         guard let package = SchemaPackage.named("timetracking") else {
             throw EngineError(.notFound, "the timetracking package is missing from this build", hint: "rebuild tabula")
         }
-        let base = try Base.create(at: path, schemaSource: package.source, sourceName: "Samples/timetracking.tabula", actor: actor, now: now)
+        let base = try Base.create(at: path, schemaSource: package.source, sourceName: "Samples/timetracking.tabula", actor: actor, now: now,
+                                   reportChecker: ReportChecker())
         do {
             try populate(base)
         } catch {

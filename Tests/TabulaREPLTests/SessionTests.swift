@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TabulaEngine
+import TabulaIO
 import TabulaLanguage
 import TabulaReports
 @testable import TabulaREPL
@@ -201,7 +202,7 @@ func temporaryPath(_ name: String) -> String {
         #expect(t.err == "")
         #expect(t.out.hasSuffix("saved the schema (2 tables) to \(path)\n"))
         let saved = try String(contentsOfFile: path, encoding: .utf8)
-        let recreated = try Base.createInMemory(schemaSource: saved, sourceName: path, actor: "tester")
+        let recreated = try Base.createInMemory(schemaSource: saved, sourceName: path, actor: "tester", reportChecker: ReportChecker())
         #expect(recreated.schema.tables.map(\.name) == ["Clients", "Projects"])
         #expect(recreated.schema.currency == "USD")
         #expect(recreated.schema.reports.map(\.name) == ["by_client"])

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TabulaEngine
+import TabulaIO
 import TabulaLanguage
 @testable import TabulaReports
 

@@ -1,10 +1,11 @@
 import Testing
 import TabulaEngine
 import TabulaLanguage
+import TabulaReports
 
 /// Bad queries and bad report declarations: each a located error with a hint.
 @Suite struct ReportErrorTests {
-    static let schema: Schema = try! SchemaCompiler.compile(source: SourceText(name: "reports.tabula", text: reportSchema))
+    static let schema: Schema = try! SchemaCompiler.compile(source: SourceText(name: "reports.tabula", text: reportSchema), reportChecker: ReportChecker())
 
     /// The first error of a query, as `line:column: message (hint)`.
     func firstError(_ query: String) -> String? {
@@ -83,7 +84,7 @@ import TabulaLanguage
 
     func schemaError(_ text: String) -> String? {
         do {
-            _ = try SchemaCompiler.compile(source: SourceText(name: "s.tabula", text: text))
+            _ = try SchemaCompiler.compile(source: SourceText(name: "s.tabula", text: text), reportChecker: ReportChecker())
             return nil
         } catch {
             guard let d = error.diagnostics.first else { return "no diagnostic" }
@@ -104,7 +105,7 @@ import TabulaLanguage
         let text = "report from T\ntable T {\n  start datetime\n  hours duration\n  time field start\n}\nreport r = sum(hours)\n  by strat\n"
         #expect(schemaError(text) == "8:6: table T has no field 'strat' (did you mean 'start'?)")
         do {
-            _ = try SchemaCompiler.compile(source: SourceText(name: "s.tabula", text: text))
+            _ = try SchemaCompiler.compile(source: SourceText(name: "s.tabula", text: text), reportChecker: ReportChecker())
         } catch {
             #expect(error.description.contains("s.tabula:8:6: error: table T has no field 'strat'\n    by strat\n       ^~~~~"))
         }

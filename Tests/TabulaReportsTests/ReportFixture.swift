@@ -1,5 +1,6 @@
 import Foundation
 import TabulaEngine
+import TabulaIO
 import TabulaLanguage
 import TabulaReports
 
@@ -151,7 +152,8 @@ func money(_ cents: Int64) -> String {
 /// Builds the fixture base in a temporary file.
 func makeReportBase() throws -> Base {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("tabula-reports-\(UUID().uuidString).tabula").path
-    let base = try Base.create(at: path, schemaSource: reportSchema, sourceName: "reports.tabula", actor: "test", now: { fixtureNow })
+    let base = try Base.create(at: path, schemaSource: reportSchema, sourceName: "reports.tabula", actor: "test", now: { fixtureNow },
+                               reportChecker: ReportChecker())
     func a(_ pairs: [(String, String?)]) -> [TextAssignment] {
         pairs.compactMap { k, v in v.map { TextAssignment(field: k, text: $0) } }
     }

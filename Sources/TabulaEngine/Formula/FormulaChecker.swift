@@ -2,11 +2,11 @@ import Foundation
 import TabulaLanguage
 
 /// A checked and compiled subexpression.
-struct Node {
-    var type: ValueType
-    var eval: Eval
+package struct Node {
+    package var type: ValueType
+    package var eval: Eval
     /// The value, when it is known at compile time (a literal or a folded subtree).
-    var constant: Value?
+    package var constant: Value?
     var range: SourceRange
     /// The `blank` keyword: it takes the type its neighbours need.
     var isBlankLiteral = false
@@ -33,26 +33,26 @@ struct Node {
     }
 
     /// A number written as a constant (`100`, `-5`, `2 * 50`): it meets money as money.
-    var isNumberConstant: Bool {
+    package var isNumberConstant: Bool {
         guard let c = constant else { return false }
         switch c { case .integer, .number: return true; default: return false }
     }
 }
 
 /// Checks an expression against a table and compiles it. One instance per compilation.
-final class FormulaChecker {
+package final class FormulaChecker {
     let schema: Schema
     let table: Table
     let typeOf: (FieldID) -> ValueType
     let env: FormulaEnvironment
-    private(set) var diagnostics: [Diagnostic] = []
+    package private(set) var diagnostics: [Diagnostic] = []
     /// Diagnostics about names that do not resolve (what `FormulaCompiler.paths` reports).
     private(set) var nameDiagnostics: [Diagnostic] = []
-    private(set) var paths: [[FieldID]] = []
+    package private(set) var paths: [[FieldID]] = []
     private var pathIndex: [[FieldID]: Int] = [:]
-    var isVolatile = false
+    package var isVolatile = false
 
-    init(schema: Schema, table: Table, typeOf: @escaping (FieldID) -> ValueType) {
+    package init(schema: Schema, table: Table, typeOf: @escaping (FieldID) -> ValueType) {
         self.schema = schema; self.table = table; self.typeOf = typeOf
         self.env = FormulaEnvironment(schema.valueContext)
     }
@@ -154,7 +154,7 @@ final class FormulaChecker {
     // MARK: - Names
 
     /// Resolves a relation path to field ids, reporting what does not resolve.
-    func resolve(_ names: [Name], range: SourceRange) -> (ids: [FieldID], field: Field)? {
+    package func resolve(_ names: [Name], range: SourceRange) -> (ids: [FieldID], field: Field)? {
         var current = table
         var ids: [FieldID] = []
         for (i, name) in names.enumerated() {
@@ -253,7 +253,7 @@ final class FormulaChecker {
 
     /// Checks an expression that may be a bare option of a select or tags (`category = billable`):
     /// a single name that is not a field but is one of `options`' choices is that text.
-    func check(_ e: TabulaLanguage.Expression, optionsOf other: ValueType) -> Node {
+    package func check(_ e: TabulaLanguage.Expression, optionsOf other: ValueType) -> Node {
         if case .path(let names) = e.kind, names.count == 1, table.field(named: names[0].text) == nil {
             let options: [String]
             switch other {
@@ -337,7 +337,7 @@ final class FormulaChecker {
     }
 
     /// A number constant as money of a currency (`price > 100` reads 100 as 100.00 EUR).
-    func toMoney(_ n: Node, code: String) -> Node {
+    package func toMoney(_ n: Node, code: String) -> Node {
         let amount: Decimal?
         switch n.constant {
         case .integer(let i)?: amount = Decimal(i)

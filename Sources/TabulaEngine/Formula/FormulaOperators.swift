@@ -391,8 +391,8 @@ enum Logic {
 }
 
 /// The days of period literals.
-enum Period {
-    static func days(of p: PeriodLiteral) -> (CivilDate, CivilDate) {
+package enum Period {
+    package static func days(of p: PeriodLiteral) -> (CivilDate, CivilDate) {
         switch p {
         case .day(let y, let m, let d):
             let day = CivilDate(year: y, month: m, day: d) ?? CivilDate(daysSinceEpoch: 0)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The body of a compiled formula node.
-typealias Eval = @Sendable (any FormulaInputs) -> Value
+package typealias Eval = @Sendable (any FormulaInputs) -> Value
 
 /// What a formula needs at run time that depends on the base's settings: the zone and collator,
 /// opened once at compile time for the schema's settings and reopened only if a caller runs the
@@ -28,10 +28,11 @@ struct FormulaEnvironment: Sendable {
 }
 
 /// Inputs with no row, for folding constant subtrees at compile time.
-struct ConstantInputs: FormulaInputs {
-    let context: ValueContext
-    var now: Instant { Instant(millisecondsSinceEpoch: 0) }
-    func value(_ index: Int) -> Value { .error(.reference) }
+package struct ConstantInputs: FormulaInputs {
+    package let context: ValueContext
+    package init(context: ValueContext) { self.context = context }
+    package var now: Instant { Instant(millisecondsSinceEpoch: 0) }
+    package func value(_ index: Int) -> Value { .error(.reference) }
 }
 
 // MARK: - Numbers

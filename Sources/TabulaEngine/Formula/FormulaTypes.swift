@@ -5,7 +5,7 @@ import TabulaLanguage
 
 extension ValueType {
     /// How a type is named in formula diagnostics: `text`, `EUR`, `link to Tasks`, `list of text`.
-    func formulaName(in schema: Schema) -> String {
+    package func formulaName(in schema: Schema) -> String {
         switch self {
         case .text: return "text"
         case .number: return "number"
@@ -33,7 +33,7 @@ extension ValueType {
         switch self { case .text, .select: return true; default: return false }
     }
     var isAny: Bool { if case .any = self { return true } else { return false } }
-    var currencyCode: String? { if case .currency(let c) = self { return c } else { return nil } }
+    package var currencyCode: String? { if case .currency(let c) = self { return c } else { return nil } }
     /// The element type of a list-valued type (`tags` holds texts).
     var listElement: ValueType? {
         switch self {

@@ -72,9 +72,12 @@ public struct MigrationPlan: Sendable {
 }
 
 extension Base {
-    /// Compares the base's schema with schema source text and plans the migration.
-    public func planMigration(to source: String, sourceName: String) throws -> MigrationPlan {
-        let new = try SchemaCompiler.compile(source: SourceText(name: sourceName, text: source), previous: schema)
+    /// Compares the base's schema with schema source text and plans the migration;
+    /// `reportChecker` checks the new schema's saved reports (see `SavedReportChecking`).
+    public func planMigration(to source: String, sourceName: String,
+                              reportChecker: (any SavedReportChecking)? = nil) throws -> MigrationPlan {
+        let new = try SchemaCompiler.compile(source: SourceText(name: sourceName, text: source), previous: schema,
+                                             reportChecker: reportChecker)
         let old = schema
         var steps: [MigrationStep] = []
         for (name, a, b) in [("timezone", old.timeZone, new.timeZone), ("currency", old.currency, new.currency),

@@ -1,7 +1,7 @@
 import CSQLite
 
 /// How a connection opens its file.
-public enum OpenMode: Sendable {
+package enum OpenMode: Sendable {
     /// Read only; the file must exist.
     case readOnly
     /// Read and write; the file must exist.
@@ -19,7 +19,7 @@ public enum OpenMode: Sendable {
 }
 
 /// How `BEGIN` takes its locks (https://sqlite.org/lang_transaction.html).
-public enum TransactionKind: String, Sendable {
+package enum TransactionKind: String, Sendable {
     /// Locks are taken when first needed; a read transaction may fail to upgrade to a write.
     case deferred = "DEFERRED"
     /// The write lock is taken at `BEGIN`: the usual choice for a write.
@@ -37,9 +37,9 @@ public enum TransactionKind: String, Sendable {
 ///
 /// Statements run through `execute(_:_:)`, `query`, `scalar` and `cachedStatement` are prepared
 /// once per SQL text and kept for the connection's life, so repeated SQL costs a bind and a step.
-public final class Connection {
+package final class Connection {
     /// The path the connection was opened with (`":memory:"` for an in-memory database).
-    public let path: String
+    package let path: String
     private var db: OpaquePointer?
     private var statementCache: [String: Statement] = [:]
 
@@ -50,7 +50,7 @@ public final class Connection {
     ///
     /// A file that exists but is not a database opens without error: SQLite reads the header
     /// lazily. Call `validate()` to find out at once.
-    public init(path: String, mode: OpenMode) throws(DatabaseError) {
+    package init(path: String, mode: OpenMode) throws(DatabaseError) {
         self.path = path
         var handle: OpaquePointer?
         let rc = sqlite3_open_v2(path, &handle, mode.flags | SQLITE_OPEN_NOMUTEX, nil)
@@ -71,7 +71,7 @@ public final class Connection {
     /// Closes the connection. Cached statements are dropped first; a statement still referenced
     /// elsewhere keeps SQLite's side of the connection alive (`sqlite3_close_v2`) until it is
     /// released. Further calls on a closed connection throw `SQLITE_MISUSE`. Closing twice is harmless.
-    public func close() {
+    package func close() {
         guard let handle = db else { return }
         statementCache.removeAll()
         sqlite3_close_v2(handle)
@@ -79,10 +79,10 @@ public final class Connection {
     }
 
     /// Whether `close()` has been called.
-    public var isClosed: Bool { db == nil }
+    package var isClosed: Bool { db == nil }
 
     /// The version of the SQLite library in use, e.g. `3.40.1`.
-    public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+    package static var libraryVersion: String { String(cString: sqlite3_libversion()) }
 
     private func openHandle(_ sql: String?) throws(DatabaseError) -> OpaquePointer {
         guard let db else { throw DatabaseError.misuse("the connection is closed", sql: sql) }
@@ -93,7 +93,7 @@ public final class Connection {
 
     /// Runs one or more `;`-separated statements that take no arguments. Result rows, if any,
     /// are stepped through and ignored. An error names the statement that failed.
-    public func execute(_ sql: String) throws(DatabaseError) {
+    package func execute(_ sql: String) throws(DatabaseError) {
         let db = try openHandle(sql)
         let failure: DatabaseError? = sql.withCString { start -> DatabaseError? in
             var remaining: UnsafePointer<CChar>? = start
@@ -124,17 +124,17 @@ public final class Connection {
     }
 
     /// Runs one statement with `arguments`, through the statement cache.
-    public func execute(_ sql: String, _ arguments: [SQLValue]) throws(DatabaseError) {
+    package func execute(_ sql: String, _ arguments: [SQLValue]) throws(DatabaseError) {
         try cachedStatement(sql).run(arguments)
     }
 
     /// Runs one statement with `arguments` and returns all its rows, through the statement cache.
-    public func query(_ sql: String, _ arguments: [SQLValue] = []) throws(DatabaseError) -> [[SQLValue]] {
+    package func query(_ sql: String, _ arguments: [SQLValue] = []) throws(DatabaseError) -> [[SQLValue]] {
         try cachedStatement(sql).rows(arguments)
     }
 
     /// The first column of the first row, or `.null` when there is no row.
-    public func scalar(_ sql: String, _ arguments: [SQLValue] = []) throws(DatabaseError) -> SQLValue {
+    package func scalar(_ sql: String, _ arguments: [SQLValue] = []) throws(DatabaseError) -> SQLValue {
         let statement = try cachedStatement(sql)
         let wasRunning = statement.isRunning
         statement.isRunning = true
@@ -146,7 +146,7 @@ public final class Connection {
 
     /// Checks that the file is a readable SQLite database, by reading its schema. A file that is
     /// not a database gives an error whose `isNotADatabase` is true.
-    public func validate() throws(DatabaseError) {
+    package func validate() throws(DatabaseError) {
         _ = try scalar("SELECT count(*) FROM sqlite_master")
     }
 
@@ -158,7 +158,7 @@ public final class Connection {
     /// When the cached statement is being iterated by `run`, `rows`, `forEachRow` or `scalar`
     /// further up the call stack (a nested query with the same SQL), a fresh, uncached statement
     /// is returned instead, so the outer iteration is not disturbed.
-    public func cachedStatement(_ sql: String) throws(DatabaseError) -> Statement {
+    package func cachedStatement(_ sql: String) throws(DatabaseError) -> Statement {
         if let statement = statementCache[sql] {
             if statement.isRunning { return try makeStatement(sql, persistent: false) }
             statement.reset()
@@ -171,12 +171,12 @@ public final class Connection {
 
     /// A new statement for `sql`, not cached: it is finalized when released.
     /// `sql` must hold exactly one statement (trailing whitespace, `;` and comments are allowed).
-    public func prepare(_ sql: String) throws(DatabaseError) -> Statement {
+    package func prepare(_ sql: String) throws(DatabaseError) -> Statement {
         try makeStatement(sql, persistent: false)
     }
 
     /// Drops every cached statement (those still referenced live on until released).
-    public func clearStatementCache() {
+    package func clearStatementCache() {
         statementCache.removeAll()
     }
 
@@ -217,7 +217,7 @@ public final class Connection {
     /// and the original error is rethrown. When a transaction is already open, `body` runs in a
     /// savepoint instead, so transactions nest: an inner failure rolls back only the inner work.
     /// A failed `COMMIT` rolls back and throws the commit's error.
-    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+    package func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
         if isInTransaction {
             try execute("SAVEPOINT \(Self.savepointName)", [])
             let result: T
@@ -265,7 +265,7 @@ public final class Connection {
     }
 
     /// Whether a transaction is open (SQLite is not in autocommit mode).
-    public var isInTransaction: Bool {
+    package var isInTransaction: Bool {
         guard let db else { return false }
         return sqlite3_get_autocommit(db) == 0
     }
@@ -273,38 +273,38 @@ public final class Connection {
     // MARK: State
 
     /// The rowid of the most recent successful INSERT on this connection (0 if none).
-    public var lastInsertRowID: Int64 {
+    package var lastInsertRowID: Int64 {
         guard let db else { return 0 }
         return sqlite3_last_insert_rowid(db)
     }
 
     /// Rows changed by the most recent INSERT, UPDATE or DELETE.
-    public var changes: Int {
+    package var changes: Int {
         guard let db else { return 0 }
         return Int(sqlite3_changes64(db))
     }
 
     /// Rows changed since the connection opened.
-    public var totalChanges: Int {
+    package var totalChanges: Int {
         guard let db else { return 0 }
         return Int(sqlite3_total_changes64(db))
     }
 
     /// How long a statement waits for another connection's lock before failing with
     /// `SQLITE_BUSY`; 0 or less turns waiting off.
-    public func setBusyTimeout(milliseconds: Int32) {
+    package func setBusyTimeout(milliseconds: Int32) {
         guard let db else { return }
         sqlite3_busy_timeout(db, milliseconds)
     }
 
     /// `PRAGMA user_version`: a 32-bit number the application keeps in the file's header.
-    public func userVersion() throws(DatabaseError) -> Int32 {
+    package func userVersion() throws(DatabaseError) -> Int32 {
         let value = try scalar("PRAGMA user_version")
         return Int32(truncatingIfNeeded: value.int64Value ?? 0)
     }
 
     /// Sets `PRAGMA user_version`.
-    public func setUserVersion(_ version: Int32) throws(DatabaseError) {
+    package func setUserVersion(_ version: Int32) throws(DatabaseError) {
         try execute("PRAGMA user_version = \(version)")
     }
 
@@ -313,7 +313,7 @@ public final class Connection {
     /// Registers (or replaces) a collation usable as `COLLATE name`. `compare` returns a negative
     /// number, zero or a positive number. It must be a total order, or SQLite's sorting and
     /// indexes misbehave. The closure is kept until it is replaced or the connection closes.
-    public func createCollation(_ name: String,
+    package func createCollation(_ name: String,
                                 _ compare: @escaping @Sendable (String, String) -> Int) throws(DatabaseError) {
         try createCollation(name, utf8Compare: { a, b in
             compare(String(decoding: a, as: UTF8.self), String(decoding: b, as: UTF8.self))
@@ -322,7 +322,7 @@ public final class Connection {
 
     /// Registers a collation that compares the raw UTF-8 bytes, without making Swift strings:
     /// the fast form, for a comparator that accepts UTF-8 directly (such as ICU's `ucol_strcollUTF8`).
-    public func createCollation(_ name: String,
+    package func createCollation(_ name: String,
                                 utf8Compare compare: @escaping @Sendable (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Int) throws(DatabaseError) {
         let db = try openHandle(nil)
         let box = Unmanaged.passRetained(CollationBox(compare)).toOpaque()
@@ -340,7 +340,7 @@ public final class Connection {
     /// number). A deterministic function may be used in indexes and generated columns and is
     /// evaluated once per distinct call where SQLite can. An error thrown by `body` fails the
     /// statement with the error's description as the message.
-    public func createFunction(_ name: String, argumentCount: Int32, deterministic: Bool,
+    package func createFunction(_ name: String, argumentCount: Int32, deterministic: Bool,
                                _ body: @escaping @Sendable ([SQLValue]) throws -> SQLValue) throws(DatabaseError) {
         let db = try openHandle(nil)
         let flags = SQLITE_UTF8 | (deterministic ? SQLITE_DETERMINISTIC : 0)

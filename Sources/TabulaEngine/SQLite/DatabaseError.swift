@@ -4,20 +4,20 @@ import CSQLite
 ///
 /// `code` is the primary result code (`SQLITE_CONSTRAINT` = 19), `extendedCode` the extended one
 /// (`SQLITE_CONSTRAINT_UNIQUE` = 2067), `message` SQLite's own text (`sqlite3_errmsg`).
-public struct DatabaseError: Error, Sendable, CustomStringConvertible {
+package struct DatabaseError: Error, Sendable, CustomStringConvertible {
     /// The primary result code (the low byte of the extended code).
-    public var code: Int32
+    package var code: Int32
     /// The extended result code.
-    public var extendedCode: Int32
+    package var extendedCode: Int32
     /// SQLite's message, or this layer's for misuse it detects itself.
-    public var message: String
+    package var message: String
     /// The statement that failed, when there was one.
-    public var sql: String?
+    package var sql: String?
     /// The arguments bound to the statement when it failed (empty when none were bound as an array).
-    public var arguments: [SQLValue]
+    package var arguments: [SQLValue]
 
     /// Makes an error; `code` defaults to the primary part of `extendedCode`.
-    public init(code: Int32? = nil, extendedCode: Int32, message: String,
+    package init(code: Int32? = nil, extendedCode: Int32, message: String,
                 sql: String? = nil, arguments: [SQLValue] = []) {
         self.code = code ?? (extendedCode & 0xFF)
         self.extendedCode = extendedCode
@@ -27,18 +27,18 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The file is not a SQLite database (`SQLITE_NOTADB`), or is encrypted or damaged at its header.
-    public var isNotADatabase: Bool { code == SQLITE_NOTADB }
+    package var isNotADatabase: Bool { code == SQLITE_NOTADB }
     /// A constraint failed: UNIQUE, NOT NULL, CHECK, FOREIGN KEY, PRIMARY KEY.
-    public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
+    package var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
     /// Another connection holds a lock the operation needs (`SQLITE_BUSY`); retrying later may work.
-    public var isBusy: Bool { code == SQLITE_BUSY }
+    package var isBusy: Bool { code == SQLITE_BUSY }
     /// The database file is damaged (`SQLITE_CORRUPT`).
-    public var isCorrupt: Bool { code == SQLITE_CORRUPT }
+    package var isCorrupt: Bool { code == SQLITE_CORRUPT }
     /// The database is read-only, or was opened read-only (`SQLITE_READONLY`).
-    public var isReadOnly: Bool { code == SQLITE_READONLY }
+    package var isReadOnly: Bool { code == SQLITE_READONLY }
 
     /// E.g. `SQLite error 19 (UNIQUE constraint failed: t.x) in: INSERT INTO t VALUES (?) with [1]`.
-    public var description: String {
+    package var description: String {
         var text = "SQLite error \(code) (\(message))"
         if let sql {
             text += " in: " + sql.trimmingWhitespace()

@@ -2,7 +2,7 @@
 ///
 /// This is the storage layer's currency, below the engine's typed `Value`: arguments are bound
 /// from it and rows are read into it. Text is UTF-8; a blob is raw bytes.
-public enum SQLValue: Sendable, Hashable {
+package enum SQLValue: Sendable, Hashable {
     /// SQL `NULL`.
     case null
     /// A 64-bit signed integer.
@@ -16,13 +16,13 @@ public enum SQLValue: Sendable, Hashable {
 }
 
 /// One of SQLite's five storage classes, as `Statement.columnType(_:)` reports it.
-public enum SQLStorageClass: Sendable, Hashable {
+package enum SQLStorageClass: Sendable, Hashable {
     case null, integer, real, text, blob
 }
 
 extension SQLValue {
     /// The storage class of the value.
-    public var storageClass: SQLStorageClass {
+    package var storageClass: SQLStorageClass {
         switch self {
         case .null: return .null
         case .integer: return .integer
@@ -33,12 +33,12 @@ extension SQLValue {
     }
 
     /// The integer, when the value is `.integer`; `nil` otherwise (no conversion).
-    public var int64Value: Int64? {
+    package var int64Value: Int64? {
         if case .integer(let v) = self { return v } else { return nil }
     }
 
     /// The number as a Double, when the value is `.real` or `.integer`; `nil` otherwise.
-    public var doubleValue: Double? {
+    package var doubleValue: Double? {
         switch self {
         case .real(let v): return v
         case .integer(let v): return Double(v)
@@ -47,43 +47,43 @@ extension SQLValue {
     }
 
     /// The string, when the value is `.text`; `nil` otherwise (no conversion).
-    public var textValue: String? {
+    package var textValue: String? {
         if case .text(let v) = self { return v } else { return nil }
     }
 
     /// The bytes, when the value is `.blob`; `nil` otherwise.
-    public var blobValue: [UInt8]? {
+    package var blobValue: [UInt8]? {
         if case .blob(let v) = self { return v } else { return nil }
     }
 
     /// Whether the value is SQL `NULL`.
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self { return true } else { return false }
     }
 }
 
 extension SQLValue: ExpressibleByIntegerLiteral {
-    public init(integerLiteral value: Int64) { self = .integer(value) }
+    package init(integerLiteral value: Int64) { self = .integer(value) }
 }
 
 extension SQLValue: ExpressibleByFloatLiteral {
-    public init(floatLiteral value: Double) { self = .real(value) }
+    package init(floatLiteral value: Double) { self = .real(value) }
 }
 
 extension SQLValue: ExpressibleByStringLiteral {
-    public init(stringLiteral value: String) { self = .text(value) }
+    package init(stringLiteral value: String) { self = .text(value) }
 }
 
 extension SQLValue: ExpressibleByBooleanLiteral {
     /// `true` is stored as the integer 1, `false` as 0 (SQLite has no boolean class).
-    public init(booleanLiteral value: Bool) { self = .integer(value ? 1 : 0) }
+    package init(booleanLiteral value: Bool) { self = .integer(value ? 1 : 0) }
 }
 
 extension SQLValue: CustomStringConvertible {
     /// A short, readable rendering for messages and debugging (`NULL`, `42`, `'text'`, `x'00FF'`).
     ///
     /// Long text and blobs are shortened. It is not meant to be pasted into SQL: bind values instead.
-    public var description: String {
+    package var description: String {
         switch self {
         case .null:
             return "NULL"

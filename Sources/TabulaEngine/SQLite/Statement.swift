@@ -13,9 +13,9 @@ let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 /// A statement from `Connection.cachedStatement(_:)` is shared by every caller of the same SQL:
 /// do not keep it across calls that may reuse it. It is finalized when the last reference goes;
 /// it stays valid after its connection is closed (SQLite keeps the connection until then).
-public final class Statement {
+package final class Statement {
     /// The SQL text the statement was prepared from.
-    public let sql: String
+    package let sql: String
     let handle: OpaquePointer
     /// The arguments last bound as an array, reported with errors.
     var boundArguments: [SQLValue] = []
@@ -35,13 +35,13 @@ public final class Statement {
     // MARK: Binding
 
     /// True when the statement cannot write to the database (`sqlite3_stmt_readonly`).
-    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+    package var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
 
     /// The number of parameters (`?`, `?NNN`, `:name`) the statement takes.
-    public var parameterCount: Int32 { sqlite3_bind_parameter_count(handle) }
+    package var parameterCount: Int32 { sqlite3_bind_parameter_count(handle) }
 
     /// Binds `arguments` to parameters 1...n; their count must equal `parameterCount`.
-    public func bind(_ arguments: [SQLValue]) throws(DatabaseError) {
+    package func bind(_ arguments: [SQLValue]) throws(DatabaseError) {
         let expected = sqlite3_bind_parameter_count(handle)
         guard arguments.count == Int(expected) else {
             throw DatabaseError(extendedCode: SQLITE_RANGE,
@@ -57,7 +57,7 @@ public final class Statement {
     }
 
     /// Binds one value to the 1-based parameter `index`.
-    public func bind(_ value: SQLValue, at index: Int32) throws(DatabaseError) {
+    package func bind(_ value: SQLValue, at index: Int32) throws(DatabaseError) {
         switch value {
         case .null: try bindNull(at: index)
         case .integer(let v): try bind(int64: v, at: index)
@@ -68,20 +68,20 @@ public final class Statement {
     }
 
     /// Binds an integer to the 1-based parameter `index`.
-    public func bind(int64 value: Int64, at index: Int32) throws(DatabaseError) {
+    package func bind(int64 value: Int64, at index: Int32) throws(DatabaseError) {
         let rc = sqlite3_bind_int64(handle, index, value)
         if rc != SQLITE_OK { throw bindError(rc) }
     }
 
     /// Binds a double to the 1-based parameter `index`.
-    public func bind(double value: Double, at index: Int32) throws(DatabaseError) {
+    package func bind(double value: Double, at index: Int32) throws(DatabaseError) {
         let rc = sqlite3_bind_double(handle, index, value)
         if rc != SQLITE_OK { throw bindError(rc) }
     }
 
     /// Binds UTF-8 text to the 1-based parameter `index` (SQLite copies it; no Swift copy is made
     /// for a native string).
-    public func bind(text value: String, at index: Int32) throws(DatabaseError) {
+    package func bind(text value: String, at index: Int32) throws(DatabaseError) {
         var value = value
         let rc = value.withUTF8 { bytes -> Int32 in
             guard let base = bytes.baseAddress else {
@@ -96,7 +96,7 @@ public final class Statement {
     }
 
     /// Binds bytes to the 1-based parameter `index` (an empty array binds an empty blob, not NULL).
-    public func bind(blob value: [UInt8], at index: Int32) throws(DatabaseError) {
+    package func bind(blob value: [UInt8], at index: Int32) throws(DatabaseError) {
         let rc = value.withUnsafeBytes { bytes -> Int32 in
             guard let base = bytes.baseAddress, !bytes.isEmpty else {
                 return sqlite3_bind_zeroblob(handle, index, 0)
@@ -107,7 +107,7 @@ public final class Statement {
     }
 
     /// Binds NULL to the 1-based parameter `index`.
-    public func bindNull(at index: Int32) throws(DatabaseError) {
+    package func bindNull(at index: Int32) throws(DatabaseError) {
         let rc = sqlite3_bind_null(handle, index)
         if rc != SQLITE_OK { throw bindError(rc) }
     }
@@ -119,7 +119,7 @@ public final class Statement {
     // MARK: Stepping
 
     /// Advances to the next row: `true` when a row is available, `false` when the statement is done.
-    public func step() throws(DatabaseError) -> Bool {
+    package func step() throws(DatabaseError) -> Bool {
         let rc = sqlite3_step(handle)
         if rc == SQLITE_ROW { return true }
         if rc == SQLITE_DONE { return false }
@@ -127,7 +127,7 @@ public final class Statement {
     }
 
     /// Rewinds the statement and clears its bindings (they become NULL).
-    public func reset() {
+    package func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         boundArguments = []
@@ -135,13 +135,13 @@ public final class Statement {
 
     /// Rewinds the statement but keeps its bindings, to run it again with the same or a few
     /// re-bound arguments.
-    public func resetKeepingBindings() {
+    package func resetKeepingBindings() {
         sqlite3_reset(handle)
     }
 
     /// Binds `arguments` (unless empty: then the current bindings are used), steps until done,
     /// then resets and clears the bindings, also on error.
-    public func run(_ arguments: [SQLValue] = []) throws(DatabaseError) {
+    package func run(_ arguments: [SQLValue] = []) throws(DatabaseError) {
         let wasRunning = isRunning
         isRunning = true
         defer { reset(); isRunning = wasRunning }
@@ -151,7 +151,7 @@ public final class Statement {
     }
 
     /// Binds `arguments` (unless empty), reads every row, then resets, also on error.
-    public func rows(_ arguments: [SQLValue] = []) throws(DatabaseError) -> [[SQLValue]] {
+    package func rows(_ arguments: [SQLValue] = []) throws(DatabaseError) -> [[SQLValue]] {
         let wasRunning = isRunning
         isRunning = true
         defer { reset(); isRunning = wasRunning }
@@ -170,7 +170,7 @@ public final class Statement {
 
     /// Binds `arguments` (unless empty), calls `body` with the statement positioned on each row
     /// (read it with the column readers), then resets, also when `body` or a step throws.
-    public func forEachRow(_ arguments: [SQLValue] = [], _ body: (Statement) throws -> Void) throws {
+    package func forEachRow(_ arguments: [SQLValue] = [], _ body: (Statement) throws -> Void) throws {
         let wasRunning = isRunning
         isRunning = true
         defer { reset(); isRunning = wasRunning }
@@ -182,19 +182,19 @@ public final class Statement {
     // MARK: Reading columns
 
     /// The number of columns in a result row (0 for a statement that returns none).
-    public var columnCount: Int32 { sqlite3_column_count(handle) }
+    package var columnCount: Int32 { sqlite3_column_count(handle) }
 
     /// The name of the 0-based column `i` (its `AS` name, if any); empty when out of range.
-    public func columnName(_ i: Int32) -> String {
+    package func columnName(_ i: Int32) -> String {
         guard let name = sqlite3_column_name(handle, i) else { return "" }
         return String(cString: name)
     }
 
     /// The names of all result columns.
-    public var columnNames: [String] { (0..<columnCount).map { columnName($0) } }
+    package var columnNames: [String] { (0..<columnCount).map { columnName($0) } }
 
     /// The storage class of the 0-based column `i` in the current row.
-    public func columnType(_ i: Int32) -> SQLStorageClass {
+    package func columnType(_ i: Int32) -> SQLStorageClass {
         switch sqlite3_column_type(handle, i) {
         case SQLITE_INTEGER: return .integer
         case SQLITE_FLOAT: return .real
@@ -205,7 +205,7 @@ public final class Statement {
     }
 
     /// The 0-based column `i` of the current row, in its storage class.
-    public func column(_ i: Int32) -> SQLValue {
+    package func column(_ i: Int32) -> SQLValue {
         switch sqlite3_column_type(handle, i) {
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, i))
         case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, i))
@@ -216,13 +216,13 @@ public final class Statement {
     }
 
     /// The column as an integer, converted by SQLite's rules (NULL reads as 0).
-    public func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(handle, i) }
+    package func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(handle, i) }
 
     /// The column as a double, converted by SQLite's rules (NULL reads as 0).
-    public func double(_ i: Int32) -> Double { sqlite3_column_double(handle, i) }
+    package func double(_ i: Int32) -> Double { sqlite3_column_double(handle, i) }
 
     /// The column as text (numbers are converted by SQLite); `nil` for NULL.
-    public func text(_ i: Int32) -> String? {
+    package func text(_ i: Int32) -> String? {
         // column_text before column_bytes, as SQLite documents, so the length is of the UTF-8 form.
         guard let p = sqlite3_column_text(handle, i) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, i))
@@ -230,7 +230,7 @@ public final class Statement {
     }
 
     /// The column as bytes; `nil` for NULL.
-    public func blob(_ i: Int32) -> [UInt8]? {
+    package func blob(_ i: Int32) -> [UInt8]? {
         if sqlite3_column_type(handle, i) == SQLITE_NULL { return nil }
         guard let p = sqlite3_column_blob(handle, i) else { return [] }
         let count = Int(sqlite3_column_bytes(handle, i))
@@ -238,5 +238,5 @@ public final class Statement {
     }
 
     /// Whether the column is NULL in the current row.
-    public func isNull(_ i: Int32) -> Bool { sqlite3_column_type(handle, i) == SQLITE_NULL }
+    package func isNull(_ i: Int32) -> Bool { sqlite3_column_type(handle, i) == SQLITE_NULL }
 }

@@ -7,16 +7,21 @@ public struct SchemaCompiler {
     public let source: SourceText
     public let file: SchemaFile
     public let previous: Schema?
+    /// Checks saved reports once the rest of the schema is sound; nil checks their syntax only.
+    public let reportChecker: (any SavedReportChecking)?
     private var diagnostics: [Diagnostic] = []
 
-    /// Parses and compiles schema source text in one step.
-    public static func compile(source: SourceText, previous: Schema? = nil) throws(SourceErrors) -> Schema {
+    /// Parses and compiles schema source text in one step; `reportChecker` checks its saved reports.
+    public static func compile(source: SourceText, previous: Schema? = nil,
+                               reportChecker: (any SavedReportChecking)? = nil) throws(SourceErrors) -> Schema {
         let file = try SchemaParser.parse(source)
-        return try compile(file: file, source: source, previous: previous)
+        return try compile(file: file, source: source, previous: previous, reportChecker: reportChecker)
     }
 
-    public static func compile(file: SchemaFile, source: SourceText, previous: Schema? = nil) throws(SourceErrors) -> Schema {
-        var compiler = SchemaCompiler(source: source, file: file, previous: previous)
+    /// Compiles a parsed schema file; `reportChecker` checks its saved reports.
+    public static func compile(file: SchemaFile, source: SourceText, previous: Schema? = nil,
+                               reportChecker: (any SavedReportChecking)? = nil) throws(SourceErrors) -> Schema {
+        var compiler = SchemaCompiler(source: source, file: file, previous: previous, reportChecker: reportChecker)
         let schema = compiler.run()
         if compiler.diagnostics.contains(where: { $0.severity == .error }) {
             throw SourceErrors(source: source, diagnostics: compiler.diagnostics)
@@ -24,8 +29,8 @@ public struct SchemaCompiler {
         return schema
     }
 
-    init(source: SourceText, file: SchemaFile, previous: Schema?) {
-        self.source = source; self.file = file; self.previous = previous
+    init(source: SourceText, file: SchemaFile, previous: Schema?, reportChecker: (any SavedReportChecking)?) {
+        self.source = source; self.file = file; self.previous = previous; self.reportChecker = reportChecker
     }
 
     private mutating func error(_ message: String, at range: SourceRange, hint: String? = nil) {
@@ -95,7 +100,7 @@ public struct SchemaCompiler {
         for report in file.reports {
             do {
                 let query = try ReportParser.parse(source, range: report.queryRange)
-                _ = try ReportChecker.check(query, source: source, schema: schema)
+                try reportChecker?.checkSavedReport(query, source: source, schema: schema)
             } catch {
                 diagnostics += error.diagnostics
             }

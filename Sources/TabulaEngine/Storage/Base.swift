@@ -49,13 +49,15 @@ public final class Base {
 
     /// Creates a new base file from schema source text. Refuses to overwrite an existing file.
     /// The path `Base.inMemoryPath` makes a base in memory instead (see `createInMemory`).
+    /// `reportChecker` checks the schema's saved reports (see `SavedReportChecking`).
     public static func create(at path: String, schemaSource: String, sourceName: String,
-                              actor: String, now: @escaping @Sendable () -> Instant = Base.systemClock) throws -> Base {
+                              actor: String, now: @escaping @Sendable () -> Instant = Base.systemClock,
+                              reportChecker: (any SavedReportChecking)? = nil) throws -> Base {
         let inMemory = path == Base.inMemoryPath
         if !inMemory && FileManager.default.fileExists(atPath: path) {
             throw EngineError(.conflict, "'\(path)' already exists", remedy: .changeSchemaOf(base: path))
         }
-        let schema = try SchemaCompiler.compile(source: SourceText(name: sourceName, text: schemaSource))
+        let schema = try SchemaCompiler.compile(source: SourceText(name: sourceName, text: schemaSource), reportChecker: reportChecker)
         let db: Connection
         do {
             db = try Connection(path: path, mode: .create)

@@ -21,16 +21,16 @@ public enum StorageNames {
 /// JSON arrays, error values as a BLOB of their code.
 public enum StoredValue {
     /// The SQL value a value is stored as.
-    public static func encode(_ value: Value) -> SQLValue { ValueCoding.encode(value) }
+    package static func encode(_ value: Value) -> SQLValue { ValueCoding.encode(value) }
     /// The value a stored SQL value holds, read as `type`.
-    public static func decode(_ sql: SQLValue, as type: ValueType) -> Value { ValueCoding.decode(sql, as: type) }
+    package static func decode(_ sql: SQLValue, as type: ValueType) -> Value { ValueCoding.decode(sql, as: type) }
 }
 
 extension Base {
     /// Runs one read-only SQL statement (a `SELECT`) over the base and returns its rows.
     /// A statement that would write is refused, so callers above the engine cannot change a base
     /// behind the engine's back.
-    public func read(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[SQLValue]] {
+    package func read(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[SQLValue]] {
         let statement = try db.prepare(sql)
         guard statement.isReadOnly else {
             throw EngineError(.invalidValue, "internal error: a read query would write", hint: "report this as a bug: \(sql.prefix(80))")
@@ -39,7 +39,7 @@ extension Base {
     }
 
     /// The query plan SQLite chooses for a read query (`EXPLAIN QUERY PLAN`), one line per step.
-    public func queryPlan(_ sql: String, _ arguments: [SQLValue] = []) throws -> [String] {
+    package func queryPlan(_ sql: String, _ arguments: [SQLValue] = []) throws -> [String] {
         try db.query("EXPLAIN QUERY PLAN " + sql, arguments).map { row in row.last?.textValue ?? "" }
     }
 

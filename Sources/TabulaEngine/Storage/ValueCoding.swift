@@ -3,8 +3,8 @@ import Foundation
 /// How values are kept in SQLite columns: money as integer minor units, dates as epoch days,
 /// datetimes as epoch milliseconds, durations as seconds, tags and lists as JSON arrays,
 /// error values as a BLOB holding their code (so they never pass for text).
-enum ValueCoding {
-    static func encode(_ value: Value) -> SQLValue {
+package enum ValueCoding {
+    package static func encode(_ value: Value) -> SQLValue {
         switch value {
         case .blank: return .null
         case .text(let s): return s.isEmpty ? .null : .text(s)

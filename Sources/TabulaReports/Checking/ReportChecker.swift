@@ -1,9 +1,18 @@
+import TabulaEngine
 import TabulaLanguage
 
 /// Checks report queries against a schema: names, types, what may go where. Errors are located
 /// in the query's source (a command-line query or a saved report in a schema file), with a caret
-/// and a did-you-mean hint, as formula errors are.
-public enum ReportChecker {
+/// and a did-you-mean hint, as formula errors are. An instance is the schema compiler's hook for
+/// saved reports: pass `ReportChecker()` wherever a schema is compiled.
+public struct ReportChecker: SavedReportChecking {
+    public init() {}
+
+    /// Checks a saved report of a schema file (the `SavedReportChecking` hook).
+    public func checkSavedReport(_ query: ReportQuery, source: SourceText, schema: Schema) throws(SourceErrors) {
+        _ = try Self.check(query, source: source, schema: schema)
+    }
+
     /// Parses and checks a query text.
     public static func check(source: SourceText, schema: Schema) throws(SourceErrors) -> CheckedReport {
         let query = try ReportParser.parse(source)

@@ -1,5 +1,6 @@
 import Foundation
 import TabulaEngine
+import TabulaReports
 
 /// `tabula bench recompute`: a time-tracking-shaped base (clients → projects → tasks → entries,
 /// mirrors at every level, a multi-hop mirror and a few formulas), generated at a given size, and
@@ -83,7 +84,8 @@ public struct RecomputeBenchmark {
         let scratch = ScratchBase("recompute-\(entries)")
         defer { scratch.remove() }
         let clock = Instant(millisecondsSinceEpoch: 1_795_000_000_000)
-        var base = try Base.create(at: scratch.path, schemaSource: Self.schema, sourceName: "bench.tabula", actor: "bench", now: { clock })
+        var base = try Base.create(at: scratch.path, schemaSource: Self.schema, sourceName: "bench.tabula", actor: "bench", now: { clock },
+                                   reportChecker: ReportChecker())
         var rng = SeededGenerator(seed: UInt64(entries))
         let started = DispatchTime.now().uptimeNanoseconds
         progress("generating \(entries) entries on \(taskCount) tasks, \(projectCount) projects, \(clientCount) clients")
@@ -192,5 +194,39 @@ public struct RecomputeBenchmark {
             }
             next = last + 1
         }
+    }
+}
+
+extension RecomputeBenchmark {
+    /// Runs the benchmark on `entries` and on a hundredth of them (at least 100), for the ratio.
+    public static func runWithBaseline(entries: Int, repetitions: Int, progress: (String) -> Void) throws -> [Result] {
+        var results: [Result] = []
+        for size in [max(entries / 100, 100), entries] {
+            let bench = RecomputeBenchmark(entries: size, repetitions: repetitions)
+            results.append(try bench.run { progress("[\(size)] \($0)") })
+        }
+        return results
+    }
+
+    /// The figures of the runs as the `tabula bench recompute` table, one column per size.
+    public static func table(_ results: [Result]) -> [[String]] {
+        let rows: [(String, (Result) -> String)] = [
+            ("generate (s)", { String(format: "%.1f", $0.generateSeconds) }),
+            ("one entry changed: median", { formatMilliseconds($0.oneChange.median) }),
+            ("one entry changed: p99", { formatMilliseconds($0.oneChange.p99) }),
+            ("cells changed by it", { "\($0.cellsPerChange)" }),
+            ("one entry moved: median", { formatMilliseconds($0.oneMove.median) }),
+            ("1,000 changes, one transaction", { formatMilliseconds($0.thousandChanges.median) }),
+            ("full recompute", { formatMilliseconds($0.fullRecompute.median) }),
+            ("open the base", { formatMilliseconds($0.open.median) }),
+            ("peak memory so far", { $0.peakMegabytes.map { String(format: "%.0f MB", $0) } ?? "?" }),
+        ]
+        let header = ["entries"] + results.map { "\($0.entries)" }
+        var table = [header]
+        for (label, value) in rows { table.append([label] + results.map(value)) }
+        if results.count == 2, results[0].oneChange.median > 0 {
+            table.append(["one change: ratio", "", String(format: "%.2fx", results[1].oneChange.median / results[0].oneChange.median)])
+        }
+        return table
     }
 }

@@ -1,3 +1,4 @@
+import TabulaEngine
 import TabulaLanguage
 
 /// The calendar of report periods and buckets: which days a period covers, where buckets start,

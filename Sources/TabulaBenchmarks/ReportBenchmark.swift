@@ -1,6 +1,7 @@
 import Foundation
 import TabulaEngine
 import TabulaLanguage
+import TabulaReports
 
 /// Measures reports on a generated time-tracking base: each report's median time, and the median
 /// of the same question written by hand in SQL on the same file, for the ratio.
@@ -72,7 +73,8 @@ public struct ReportBenchmark: Sendable {
 
     /// Creates the base at `path` (which must not exist) and fills it.
     public func generate(at path: String, progress: (String) -> Void) throws -> Base {
-        let base = try Base.create(at: path, schemaSource: Self.schema, sourceName: "benchmark", actor: "bench")
+        let base = try Base.create(at: path, schemaSource: Self.schema, sourceName: "benchmark", actor: "bench",
+                                   reportChecker: ReportChecker())
         do {
             try fill(base, progress: progress)
         } catch {
@@ -129,7 +131,7 @@ public struct ReportBenchmark: Sendable {
     }
 
     /// The queries measured, each with the same question written by hand in SQL.
-    public func cases(for base: Base) throws -> [(name: String, query: String, sql: String, arguments: [SQLValue])] {
+    package func cases(for base: Base) throws -> [(name: String, query: String, sql: String, arguments: [SQLValue])] {
         let s = base.schema
         func t(_ name: String) -> String { StorageNames.table(s.table(named: name)!.id) }
         func c(_ table: String, _ field: String) -> String { StorageNames.column(s.table(named: table)!.field(named: field)!.id) }
@@ -185,5 +187,44 @@ public struct ReportBenchmark: Sendable {
         let s = xs.sorted()
         guard !s.isEmpty else { return 0 }
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+}
+
+extension ReportBenchmark {
+    /// Generates the base (at `basePath`, kept, or at a scratch path, removed afterwards), or
+    /// reuses `basePath` when it exists and holds `entries` entries, measures it, and writes the
+    /// `tabula bench reports` table through `output`.
+    public func run(basePath: String?, output: (String) -> Void, progress: (String) -> Void) throws {
+        let path = basePath ?? NSTemporaryDirectory() + "tabula-bench-reports-\(ProcessInfo.processInfo.processIdentifier).tabula"
+        let b: Base
+        var generateSeconds: Double?
+        if FileManager.default.fileExists(atPath: path) {
+            guard basePath != nil else { throw BenchmarkError("'\(path)' already exists", hint: "remove it") }
+            b = try Base.open(at: path, actor: "bench")
+            let count = try b.rowCount(of: try b.table(named: "Entries"))
+            guard count == entries else {
+                throw BenchmarkError("'\(path)' holds \(count) entries, not \(entries)", hint: "pass --entries \(count), or another --base file")
+            }
+        } else {
+            let start = DispatchTime.now().uptimeNanoseconds
+            b = try generate(at: path, progress: progress)
+            generateSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+        defer {
+            b.close()
+            if basePath == nil {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+        }
+        let results = try measure(b)
+        output("\(entries) entries\(generateSeconds.map { String(format: " (generated in %.1f s)", $0) } ?? ""); medians of \(repetitions) runs")
+        func milliseconds(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
+        var table = [["report", "rows", "tabula report", "hand-written SQL", "ratio"]]
+        for r in results {
+            table.append([r.name, "\(r.rows)", milliseconds(r.report), milliseconds(r.handWritten), String(format: "%.2fx", r.ratio)])
+        }
+        alignedLines(table).forEach(output)
+        output("")
+        for r in results { output("\(r.name): \(r.query)") }
     }
 }

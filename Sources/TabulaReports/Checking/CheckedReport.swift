@@ -1,3 +1,4 @@
+import TabulaEngine
 import TabulaLanguage
 
 /// A report query checked against a schema: every name resolved to stable ids, every measure
@@ -91,7 +92,7 @@ public struct ReportCondition: Sendable {
     /// The condition as SQL-translatable logic; nil when it uses something the translation does
     /// not cover (functions, arithmetic, multiple links), in which case `source` is evaluated as a
     /// formula on each row instead.
-    public var predicate: RowPredicate?
+    package var predicate: RowPredicate?
     /// The condition as formula source, for the fallback.
     public var source: String
 }
@@ -145,7 +146,7 @@ public struct ReportSortKey: Sendable, Hashable {
 /// A row condition in the form the report planner translates to SQL. Its logic is the formula
 /// language's, value for value: blank equals only blank and sorts first, `and`/`or`/`not` read
 /// blank as false, and an error value anywhere it is read makes the condition not true.
-public indirect enum RowPredicate: Sendable, Hashable {
+package indirect enum RowPredicate: Sendable, Hashable {
     case constant(Bool)
     /// `a op b`, texts compared by the base's collation when `collated`.
     case compare(RowOperand, RowComparison, RowOperand, collated: Bool)
@@ -163,7 +164,7 @@ public indirect enum RowPredicate: Sendable, Hashable {
 }
 
 /// A side of a comparison: a column or a stored constant (`.null` is blank).
-public enum RowOperand: Sendable, Hashable {
+package enum RowOperand: Sendable, Hashable {
     case column(RowPath)
     case constant(SQLValue)
 }

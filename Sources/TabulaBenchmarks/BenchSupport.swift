@@ -55,3 +55,24 @@ public struct ScratchBase: Sendable {
         for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }
+
+/// A benchmark that cannot run as asked (a size out of range, a base file in the way): the
+/// command line shows it as a usage error with its hint.
+public struct BenchmarkError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var hint: String?
+    public init(_ message: String, hint: String? = nil) { self.message = message; self.hint = hint }
+    public var description: String { message }
+}
+
+/// Rows of cells as aligned lines: the first column left-aligned, the rest right-aligned, three
+/// spaces between columns.
+public func alignedLines(_ rows: [[String]]) -> [String] {
+    let widths = (0..<(rows.map(\.count).max() ?? 0)).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+    return rows.map { row in
+        row.enumerated().map { i, cell in
+            let pad = String(repeating: " ", count: widths[i] - cell.count)
+            return i == 0 ? cell + pad : pad + cell
+        }.joined(separator: "   ")
+    }
+}

@@ -1,3 +1,4 @@
+import TabulaEngine
 import TabulaLanguage
 
 /// Turns a checked row condition into a `RowPredicate` when every part of it has an exact SQL
@@ -141,7 +142,7 @@ struct RowPredicateBuilder {
         case .period(let literal): days = Period.days(of: literal)
         case .date(let y, let m, let d):
             if let day = CivilDate(year: y, month: m, day: d) { days = (day, day) }
-        case .number(_, let text) where text.count == 4 && text.allSatisfy(\.isASCIIDigit):
+        case .number(_, let text) where text.count == 4 && text.allSatisfy({ ("0"..."9").contains($0) }):
             days = Period.days(of: .year(Int(text)!))
         case .list(let items):
             guard storageKind(p.type) != nil else { return nil }

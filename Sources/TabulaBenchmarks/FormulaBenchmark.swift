@@ -1,5 +1,6 @@
 import Foundation
 import TabulaEngine
+import TabulaReports
 
 /// `tabula bench formulas`: a table of N rows with ten formula fields of every kind (money,
 /// text with ICU case mapping, dates in the base's time zone, durations, logic), evaluated in full
@@ -60,7 +61,8 @@ public struct FormulaBenchmark {
         let scratch = ScratchBase("formulas-\(rows)")
         defer { scratch.remove() }
         let clock = Instant(millisecondsSinceEpoch: 1_795_000_000_000)
-        let base = try Base.create(at: scratch.path, schemaSource: Self.schema, sourceName: "bench.tabula", actor: "bench", now: { clock })
+        let base = try Base.create(at: scratch.path, schemaSource: Self.schema, sourceName: "bench.tabula", actor: "bench", now: { clock },
+                                   reportChecker: ReportChecker())
         defer { base.close() }
         let items = try base.table(named: "Items")
         let ids = try ["name", "qty", "price", "hours", "start", "due", "category", "note"].map { try base.field(named: $0, in: items).id }
@@ -113,5 +115,22 @@ public struct FormulaBenchmark {
         }
         return Result(rows: rows, insertSeconds: insertSeconds, fullEvaluation: full, oneRow: one, cellsPerWrite: cells,
                       peakMegabytes: peakMemoryMegabytes())
+    }
+}
+
+extension FormulaBenchmark {
+    /// The figures of a run as the `tabula bench formulas` table.
+    public static func table(_ r: Result) -> [[String]] {
+        [
+            ["rows", "\(r.rows)"],
+            ["formula fields", "\(FormulaBenchmark.formulaCount)"],
+            ["insert with formulas (s)", String(format: "%.1f", r.insertSeconds)],
+            ["full evaluation: median", formatMilliseconds(r.fullEvaluation.median)],
+            ["full evaluation: rows/s", String(format: "%.0f", r.rowsPerSecond)],
+            ["one row after a write: median", formatMilliseconds(r.oneRow.median)],
+            ["one row after a write: p99", formatMilliseconds(r.oneRow.p99)],
+            ["cells changed by it", "\(r.cellsPerWrite)"],
+            ["peak memory", r.peakMegabytes.map { String(format: "%.0f MB", $0) } ?? "?"],
+        ]
     }
 }
