@@ -278,25 +278,15 @@ extension ReportSQL {
                     let a = alias(g.path.links, plan: &plan)
                     plan.joins.append("LEFT JOIN json_each(\(a).\(StorageNames.column(g.path.field.id))) AS g\(i)")
                     groupKeys.append("g\(i).value")
-                case .eachLink(let target):
+                case .eachLink:
                     let a = alias(g.path.links, plan: &plan)
-                    guard case .link(let spec) = g.path.field.kind else { continue }
-                    switch spec.storage {
-                    case .junction(let owner):
-                        plan.joins.append("LEFT JOIN \(StorageNames.junction(owner)) AS g\(i) ON g\(i).a = \(a).id")
-                        groupKeys.append("g\(i).b")
-                    case .derived:
-                        guard let inverseID = spec.inverse, let (_, inverse) = schema.field(id: inverseID),
-                              case .link(let inverseSpec) = inverse.kind else { continue }
-                        if case .junction(let owner) = inverseSpec.storage {
-                            plan.joins.append("LEFT JOIN \(StorageNames.junction(owner)) AS g\(i) ON g\(i).b = \(a).id")
-                            groupKeys.append("g\(i).a")
-                        } else {
-                            plan.joins.append("LEFT JOIN \(StorageNames.table(target)) AS g\(i) ON g\(i).\(StorageNames.column(inverseID)) = \(a).id")
-                            groupKeys.append("g\(i).id")
-                        }
-                    case .column:
+                    guard let relation = LinkRelation(g.path.field, in: schema) else { continue }
+                    if case .ownColumn = relation {
                         groupKeys.append(column(g.path, plan: &plan))
+                    } else {
+                        let pairs = relation.leftJoinPairs(from: a, as: "g\(i)")
+                        plan.joins.append(pairs.join)
+                        groupKeys.append(pairs.linked)
                     }
                 }
             }

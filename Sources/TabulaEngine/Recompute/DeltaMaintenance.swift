@@ -187,25 +187,12 @@ extension Base {
 
     /// For each row of the link's target table, the rows of the link's own table linking to it.
     func reverseMap(_ link: FieldID, from targets: Set<RowID>) throws -> [RowID: [RowID]] {
-        guard let (table, field) = schema.field(id: link), case .link(let spec) = field.kind else { return [:] }
+        guard let (_, field) = schema.field(id: link), let relation = LinkRelation(field, in: schema) else { return [:] }
         var result: [RowID: [RowID]] = [:]
         for chunk in Array(targets).sorted().chunked(500) {
-            let sql: String
-            switch spec.storage {
-            case .column:
-                sql = "SELECT \(Layout.column(field.id)), id FROM \(Layout.table(table.id)) WHERE \(Layout.column(field.id)) IN (\(placeholders(chunk.count)))"
-            case .junction(let owner):
-                sql = "SELECT b, a FROM \(Layout.junction(owner)) WHERE b IN (\(placeholders(chunk.count)))"
-            case .derived:
-                guard let inverseID = spec.inverse, let (other, inverse) = schema.field(id: inverseID),
-                      case .link(let inverseSpec) = inverse.kind else { return [:] }
-                switch inverseSpec.storage {
-                case .column: sql = "SELECT id, \(Layout.column(inverse.id)) FROM \(Layout.table(other.id)) WHERE id IN (\(placeholders(chunk.count))) AND \(Layout.column(inverse.id)) IS NOT NULL"
-                case .junction(let owner): sql = "SELECT a, b FROM \(Layout.junction(owner)) WHERE a IN (\(placeholders(chunk.count)))"
-                case .derived: return [:]
-                }
+            try db.cachedStatement(relation.reverseSQL(count: chunk.count)).forEachRow(chunk.map { .integer($0) }) { s in
+                result[s.int64(0), default: []].append(s.int64(1))
             }
-            try db.cachedStatement(sql).forEachRow(chunk.map { .integer($0) }) { s in result[s.int64(0), default: []].append(s.int64(1)) }
         }
         return result
     }

@@ -27,24 +27,10 @@ struct MirrorQuery {
             guard let linkField = current.table.field(id: link), case .link(let linkSpec) = linkField.kind,
                   let next = schema.table(id: linkSpec.target) else { return nil }
             let alias = "a\(i + 1)", t = Layout.table(next.id)
-            switch linkSpec.storage {
-            case .column:
-                joins.append("JOIN \(t) \(alias) ON \(alias).id = \(current.alias).\(Layout.column(link))")
-                if i > 0 { mayRepeat = true }
-            case .junction(let owner):
-                joins.append("JOIN \(Layout.junction(owner)) j\(i) ON j\(i).a = \(current.alias).id JOIN \(t) \(alias) ON \(alias).id = j\(i).b")
-                if i > 0 { mayRepeat = true }
-            case .derived:
-                guard let inverseID = linkSpec.inverse, let inverse = next.field(id: inverseID), case .link(let inverseSpec) = inverse.kind else { return nil }
-                switch inverseSpec.storage {
-                case .column:
-                    joins.append("JOIN \(t) \(alias) ON \(alias).\(Layout.column(inverseID)) = \(current.alias).id")
-                case .junction(let owner):
-                    joins.append("JOIN \(Layout.junction(owner)) j\(i) ON j\(i).b = \(current.alias).id JOIN \(t) \(alias) ON \(alias).id = j\(i).a")
-                    if i > 0 { mayRepeat = true }
-                case .derived: return nil
-                }
-            }
+            guard let relation = LinkRelation(linkField, in: schema) else { return nil }
+            joins.append(relation.joinSQL(from: current.alias, to: t, as: alias, via: "j\(i)"))
+            // Past the first hop, rows that converge on one row (or fan out from it) repeat.
+            if i > 0, !relation.isTargetColumn { mayRepeat = true }
             current = (next, alias)
         }
         let child = current

@@ -247,25 +247,12 @@ extension Base {
 
     /// Rows reached from `rows` through a link, per starting row.
     func forward(_ link: FieldID, from rows: [RowID]) throws -> [RowID: [RowID]] {
-        guard let (table, field) = schema.field(id: link), case .link(let spec) = field.kind else { return [:] }
+        guard let (_, field) = schema.field(id: link), let relation = LinkRelation(field, in: schema) else { return [:] }
         var result: [RowID: [RowID]] = [:]
         for chunk in rows.chunked(500) {
-            let sql: String
-            switch spec.storage {
-            case .column:
-                sql = "SELECT id, \(Layout.column(field.id)) FROM \(Layout.table(table.id)) WHERE id IN (\(placeholders(chunk.count))) AND \(Layout.column(field.id)) IS NOT NULL"
-            case .junction(let owner):
-                sql = "SELECT a, b FROM \(Layout.junction(owner)) WHERE a IN (\(placeholders(chunk.count))) ORDER BY a, b"
-            case .derived:
-                guard let inverseID = spec.inverse, let (other, inverse) = schema.field(id: inverseID),
-                      case .link(let inverseSpec) = inverse.kind else { return [:] }
-                switch inverseSpec.storage {
-                case .column: sql = "SELECT \(Layout.column(inverse.id)), id FROM \(Layout.table(other.id)) WHERE \(Layout.column(inverse.id)) IN (\(placeholders(chunk.count))) ORDER BY id"
-                case .junction(let owner): sql = "SELECT b, a FROM \(Layout.junction(owner)) WHERE b IN (\(placeholders(chunk.count))) ORDER BY a"
-                case .derived: return [:]
-                }
+            try db.cachedStatement(relation.forwardSQL(count: chunk.count)).forEachRow(chunk.map { .integer($0) }) { s in
+                result[s.int64(0), default: []].append(s.int64(1))
             }
-            try db.cachedStatement(sql).forEachRow(chunk.map { .integer($0) }) { s in result[s.int64(0), default: []].append(s.int64(1)) }
         }
         return result
     }

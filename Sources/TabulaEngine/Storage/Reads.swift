@@ -85,21 +85,7 @@ extension Base {
 
     /// All (row, linked row) pairs of a multiple link field, ordered by row then linked row.
     func linkPairs(_ field: Field, spec: LinkSpec) throws -> [(RowID, RowID)] {
-        let sql: String
-        switch spec.storage {
-        case .column:
-            sql = "SELECT id, \(Layout.column(field.id)) FROM \(Layout.table(schema.tableOf(field.id))) WHERE \(Layout.column(field.id)) IS NOT NULL ORDER BY 1, 2"
-        case .junction(let owner):
-            sql = "SELECT a, b FROM \(Layout.junction(owner)) ORDER BY 1, 2"
-        case .derived:
-            guard let inverseID = spec.inverse, let (other, inverse) = schema.field(id: inverseID),
-                  case .link(let inverseSpec) = inverse.kind else { return [] }
-            switch inverseSpec.storage {
-            case .column: sql = "SELECT \(Layout.column(inverse.id)), id FROM \(Layout.table(other.id)) WHERE \(Layout.column(inverse.id)) IS NOT NULL ORDER BY 1, 2"
-            case .junction(let owner): sql = "SELECT b, a FROM \(Layout.junction(owner)) ORDER BY 1, 2"
-            case .derived: return []
-            }
-        }
+        guard let sql = LinkRelation(field, in: schema)?.allPairsSQL else { return [] }
         return try db.query(sql).compactMap { r in
             guard let a = r[0].int64Value, let b = r[1].int64Value else { return nil }
             return (a, b)

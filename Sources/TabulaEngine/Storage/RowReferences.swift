@@ -111,22 +111,8 @@ extension Base {
 
     /// The rows a link field of one row points at, in id order.
     func linkedIDs(_ field: Field, spec: LinkSpec, row: RowID) throws -> [RowID] {
-        let sql: String
-        switch spec.storage {
-        case .column:
-            sql = "SELECT \(Layout.column(field.id)) FROM \(Layout.table(schema.tableOf(field.id))) WHERE id = ? AND \(Layout.column(field.id)) IS NOT NULL"
-        case .junction(let owner):
-            sql = "SELECT b FROM \(Layout.junction(owner)) WHERE a = ? ORDER BY b"
-        case .derived:
-            guard let inverseID = spec.inverse, let (other, inverse) = schema.field(id: inverseID),
-                  case .link(let inverseSpec) = inverse.kind else { return [] }
-            switch inverseSpec.storage {
-            case .column: sql = "SELECT id FROM \(Layout.table(other.id)) WHERE \(Layout.column(inverse.id)) = ? ORDER BY id"
-            case .junction(let owner): sql = "SELECT a FROM \(Layout.junction(owner)) WHERE b = ? ORDER BY a"
-            case .derived: return []
-            }
-        }
-        return try db.cachedStatement(sql).rows([.integer(row)]).compactMap { $0[0].int64Value }
+        guard let relation = LinkRelation(field, in: schema) else { return [] }
+        return try db.cachedStatement(relation.forwardSQL(count: 1)).rows([.integer(row)]).compactMap { $0[1].int64Value }
     }
 
     // MARK: - Display

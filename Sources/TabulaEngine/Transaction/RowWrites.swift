@@ -255,16 +255,8 @@ extension WriteTransaction {
         for other in schema.tables {
             for field in other.fields {
                 guard case .link(let spec) = field.kind, spec.target == table.id, spec.storage != .derived else { continue }
-                let linking: [RowID]
-                switch spec.storage {
-                case .column:
-                    linking = try db.cachedStatement("SELECT id FROM \(Layout.table(other.id)) WHERE \(Layout.column(field.id)) = ?")
-                        .rows([.integer(id)]).compactMap { $0[0].int64Value }
-                case .junction(let owner):
-                    linking = try db.cachedStatement("SELECT a FROM \(Layout.junction(owner)) WHERE b = ?")
-                        .rows([.integer(id)]).compactMap { $0[0].int64Value }
-                case .derived: linking = []
-                }
+                guard let relation = LinkRelation(field, in: schema) else { continue }
+                let linking = try db.cachedStatement(relation.reverseSQL(count: 1)).rows([.integer(id)]).compactMap { $0[1].int64Value }
                 let others = linking.filter { !(other.id == table.id && $0 == id) }
                 if others.isEmpty { continue }
                 switch spec.onDelete {
