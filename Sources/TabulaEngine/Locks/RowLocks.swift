@@ -10,13 +10,8 @@ public struct LockRefusal: Sendable, Hashable {
 extension Base {
     /// The compiled `lock when` condition of a table, nil when it has none.
     func lockFormula(_ table: Table) throws -> CompiledFormula? {
-        guard let source = table.lockCondition else { return nil }
-        do {
-            return try FormulaCompiler.compile(source: SourceText(name: "\(table.name) lock", text: source), in: table, schema: schema)
-        } catch {
-            throw EngineError(.schema, "the lock condition of \(table.name) no longer compiles: \(error.description)",
-                              remedy: .fixSchema(what: "`lock when` of \(table.name)"))
-        }
+        guard table.lockCondition != nil else { return nil }
+        return try compiledSchema().locks[table.id]
     }
 
     /// The rows among `rows` for which the table's lock condition holds now.

@@ -198,7 +198,7 @@ extension Base {
         let new = plan.schema
         try db.execute("PRAGMA foreign_keys = OFF")
         defer { try? db.execute("PRAGMA foreign_keys = ON") }
-        let newDefaults = try DependencyGraph(schema: new).defaults
+        let newDefaults = try CompiledSchema(schema: new).defaults
         try write { _ in
             try checkConstraints(new, old: old)
             for table in old.tables where new.table(id: table.id) == nil {

@@ -18,13 +18,13 @@ public struct ComputedMismatch: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Base {
-    /// The dependency graph of the current schema (built on first use after the schema changes).
-    func dependencyGraph() throws -> DependencyGraph {
-        if let g = graphCache, graphVersion == schemaVersion { return g }
-        let g = try DependencyGraph(schema: schema)
-        graphCache = g
-        graphVersion = schemaVersion
-        return g
+    /// The current schema compiled (once after each schema change).
+    func compiledSchema() throws -> CompiledSchema {
+        if let c = compiledCache, compiledVersion == schemaVersion { return c }
+        let c = try CompiledSchema(schema: schema)
+        compiledCache = c
+        compiledVersion = schemaVersion
+        return c
     }
 
     // MARK: - Incremental
@@ -33,37 +33,37 @@ extension Base {
     /// dirty set that spreads along the graph through the link indexes; each dirty cell is computed
     /// once, in level order; a cell whose value does not change stops the spread.
     func recompute(_ changes: ChangeSet) throws {
-        let graph = try dependencyGraph()
-        if graph.order.isEmpty { return }
+        let compiled = try compiledSchema()
+        if compiled.graph.order.isEmpty { return }
         var dirty: [FieldID: Set<RowID>] = [:]
         var deleted: [TableID: Set<RowID>] = changes.deleted
         for (t, rows) in changes.inserted { deleted[t]?.subtract(rows) }
         // Seed: written cells, grouped by field.
         var written: [FieldID: Set<RowID>] = [:]
         for (_, rows) in changes.cells { for (row, fields) in rows { for f in fields { written[f, default: []].insert(row) } } }
-        for (field, rows) in written { try spread(from: field, rows: rows, graph: graph, into: &dirty) }
+        for (field, rows) in written { try spread(from: field, rows: rows, compiled: compiled, into: &dirty) }
         for (t, rows) in changes.inserted {
             guard let table = schema.table(id: t) else { continue }
             for f in table.fields where f.kind.isComputedByRecompute { dirty[f.id, default: []].formUnion(rows) }
         }
-        for field in graph.order {
-            guard let (table, f) = schema.field(id: field), !graph.volatile.contains(field) else { continue }
+        for field in compiled.graph.order {
+            guard let (table, f) = schema.field(id: field), !compiled.graph.volatile.contains(field) else { continue }
             var rows = dirty[field] ?? []
             if let gone = deleted[table.id] { rows.subtract(gone) }
             var changed: [RowID] = []
-            if let plan = graph.deltaPlans[field] {
+            if let plan = compiled.deltaPlans[field] {
                 let delta = try applyDelta(plan, rereading: rows)
                 changed = delta.changed
                 rows.formUnion(delta.reread)
             }
-            if !rows.isEmpty { changed += try recomputeCells(f, in: table, rows: Array(rows).sorted(), graph: graph) }
-            if !changed.isEmpty { try spread(from: field, rows: Set(changed), graph: graph, into: &dirty) }
+            if !rows.isEmpty { changed += try recomputeCells(f, in: table, rows: Array(rows).sorted(), compiled: compiled) }
+            if !changed.isEmpty { try spread(from: field, rows: Set(changed), compiled: compiled, into: &dirty) }
         }
     }
 
     /// Marks the computed cells that read `field` on `rows`.
-    private func spread(from field: FieldID, rows: Set<RowID>, graph: DependencyGraph, into dirty: inout [FieldID: Set<RowID>]) throws {
-        for edge in graph.dependents[field] ?? [] where !graph.isCoveredByDelta(edge, input: field) {
+    private func spread(from field: FieldID, rows: Set<RowID>, compiled: CompiledSchema, into dirty: inout [FieldID: Set<RowID>]) throws {
+        for edge in compiled.graph.dependents[field] ?? [] where !compiled.isCoveredByDelta(edge, input: field) {
             var reached = rows
             for link in edge.path.reversed() {
                 if reached.isEmpty { break }
@@ -74,8 +74,8 @@ extension Base {
     }
 
     /// Computes a field for some rows and writes the values that differ; returns the changed rows.
-    private func recomputeCells(_ field: Field, in table: Table, rows: [RowID], graph: DependencyGraph) throws -> [RowID] {
-        try store(try computeValues(field, in: table, rows: rows, graph: graph), of: field, in: table, rows: rows)
+    private func recomputeCells(_ field: Field, in table: Table, rows: [RowID], compiled: CompiledSchema) throws -> [RowID] {
+        try store(try computeValues(field, in: table, rows: rows, compiled: compiled), of: field, in: table, rows: rows)
     }
 
     /// Writes the values that differ from what is stored; returns the rows that changed.
@@ -123,21 +123,21 @@ extension Base {
     // MARK: - Computing values
 
     /// The values a computed field should have on some rows, from what is stored now.
-    func computeValues(_ field: Field, in table: Table, rows: [RowID], graph: DependencyGraph, setWise: Bool = true) throws -> [RowID: Value] {
+    func computeValues(_ field: Field, in table: Table, rows: [RowID], compiled: CompiledSchema, setWise: Bool = true) throws -> [RowID: Value] {
         switch field.kind {
         case .formula:
-            guard let formula = graph.formulas[field.id] else { return [:] }
+            guard let formula = compiled.formulas[field.id] else { return [:] }
             return try evaluate(formula, in: table, rows: rows)
         case .mirror(let spec):
-            if setWise, let query = graph.mirrorQueries[field.id] {
+            if setWise, let query = compiled.mirrorQueries[field.id] {
                 // Set-wise; an error value in a group, or a sum too large, is left to the row-by-row aggregate.
                 var result: [RowID: Value]
                 var rest: [RowID]
                 do { (result, rest) = try queryMirror(query, parents: rows) } catch is DatabaseError { (result, rest) = ([:], rows) }
-                if !rest.isEmpty { result.merge(try aggregate(spec, field: field, rows: rest, graph: graph)) { _, row in row } }
+                if !rest.isEmpty { result.merge(try aggregate(spec, field: field, rows: rest, compiled: compiled)) { _, row in row } }
                 return result
             }
-            return try aggregate(spec, field: field, rows: rows, graph: graph)
+            return try aggregate(spec, field: field, rows: rows, compiled: compiled)
         case .timer:
             return try timerTotals(field, in: table, rows: rows)
         default:
@@ -203,7 +203,7 @@ extension Base {
 
     /// `timer.running` or `timer.elapsed` on some rows, from the running intervals in the log.
     func timerProbe(_ probe: TimerProbe, timer: FieldID, rows: [RowID]) throws -> [RowID: Value] {
-        guard let roles = schema.timers.first(where: { $0.timerField == timer }) else { return [:] }
+        guard let roles = try compiledSchema().timers.first(where: { $0.timerField == timer }) else { return [:] }
         var elapsed: [RowID: Int64] = [:]
         var running: Set<RowID> = []
         let now = self.now().millisecondsSinceEpoch
@@ -226,7 +226,7 @@ extension Base {
     /// One field's values on some rows, whatever its storage (multiple links as lists of links).
     func fieldValues(_ field: Field, in table: Table, rows: [RowID]) throws -> [RowID: Value] {
         if Layout.hasColumn(field) {
-            if let graph = graphCache, graph.volatile.contains(field.id), let formula = graph.formulas[field.id] {
+            if let compiled = compiledCache, compiled.graph.volatile.contains(field.id), let formula = compiled.formulas[field.id] {
                 return try evaluate(formula, in: table, rows: rows)
             }
             return try storedValues(field, in: table, rows: rows)
@@ -259,7 +259,7 @@ extension Base {
 
     // MARK: - Mirrors
 
-    private func aggregate(_ spec: MirrorSpec, field: Field, rows: [RowID], graph: DependencyGraph) throws -> [RowID: Value] {
+    private func aggregate(_ spec: MirrorSpec, field: Field, rows: [RowID], compiled: CompiledSchema) throws -> [RowID: Value] {
         // Walk the links outward, keeping for each starting row the set of rows reached.
         var reached: [RowID: [RowID]] = Dictionary(uniqueKeysWithValues: rows.map { ($0, [$0]) })
         for link in spec.links {
@@ -276,7 +276,7 @@ extension Base {
               case .link(let linkSpec) = linkField.kind, let last = schema.table(id: linkSpec.target) else { return [:] }
         let children = Array(Set(reached.values.joined())).sorted()
         let values: [RowID: Value] = try spec.field.flatMap { last.field(id: $0) }.map { try fieldValues($0, in: last, rows: children) } ?? [:]
-        let passes: [RowID: Value]? = try graph.filters[field.id].map { try evaluate($0, in: last, rows: children) }
+        let passes: [RowID: Value]? = try compiled.filters[field.id].map { try evaluate($0, in: last, rows: children) }
         let orderValues: [RowID: Value]? = try spec.orderBy.flatMap { last.field(id: $0) }.map { try fieldValues($0, in: last, rows: children) }
         let collator = TextCollator.shared(locale: schema.locale)
         var result: [RowID: Value] = [:]
@@ -301,11 +301,11 @@ extension Base {
     /// Recomputes the given computed fields (and, in level order, everything) on every row.
     func recomputeAll(fields: [FieldID]) throws {
         if fields.isEmpty { return }
-        let graph = try dependencyGraph()
+        let compiled = try compiledSchema()
         let wanted = Set(fields)
-        for id in graph.order where wanted.contains(id) && !graph.volatile.contains(id) {
+        for id in compiled.graph.order where wanted.contains(id) && !compiled.graph.volatile.contains(id) {
             guard let (table, field) = schema.field(id: id) else { continue }
-            try forEachFreshChunk(field, in: table, graph: graph, setWise: true) { rows, fresh in
+            try forEachFreshChunk(field, in: table, compiled: compiled, setWise: true) { rows, fresh in
                 _ = try store(fresh, of: field, in: table, rows: rows)
             }
         }
@@ -320,17 +320,17 @@ extension Base {
     /// A computed field's fresh values over all rows of its table, chunk by chunk, so memory stays
     /// flat whatever the table's size: a mirror with an SQL form by one aggregate over the whole
     /// table, anything else computed per chunk.
-    func forEachFreshChunk(_ field: Field, in table: Table, graph: DependencyGraph, setWise: Bool,
+    func forEachFreshChunk(_ field: Field, in table: Table, compiled: CompiledSchema, setWise: Bool,
                            _ body: ([RowID], [RowID: Value]) throws -> Void) throws {
         let rows = try allRowIDs(of: table)
-        if setWise, case .mirror(let spec) = field.kind, let query = graph.mirrorQueries[field.id],
+        if setWise, case .mirror(let spec) = field.kind, let query = compiled.mirrorQueries[field.id],
            let (values, rest) = try? queryMirror(query, parents: nil) {
             let unsettled = Set(rest)
             for chunk in rows.chunked(Self.chunkSize) {
                 let chunk = Array(chunk)
                 var fresh: [RowID: Value] = [:]
                 let slow = chunk.filter(unsettled.contains)
-                if !slow.isEmpty { fresh = try aggregate(spec, field: field, rows: slow, graph: graph) }
+                if !slow.isEmpty { fresh = try aggregate(spec, field: field, rows: slow, compiled: compiled) }
                 for row in chunk where !unsettled.contains(row) { fresh[row] = values[row] ?? query.emptyValue }
                 try body(chunk, fresh)
             }
@@ -338,7 +338,7 @@ extension Base {
         }
         for chunk in rows.chunked(Self.chunkSize) {
             let chunk = Array(chunk)
-            try body(chunk, try computeValues(field, in: table, rows: chunk, graph: graph, setWise: setWise))
+            try body(chunk, try computeValues(field, in: table, rows: chunk, compiled: compiled, setWise: setWise))
         }
     }
 
@@ -363,12 +363,12 @@ extension Base {
     /// `rowByRow` computes mirrors by the simple row-by-row aggregate only, independent of the
     /// set-wise SQL (slower; the invariant tests use it to check both).
     public func check(fix: Bool = false, rowByRow: Bool = false) throws -> [ComputedMismatch] {
-        let graph = try dependencyGraph()
+        let compiled = try compiledSchema()
         var mismatches: [ComputedMismatch] = []
         let body = {
-            for id in graph.order where !graph.volatile.contains(id) {
+            for id in compiled.graph.order where !compiled.graph.volatile.contains(id) {
                 guard let (table, field) = self.schema.field(id: id) else { continue }
-                try self.forEachFreshChunk(field, in: table, graph: graph, setWise: !rowByRow) { rows, fresh in
+                try self.forEachFreshChunk(field, in: table, compiled: compiled, setWise: !rowByRow) { rows, fresh in
                     let stored = try self.storedValues(field, in: table, rows: rows)
                     for row in rows {
                         let want = fresh[row] ?? .blank, have = stored[row] ?? .blank

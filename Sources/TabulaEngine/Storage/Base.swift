@@ -19,10 +19,10 @@ public final class Base {
     var pending: ChangeSet?
     /// The write transaction in progress: a `write` inside it is a savepoint of it.
     var currentTransaction: WriteTransaction?
-    /// The dependency graph of `schema`, built on first use.
-    var graphCache: DependencyGraph?
-    /// The `schemaVersion` the cached graph was built for.
-    var graphVersion = -1
+    /// `schema` compiled: formulas, conditions, mirror SQL, the dependency graph; built on first use.
+    var compiledCache: CompiledSchema?
+    /// The `schemaVersion` the cached compilation was made for.
+    var compiledVersion = -1
     /// Changes of the current command that a full recompute already made consistent: kept for
     /// `lastChanges`, but not applied again (as deltas) by the closing incremental recompute.
     var settled = ChangeSet()

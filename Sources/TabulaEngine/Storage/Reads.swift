@@ -74,9 +74,9 @@ extension Base {
             for i in records.indices where lists[records[i].id] == nil { records[i].values[p] = .list([]) }
         }
         // Formulas that read the clock or the running timers are computed now, never stored stale.
-        let graph = try dependencyGraph()
-        for f in table.fields where graph.volatile.contains(f.id) {
-            guard let formula = graph.formulas[f.id], let p = positions[f.id] else { continue }
+        let compiled = try compiledSchema()
+        for f in table.fields where compiled.graph.volatile.contains(f.id) {
+            guard let formula = compiled.formulas[f.id], let p = positions[f.id] else { continue }
             let values = try evaluate(formula, in: table, rows: records.map(\.id))
             for i in records.indices { records[i].values[p] = values[records[i].id] ?? .blank }
         }

@@ -100,7 +100,7 @@ extension Base {
     /// Makes sure each log table has its index of running intervals (a blank end), so finding
     /// them costs the number of running intervals, not the size of the log.
     func ensureTimerIndexes() throws {
-        for roles in schema.timers {
+        for roles in try compiledSchema().timers {
             let name = "r\(roles.logTable)_\(roles.author.field)_\(roles.end)"
             try db.execute("CREATE INDEX IF NOT EXISTS \(name) ON \(Layout.table(roles.logTable))(\(Layout.column(roles.author.field)), \(Layout.column(roles.back))) WHERE \(Layout.column(roles.end)) IS NULL")
             // Running intervals by start: what the Pomodoro deadline check and the list of all
@@ -116,7 +116,7 @@ extension Base {
         try ensureTimerIndexes()
         var result: [TimerInterval] = []
         var seen: Set<String> = []
-        for roles in schema.timers {
+        for roles in try compiledSchema().timers {
             // Two timers writing to one log table share its intervals: list each once.
             guard seen.insert("\(roles.logTable).\(roles.table)").inserted else { continue }
             let author: Value? = everyone ? nil : try? authorValue(roles.author)
@@ -162,7 +162,7 @@ extension Base {
     func runningAcrossTimers(author: Value, people: TimerRoles.Author) throws -> [TimerInterval] {
         var result: [TimerInterval] = []
         var seen: Set<String> = []
-        for other in schema.timers where sameAuthorKind(other.author, people) {
+        for other in try compiledSchema().timers where sameAuthorKind(other.author, people) {
             guard seen.insert("\(other.logTable).\(other.table)").inserted else { continue }
             result += try running(other, author: author)
         }
@@ -189,7 +189,7 @@ extension Base {
     func runningWithRoles() throws -> [(TimerInterval, TimerRoles)] {
         var result: [(TimerInterval, TimerRoles)] = []
         var seen: Set<String> = []
-        for roles in schema.timers {
+        for roles in try compiledSchema().timers {
             guard seen.insert("\(roles.logTable).\(roles.table)").inserted, let author = try? authorValue(roles.author) else { continue }
             result += try running(roles, author: author).map { ($0, roles) }
         }
@@ -201,7 +201,7 @@ extension Base {
     /// Whether some Pomodoro is past its deadline (read only).
     func hasExpiredIntervals() throws -> Bool {
         let now = self.now()
-        for roles in schema.timers {
+        for roles in try compiledSchema().timers {
             guard let modeField = roles.mode else { continue }
             let cutoff = now.millisecondsSinceEpoch - schema.pomodoro.focus * 1000
             let sql = "SELECT 1 FROM \(Layout.table(roles.logTable)) WHERE \(Layout.column(roles.end)) IS NULL AND lower(\(Layout.column(modeField))) = 'pomodoro' AND \(Layout.column(roles.start)) <= ? LIMIT 1"
@@ -386,12 +386,13 @@ extension WriteTransaction {
     /// start of each command (no daemon is needed: the next command that touches the base closes
     /// what expired before it reads or writes anything).
     func closeExpiredIntervals() throws {
-        if !schema.timers.isEmpty && base.attachments.timerIndexesVersion != base.schemaVersion {
+        let timers = try base.compiledSchema().timers
+        if !timers.isEmpty && base.attachments.timerIndexesVersion != base.schemaVersion {
             try base.ensureTimerIndexes()
             base.attachments.timerIndexesVersion = base.schemaVersion
         }
         let now = self.now()
-        for roles in schema.timers {
+        for roles in timers {
             guard let modeField = roles.mode else { continue }
             let cutoff = now.millisecondsSinceEpoch - schema.pomodoro.focus * 1000
             let sql = "SELECT id FROM \(Layout.table(roles.logTable)) WHERE \(Layout.column(roles.end)) IS NULL AND lower(\(Layout.column(modeField))) = 'pomodoro' AND \(Layout.column(roles.start)) <= ? LIMIT 1"

@@ -29,12 +29,12 @@ extension WriteTransaction {
         try requireOpen()
         var values = given
         let now = self.now()
-        let graph = try base.dependencyGraph()
+        let compiled = try base.compiledSchema()
         var formulaDefaults: [(Field, CompiledFormula)] = []
         for field in table.fields where values[field.id] == nil {
             switch field.kind {
             case .data:
-                switch graph.defaults[field.id] {
+                switch compiled.defaults[field.id] {
                 case .constant(let value)?: values[field.id] = value
                 case .formula(let formula)?: formulaDefaults.append((field, formula))
                 case nil: break

@@ -1,0 +1,166 @@
+import TabulaLanguage
+
+/// A base's schema compiled once, when the base opens or its schema changes: every formula,
+/// mirror condition, default and lock condition compiled, the mirrors' SQL and delta plans made,
+/// the timers' roles resolved, and the dependency graph built. Nothing that runs per write parses
+/// or compiles schema text again.
+final class CompiledSchema {
+    let schema: Schema
+    /// Which computed field reads which, in recompute order.
+    let graph: DependencyGraph
+    private(set) var formulas: [FieldID: CompiledFormula] = [:]
+    /// Mirror `where` conditions, compiled in the last table of the path.
+    private(set) var filters: [FieldID: CompiledFormula] = [:]
+    /// Mirrors kept by delta, and the inputs their delta covers (the spread skips those).
+    private(set) var deltaPlans: [FieldID: DeltaPlan] = [:]
+    private(set) var deltaInputs: [FieldID: Set<DeltaInput>] = [:]
+    /// Mirrors that one SQL aggregate can compute set-wise.
+    private(set) var mirrorQueries: [FieldID: MirrorQuery] = [:]
+    /// Checked `default`s of data fields: constants, or formulas over the new row.
+    private(set) var defaults: [FieldID: DefaultValues.Kind] = [:]
+    /// Each table's `lock when` condition.
+    private(set) var locks: [TableID: CompiledFormula] = [:]
+    /// Every timer field with its roles.
+    let timers: [TimerRoles]
+
+    init(schema: Schema) throws {
+        self.schema = schema
+        timers = schema.timers
+        var edges = DependencyGraph.Builder()
+        var volatile: Set<FieldID> = []
+        for table in schema.tables {
+            for field in table.fields {
+                switch field.kind {
+                case .formula(let spec):
+                    let compiled = try FormulaCompiler.compile(source: SourceText(name: "\(table.name).\(field.name)", text: spec.source),
+                                                               in: table, schema: schema)
+                    formulas[field.id] = compiled
+                    if compiled.isVolatile { volatile.insert(field.id) }
+                    for path in compiled.paths { edges.addPath(path, computed: field.id, table: table.id, prefix: []) }
+                case .mirror(let spec):
+                    for (i, link) in spec.links.enumerated() { edges.add(link, DependencyGraph.Edge(computed: field.id, table: table.id, path: Array(spec.links[..<i]))) }
+                    if let f = spec.field { edges.add(f, DependencyGraph.Edge(computed: field.id, table: table.id, path: spec.links)) }
+                    if let o = spec.orderBy { edges.add(o, DependencyGraph.Edge(computed: field.id, table: table.id, path: spec.links)) }
+                    if let filter = spec.filter, let last = Self.lastTable(of: spec.links, in: schema) {
+                        let compiled = try FormulaCompiler.compile(source: SourceText(name: "\(table.name).\(field.name) where", text: filter),
+                                                                   in: last, schema: schema)
+                        filters[field.id] = compiled
+                        for path in compiled.paths { edges.addPath(path, computed: field.id, table: table.id, prefix: spec.links) }
+                    }
+                case .data:
+                    if let source = field.defaultExpression {
+                        let text = SourceText(name: "\(table.name).\(field.name) default", text: source)
+                        switch DefaultValues.classify(try ExpressionParser.parse(text), for: field, in: table, schema: schema) {
+                        case .success(let kind): defaults[field.id] = kind
+                        case .failure(let list): throw SourceErrors(source: text, diagnostics: list.diagnostics)
+                        }
+                    }
+                case .timer:
+                    for (input, path) in TimerRoles.inputs(of: field, in: table, schema: schema) { edges.add(input, DependencyGraph.Edge(computed: field.id, table: table.id, path: path)) }
+                default: break
+                }
+            }
+        }
+        graph = DependencyGraph(schema: schema, edges: edges, formulas: Set(formulas.keys), volatile: volatile)
+        for table in schema.tables {
+            if let source = table.lockCondition {
+                do {
+                    locks[table.id] = try FormulaCompiler.compile(source: SourceText(name: "\(table.name) lock", text: source), in: table, schema: schema)
+                } catch {
+                    throw EngineError(.schema, "the lock condition of \(table.name) no longer compiles: \(error.description)",
+                                      remedy: .fixSchema(what: "`lock when` of \(table.name)"))
+                }
+            }
+        }
+        for table in schema.tables {
+            for field in table.fields {
+                guard case .mirror(let spec) = field.kind else { continue }
+                mirrorQueries[field.id] = MirrorQuery.make(field: field, spec: spec, schema: schema)
+                guard let plan = DeltaPlan.make(field: field, spec: spec, filter: filters[field.id], schema: schema, volatile: graph.volatile) else { continue }
+                deltaPlans[field.id] = plan
+                deltaInputs[field.id] = plan.coveredInputs(spec, in: schema)
+            }
+        }
+    }
+
+    /// Whether the spread along `edge` from `input` is left to the delta of a mirror.
+    func isCoveredByDelta(_ edge: DependencyGraph.Edge, input: FieldID) -> Bool {
+        deltaInputs[edge.computed]?.contains(DeltaInput(field: input, path: edge.path)) ?? false
+    }
+
+    private static func lastTable(of links: [FieldID], in schema: Schema) -> Table? {
+        guard let last = links.last, let (_, field) = schema.field(id: last), case .link(let spec) = field.kind else { return nil }
+        return schema.table(id: spec.target)
+    }
+}
+
+/// Which computed field reads which field, and through which links: only the edges, levelled into
+/// one topological order so that a recompute visits each dirty cell once, after everything it reads.
+struct DependencyGraph {
+    /// A computed field reading `input` on rows reached from its own row through `path` (link field ids, outward).
+    struct Edge {
+        let computed: FieldID
+        let table: TableID
+        let path: [FieldID]
+    }
+
+    /// The edges as they are found, before levelling.
+    struct Builder {
+        private(set) var dependents: [FieldID: [Edge]] = [:]
+        private(set) var reads: [FieldID: [FieldID]] = [:]
+
+        mutating func addPath(_ path: [FieldID], computed: FieldID, table: TableID, prefix: [FieldID]) {
+            for (i, f) in path.enumerated() {
+                add(f, Edge(computed: computed, table: table, path: prefix + path[..<i]))
+            }
+        }
+
+        mutating func add(_ input: FieldID, _ edge: Edge) {
+            dependents[input, default: []].append(edge)
+            reads[edge.computed, default: []].append(input)
+        }
+    }
+
+    /// For each field, the computed fields that read it.
+    let dependents: [FieldID: [Edge]]
+    /// Computed fields in recompute order.
+    private(set) var order: [FieldID] = []
+    private(set) var level: [FieldID: Int] = [:]
+    /// Formula fields computed when read (they read the clock, or read such a field).
+    private(set) var volatile: Set<FieldID>
+
+    /// Levels the edges; `formulas` are the formula fields, `volatile` those that read the clock.
+    init(schema: Schema, edges: Builder, formulas: Set<FieldID>, volatile: Set<FieldID>) {
+        dependents = edges.dependents
+        self.volatile = volatile
+        levelize(edges.reads, schema: schema, formulas: formulas)
+    }
+
+    /// Orders computed fields so that each comes after every computed field it reads.
+    private mutating func levelize(_ reads: [FieldID: [FieldID]], schema: Schema, formulas: Set<FieldID>) {
+        var computed: [FieldID] = []
+        for table in schema.tables { for f in table.fields where f.kind.isComputedByRecompute { computed.append(f.id) } }
+        func depth(_ id: FieldID, _ visiting: inout Set<FieldID>) -> Int {
+            if let l = level[id] { return l }
+            guard visiting.insert(id).inserted else { return 0 }  // cycles are refused by the schema compiler
+            var l = 0
+            for input in reads[id] ?? [] where reads[input] != nil || formulas.contains(input) {
+                l = max(l, depth(input, &visiting) + 1)
+            }
+            visiting.remove(id)
+            level[id] = l
+            return l
+        }
+        var visiting: Set<FieldID> = []
+        for id in computed { _ = depth(id, &visiting) }
+        order = computed.sorted { (level[$0]!, $0) < (level[$1]!, $1) }
+        // Volatility spreads to every formula that reads a volatile field.
+        var changed = true
+        while changed {
+            changed = false
+            for id in order where formulas.contains(id) && !volatile.contains(id) {
+                if (reads[id] ?? []).contains(where: volatile.contains) { volatile.insert(id); changed = true }
+            }
+        }
+    }
+}
