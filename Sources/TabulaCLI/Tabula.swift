@@ -77,7 +77,12 @@ func openBase(_ path: String, _ actor: ActorOptions) throws -> Base {
     let base = try Base.open(at: path, actor: actor.resolvedActor, now: try clock())
     TimeTracking.install(on: base)
     // Pomodoros past their deadline close first, so whatever the command reads is up to date.
-    do { try base.closeExpiredPomodoros() } catch { base.close(); throw error }
+    do {
+        for notice in try base.closeExpiredPomodoros() { printError(Wording.notice(notice, on: base)) }
+    } catch {
+        base.close()
+        throw error
+    }
     return base
 }
 

@@ -33,8 +33,9 @@ struct TimerStart: ParsableCommand {
         try runReportingErrors {
             let b = try openBase(target.base, actor)
             defer { b.close() }
-            let interval = try b.write { try $0.startTimer(table: target.table, row: target.row, field: target.field, mode: target.mode) }.value
-            print(Wording.started(interval, on: b))
+            let started = try b.write { try $0.startTimer(table: target.table, row: target.row, field: target.field, mode: target.mode) }
+            for notice in started.notices { print(Wording.notice(notice, on: b)) }
+            print(Wording.started(started.value, on: b))
         }
     }
 }

@@ -53,9 +53,24 @@ public enum Wording {
         return text
     }
 
+    /// A notice of what a write did unasked, as a line of its own.
+    public static func notice(_ notice: WriteNotice, on base: Base) -> String {
+        switch notice {
+        case .pomodoroEnded(let interval):
+            let end = interval.end.map(base.formatInstant) ?? "?"
+            return "note: the pomodoro on \(interval.rowDescription) for \(interval.author) ended at \(end): \(duration(interval, on: base)) (\(interval.logTable) #\(interval.logRow))"
+        case .intervalSwitched(let interval, let mode):
+            return "note: stopped the \(interval.mode.rawValue) on \(interval.rowDescription) for \(interval.author) after \(duration(interval, on: base)) to run it as a \(mode.rawValue) (\(interval.logTable) #\(interval.logRow))"
+        }
+    }
+
+    static func duration(_ interval: TimerInterval, on base: Base) -> String {
+        ValueType.duration.format(.duration(interval.elapsed(at: interval.end ?? interval.start)), context: base.schema.valueContext)
+    }
+
     /// The line that reports a stopped interval with its length.
     public static func stopped(_ interval: TimerInterval, on base: Base) -> String {
-        let length = ValueType.duration.format(.duration(interval.elapsed(at: interval.end ?? interval.start)), context: base.schema.valueContext)
+        let length = duration(interval, on: base)
         return "stopped \(interval.rowDescription) for \(interval.author): \(length) (\(interval.logTable) #\(interval.logRow))"
     }
 }

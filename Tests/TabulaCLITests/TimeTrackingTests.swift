@@ -131,6 +131,26 @@ import Testing
         #expect(try later.run("check", "tt.db").status == 0)
     }
 
+    @Test func theNextCommandSaysWhichPomodoroItClosedAtItsDeadline() throws {
+        let cli = try makeBase()
+        try cli.run("timer", "start", "tt.db", "Tasks", "Login", "--pomodoro")
+        let later = try at(cli, "2026-11-20T09:40:00Z").run("show", "tt.db", "Tasks")
+        #expect(later.status == 0, "\(later.stderr)")
+        #expect(later.stderr.contains("note: the pomodoro on Tasks \"Login\" for anna ended at 2026-11-20 10:25: 0:25 (TimeEntries #1)"))
+        #expect(!later.stdout.contains("note:"))
+        // Told once: the interval is closed now.
+        #expect(!(try at(cli, "2026-11-20T09:41:00Z").run("show", "tt.db", "Tasks")).stderr.contains("note:"))
+    }
+
+    @Test func startingAStopwatchWhileAPomodoroRunsSaysThePomodoroWasStopped() throws {
+        let cli = try makeBase()
+        try cli.run("timer", "start", "tt.db", "Tasks", "Login", "--pomodoro")
+        let stopwatch = try at(cli, "2026-11-20T09:10:00Z").run("timer", "start", "tt.db", "Tasks", "Login")
+        #expect(stopwatch.status == 0, "\(stopwatch.stderr)")
+        #expect(stopwatch.stdout.contains("note: stopped the pomodoro on Tasks \"Login\" for anna after 0:10 to run it as a stopwatch (TimeEntries #1)"))
+        #expect(stopwatch.stdout.contains("started Tasks \"Login\""))
+    }
+
     @Test func switchingStopsMyTimersAndStartsTheNamedOneAndModesSwitchOnTheFly() throws {
         let cli = try makeBase()
         try cli.run("timer", "start", "tt.db", "Tasks", "Landing")

@@ -28,6 +28,8 @@ public final class Base {
     var settled = ChangeSet()
     /// The cells the last committed command wrote or recomputed (what a UI or API pushes).
     public internal(set) var lastChanges = ChangeSet()
+    /// What the last committed write did unasked (a Pomodoro closed at its deadline).
+    public internal(set) var lastNotices: [WriteNotice] = []
     /// How the acting name is found among the people and which roles they have; a package may
     /// install its own.
     public var actors = ActorDirectory.primaryField

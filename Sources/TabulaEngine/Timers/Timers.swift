@@ -212,8 +212,10 @@ extension Base {
 
     /// Closes expired Pomodoro intervals in a transaction of their own, when there are any; a
     /// command that only reads calls this first so what it shows is up to date.
-    public func closeExpiredPomodoros() throws {
-        if try hasExpiredIntervals() { try write { _ in } }
+    @discardableResult
+    public func closeExpiredPomodoros() throws -> [WriteNotice] {
+        guard try hasExpiredIntervals() else { return [] }
+        return try write { _ in }.notices
     }
 
     /// How many Pomodoro focus intervals of a timer's row ran their full length.
@@ -263,7 +265,7 @@ extension WriteTransaction {
                                   remedy: .stopTimer(table: table.name, row: row))
             }
             // The same row in another mode: close this interval and go on in the new mode.
-            _ = try close(current, roles: roles, at: now)
+            notices.append(.intervalSwitched(try close(current, roles: roles, at: now), to: mode))
         }
         let mine = try base.runningAcrossTimers(author: author, people: roles.author)
         if mine.count >= roles.maxRunning {
@@ -400,7 +402,8 @@ extension WriteTransaction {
             for interval in try base.running(roles, author: nil) where interval.mode == .pomodoro {
                 guard let deadline = interval.deadline, deadline <= now else { continue }
                 // The interval started before any lock; closing it at its deadline is not an edit.
-                _ = try bypassingLocks { try close(interval, roles: roles, at: deadline) }
+                let closed = try bypassingLocks { try close(interval, roles: roles, at: deadline) }
+                notices.append(.pomodoroEnded(closed))
             }
         }
     }

@@ -23,6 +23,8 @@ public final class WriteTransaction {
     public func now() -> Instant { base.now() }
     /// The cells written or recomputed so far in this transaction.
     public var changes: ChangeSet { base.pending ?? ChangeSet() }
+    /// What the transaction did besides what it was asked (a Pomodoro closed at its deadline).
+    public internal(set) var notices: [WriteNotice] = []
 
     var db: Connection { base.db }
     var pending: ChangeSet? {
@@ -35,12 +37,13 @@ public final class WriteTransaction {
     @discardableResult
     public func savepoint<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
         try requireOpen()
-        let saved = base.pending, savedSettled = base.settled
+        let saved = base.pending, savedSettled = base.settled, savedNotices = notices
         do {
             return try db.transaction { try body(self) }
         } catch {
             base.pending = saved
             base.settled = savedSettled
+            notices = savedNotices
             throw error
         }
     }
@@ -71,6 +74,16 @@ public struct Committed<Value> {
     public var value: Value
     /// The cells the write changed, its rules wrote, and the recompute updated.
     public var changes: ChangeSet
+    /// What the write did besides what it was asked, for the front end to tell.
+    public var notices: [WriteNotice] = []
+}
+
+/// Something a write did that its caller did not ask for, and that a person should be told.
+public enum WriteNotice: Sendable, Hashable {
+    /// A Pomodoro interval reached its deadline and was closed there.
+    case pomodoroEnded(TimerInterval)
+    /// A running interval was closed because the same row's timer started in another mode.
+    case intervalSwitched(TimerInterval, to: TimerMode)
 }
 
 extension Base {
@@ -82,7 +95,7 @@ extension Base {
     public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> Committed<T> {
         if let current = currentTransaction {
             let value = try current.savepoint(body)
-            return Committed(value: value, changes: current.changes)
+            return Committed(value: value, changes: current.changes, notices: current.notices)
         }
         let tx = WriteTransaction(base: self)
         currentTransaction = tx
@@ -109,7 +122,8 @@ extension Base {
                 }
                 return result
             }
-            return Committed(value: value, changes: lastChanges)
+            lastNotices = tx.notices
+            return Committed(value: value, changes: lastChanges, notices: tx.notices)
         } catch let error as DatabaseError {
             throw EngineError(storage: error, doing: "the base could not be written")
         }
