@@ -22,9 +22,38 @@ public enum TimeTracking {
     public static func install(on base: Base) {
         guard applies(to: base.schema), let entries = base.schema.table(named: "TimeEntries") else { return }
         base.actors = directory
+        base.explainLocks(with: explainLock)
         base.addRule(RowRule(table: entries.id, name: "timetracking.entries") { tx, write in
             try fileEntry(tx, write)
         })
+    }
+
+    // MARK: - Why an entry is locked
+
+    /// Why a time entry is locked: its month is closed or approved, or its person's edit
+    /// deadline passed.
+    static func explainLock(_ base: Base, _ table: Table, _ row: RowID) throws -> String? {
+        guard table.name == "TimeEntries", let entry = try read(base, "TimeEntries", row) else { return nil }
+        if let period = try read(base, "Periods", entry.link("period")), case .text(let state) = period["state"],
+           state == "closed" || state == "approved", case .text(let month) = period["month"] {
+            return "it is in \(monthName(month)), which is \(state)"
+        }
+        if let person = try read(base, "People", entry.link("person")), case .integer(let days) = person["edit_days"], days > 0,
+           case .datetime(let start) = entry["start"] {
+            // The lock rule counts the entry's day in the base's zone.
+            let deadline = start.civilDate(in: base.schema.timeZone).adding(days: Int(days))
+            let name: String = { if case .text(let n) = person["name"] { return n } else { return "the person" } }()
+            return "\(name)'s edit deadline (\(days) day\(days == 1 ? "" : "s")) passed on \(deadline.iso)"
+        }
+        return nil
+    }
+
+    /// `November 2026` for `2026-11`.
+    static func monthName(_ month: String) -> String {
+        let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let parts = month.split(separator: "-")
+        guard parts.count == 2, let m = Int(parts[1]), (1...12).contains(m) else { return month }
+        return "\(names[m - 1]) \(parts[0])"
     }
 
     // MARK: - Reading rows

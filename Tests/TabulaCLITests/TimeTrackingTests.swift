@@ -209,6 +209,22 @@ import Testing
         #expect(edit.status != 0)
     }
 
+    @Test func aLockedEntrySaysWhyInTheTermsOfTheMonthOrTheEditDeadline() throws {
+        let cli = try makeBase()
+        #expect(try cli.run("set", "tt.db", "People", "anna", "edit_days=7").status == 0)
+        #expect(try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-14", "--hours", "1").status == 0)
+        let late = try at(cli, "2026-11-23T09:00:00Z").run("set", "tt.db", "TimeEntries", "#1", "note=fix")
+        #expect(late.stderr.contains("TimeEntries #1 is locked and cannot be changed: anna's edit deadline (7 days) passed on 2026-11-21"), "\(late.stderr)")
+        #expect(!late.stderr.contains("lock when"))
+        #expect(try cli.run("set", "tt.db", "People", "anna", "edit_days=").status == 0)
+        #expect(try cli.run("period", "close", "tt.db", "2026-11").status == 0)
+        let closed = try cli.run("delete", "tt.db", "TimeEntries", "#1")
+        #expect(closed.stderr.contains("TimeEntries #1 is locked and cannot be deleted: it is in November 2026, which is closed"), "\(closed.stderr)")
+        #expect(closed.stderr.contains("tabula request BASE TimeEntries '#1'"))
+        let added = try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-11", "--hours", "1")
+        #expect(added.stderr.contains("cannot be added: it is in November 2026, which is closed"), "\(added.stderr)")
+    }
+
     @Test func anIntervalOverADaylightSavingChangeCountsTheRealHours() throws {
         let cli = try makeBase()
         // Berlin leaves summer time on 2026-10-25 at 03:00, back to 02:00: 01:00 to 04:00 is four hours.

@@ -28,11 +28,13 @@ extension Base {
 
     private func lockError(_ table: Table, row: RowID, action: String) -> EngineError {
         let approver = schema.approverRole.map { "someone with the role \($0)" } ?? "an approver"
+        // The package says why in its own terms; else the schema's rule is the reason.
+        let why = ((try? attachments.lockExplainer?(self, table, row)) ?? nil) ?? "`lock when \(table.lockCondition ?? "")` holds for it"
         if action == "added" {
-            return EngineError(.locked, "a new row of \(table.name) would be locked, so it cannot be added: `lock when \(table.lockCondition ?? "")` holds for it",
+            return EngineError(.locked, "a new row of \(table.name) would be locked, so it cannot be added: \(why)",
                                hint: "ask \(approver) to lift the lock (e.g. reopen the period), or write the row where it is not locked")
         }
-        return EngineError(.locked, "\(table.name) #\(row) is locked and cannot be \(action): `lock when \(table.lockCondition ?? "")` holds for it",
+        return EngineError(.locked, "\(table.name) #\(row) is locked and cannot be \(action): \(why)",
                            remedy: .requestEdit(table: table.name, row: row, approver: approver))
     }
 
@@ -61,6 +63,12 @@ extension Base {
                 throw lockError(table, row: row, action: changes.inserted[table.id]?.contains(row) == true ? "added" : "changed")
             }
         }
+    }
+
+    /// Says why a locked row is locked, in a package's terms ("it is in November 2026, which is
+    /// approved"); nil leaves the reason to the schema's `lock when` rule.
+    public func explainLocks(with explainer: @escaping (Base, Table, RowID) throws -> String?) {
+        attachments.lockExplainer = explainer
     }
 
     /// Runs `body` with lock rules suspended (an approved edit request; closing an expired interval).

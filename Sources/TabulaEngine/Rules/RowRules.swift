@@ -32,6 +32,8 @@ public struct WriteHook {
 struct BaseAttachments {
     var rules: [RowRule] = []
     var beforeWrite: [WriteHook] = []
+    /// Says why a row is locked, in the terms of the package that made the rule.
+    var lockExplainer: ((Base, Table, RowID) throws -> String?)?
     /// While true (applying an approved edit request, closing an expired Pomodoro), lock rules
     /// do not refuse writes.
     var locksBypassed = false
