@@ -14,7 +14,7 @@ struct Tabula: ParsableCommand {
         commandName: "tabula",
         abstract: "A records database in one SQLite file: typed tables, links, formulas, rollups, time tracking.",
         subcommands: [Demo.self, Init.self, Apply.self, Add.self, SetRow.self, Delete.self, Show.self, History.self, Check.self,
-                      TimerCommand.self, Log.self, PeriodCommand.self, RequestCommand.self, Report.self, Repl.self, Bench.self])
+                      TimerCommand.self, Log.self, PeriodCommand.self, RequestCommand.self, SettingCommand.self, Report.self, Repl.self, Bench.self])
 }
 
 /// Options every command that touches a base shares.

@@ -43,6 +43,8 @@ public enum Wording {
         case .actAsRole(let role, let people): return "ask someone whose role in \(people) is \(role), or act as them with --as NAME"
         case .allowDataLoss: return "check the plan with --dry-run; if the loss is intended, run again with --allow-destructive"
         case .fillRows(let table, let field): return "fill those rows first (tabula set BASE \(table) #ID \(field)=...), or add a default"
+        case .anotherApprover(let setting):
+            return "ask another approver" + (setting.map { "; a base that wants no four-eyes rule turns it off with `tabula setting BASE \($0) off`" } ?? "")
         }
     }
 

@@ -12,6 +12,13 @@ public enum TimeTracking {
     /// Whether a base's schema is the package's (it says `package timetracking`), so its rules apply.
     public static func applies(to schema: Schema) -> Bool { schema.package == packageName }
 
+    /// Four eyes: whoever files an edit request does not approve it (on unless the base turns it off).
+    public static let fourEyes = SettingSpec(name: "four_eyes", summary: "another person approves an edit request than the one who filed it",
+                                             values: ["on", "off"])
+
+    /// The settings the package offers on its bases.
+    public static let settings = [fourEyes]
+
     /// Whom `--as NAME` means: a person by name, login or email.
     public static let directory = ActorDirectory(
         keys: { people in [people.primaryField] + ["login", "email"].compactMap { people.field(named: $0) } },
@@ -22,6 +29,8 @@ public enum TimeTracking {
     public static func install(on base: Base) {
         guard applies(to: base.schema), let entries = base.schema.table(named: "TimeEntries") else { return }
         base.actors = directory
+        base.editRequestPolicy = EditRequestPolicy(anotherPersonApproves: ((try? base.setting(fourEyes)) ?? fourEyes.defaultValue) == "on",
+                                                   setting: fourEyes.name)
         base.explainLocks(with: explainLock)
         base.addRule(RowRule(table: entries.id, name: "timetracking.entries") { tx, write in
             try fileEntry(tx, write)

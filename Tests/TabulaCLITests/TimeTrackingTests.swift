@@ -225,6 +225,28 @@ import Testing
         #expect(added.stderr.contains("cannot be added: it is in November 2026, which is closed"), "\(added.stderr)")
     }
 
+    @Test func fourEyesALeadDoesNotApproveHerOwnEditRequestUnlessTheBaseTurnsItOff() throws {
+        let cli = try makeBase()
+        #expect(try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-10", "--hours", "1", "--as", "lena").status == 0)
+        #expect(try cli.run("period", "approve", "tt.db", "2026-11", "--as", "lena").status == 0)
+        #expect(try cli.run("request", "tt.db", "TimeEntries", "#1", "note=typo", "--reason", "wrong note", "--as", "lena").status == 0)
+        let own = try cli.run("request", "approve", "tt.db", "1", "--as", "lena")
+        #expect(own.status == 1)
+        #expect(own.stderr.contains("lena filed edit request #1, so another person must approve it"), "\(own.stderr)")
+        #expect(own.stderr.contains("tabula setting BASE four_eyes off"))
+        #expect(try cli.run("setting", "tt.db").stdout.contains("four_eyes on"))
+        let bad = try cli.run("setting", "tt.db", "four_eyes", "maybe")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("its values are: on, off"))
+        #expect(try cli.run("setting", "tt.db", "four_eyes", "off", "--as", "lena").stdout.contains("four_eyes off"))
+        let approved = try cli.run("request", "approve", "tt.db", "1", "--as", "lena")
+        #expect(approved.status == 0, "\(approved.stderr)")
+        #expect(try cli.run("history", "tt.db").stdout.contains("four_eyes = off"))
+        let unknown = try cli.run("setting", "tt.db", "six_eyes")
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("its settings are: four_eyes"))
+    }
+
     @Test func anIntervalOverADaylightSavingChangeCountsTheRealHours() throws {
         let cli = try makeBase()
         // Berlin leaves summer time on 2026-10-25 at 03:00, back to 02:00: 01:00 to 04:00 is four hours.

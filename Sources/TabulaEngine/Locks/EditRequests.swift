@@ -1,5 +1,17 @@
 import Foundation
 
+/// How edit requests are decided, as a package sets it.
+public struct EditRequestPolicy: Sendable, Hashable {
+    /// Four eyes: the person who filed a request may not approve it.
+    public var anotherPersonApproves: Bool
+    /// The setting that turns the rule off, when a package offers one.
+    public var setting: String?
+
+    public init(anotherPersonApproves: Bool = false, setting: String? = nil) {
+        self.anotherPersonApproves = anotherPersonApproves; self.setting = setting
+    }
+}
+
 /// A change to a locked row that someone asked for, waiting for an approver (or decided).
 public struct EditRequest: Sendable, Hashable {
     /// pending, approved or rejected.
@@ -61,6 +73,14 @@ extension Base {
         }
     }
 
+    /// Whether two acting names mean one person (the same row of the people table, or the same name).
+    func isSamePerson(_ a: String, as b: String) throws -> Bool {
+        if a.lowercased() == b.lowercased() { return true }
+        guard let peopleID = schema.peopleTable, let people = schema.table(id: peopleID),
+              let x = try findPerson(a, in: people), let y = try findPerson(b, in: people) else { return false }
+        return x == y
+    }
+
     /// Refuses unless the current actor has `role` (by default the schema's approver role).
     public func requireRole(_ role: String? = nil, toDo what: String) throws {
         guard let role = role ?? schema.approverRole else {
@@ -106,6 +126,11 @@ extension WriteTransaction {
     public func approveEdit(_ id: Int64, note: String? = nil) throws -> EditRequest {
         let request = try decidable(id)
         try base.requireRole(toDo: "approve edit requests")
+        if base.editRequestPolicy.anotherPersonApproves, try base.isSamePerson(request.requestedBy, as: actor) {
+            throw EngineError(.forbidden, "\(actor) filed edit request #\(id), so another person must approve it",
+                              hint: "four eyes: the one who asks for a change to a locked row does not approve it",
+                              remedy: .anotherApprover(setting: base.editRequestPolicy.setting))
+        }
         let table = try base.table(named: request.table)
         try bypassingLocks {
             try updateRow(in: table, id: request.row, values: try base.parseAssignments(request.changes, for: table))

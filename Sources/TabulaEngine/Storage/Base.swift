@@ -33,6 +33,8 @@ public final class Base {
     /// How the acting name is found among the people and which roles they have; a package may
     /// install its own.
     public var actors = ActorDirectory.primaryField
+    /// How edit requests are decided (four eyes or not); a package sets it.
+    public var editRequestPolicy = EditRequestPolicy()
     /// Rules and lock state attached by timers, locks and packages (Rules/RowRules.swift).
     var attachments = BaseAttachments()
 

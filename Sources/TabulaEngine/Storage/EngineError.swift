@@ -112,4 +112,6 @@ public enum Remedy: Sendable, Hashable {
     case allowDataLoss
     /// Fill a field on the rows that lack it first (or give it a default).
     case fillRows(table: String, field: String)
+    /// Ask another person to approve (or turn the four-eyes setting off, when there is one).
+    case anotherApprover(setting: String?)
 }
