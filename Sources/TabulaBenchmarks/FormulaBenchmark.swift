@@ -99,7 +99,7 @@ public struct FormulaBenchmark {
 
         progress("full evaluation of the ten formulas")
         var full = TimingSamples()
-        for _ in 0..<3 { try full.time { _ = try base.recomputeEverything() } }
+        for _ in 0..<3 { try full.time { _ = try base.integrity.recomputeEverything() } }
 
         progress("one row re-evaluated after a write")
         var one = TimingSamples()
@@ -110,7 +110,7 @@ public struct FormulaBenchmark {
             try one.time { try base.write { tx in try tx.updateRow(in: items, id: row, values: [qty: value]) } }
             cells = max(cells, base.lastChanges.cellCount)
         }
-        if let mismatch = try base.check().first {
+        if let mismatch = try base.integrity.check().first {
             throw EngineError(.storage, "the formula benchmark base is inconsistent: \(mismatch)", hint: "this is a bug in the recompute")
         }
         return Result(rows: rows, insertSeconds: insertSeconds, fullEvaluation: full, oneRow: one, cellsPerWrite: cells,

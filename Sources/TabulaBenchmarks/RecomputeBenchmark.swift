@@ -132,7 +132,7 @@ public struct RecomputeBenchmark {
 
         progress("full recompute")
         var full = TimingSamples()
-        for _ in 0..<3 { try full.time { _ = try base.recomputeEverything() } }
+        for _ in 0..<3 { try full.time { _ = try base.integrity.recomputeEverything() } }
 
         progress("opening the base")
         base.close()
@@ -142,7 +142,7 @@ public struct RecomputeBenchmark {
             reopened.close()
         }
         base = try Base.open(at: scratch.path, actor: "bench", now: { clock })
-        let mismatches = try base.check()
+        let mismatches = try base.integrity.check()
         base.close()
         if !mismatches.isEmpty {
             throw EngineError(.storage, "the benchmark base is inconsistent after the writes: \(mismatches.prefix(3).map(\.description).joined(separator: "; "))",

@@ -44,7 +44,7 @@ struct RequestList: ParsableCommand {
             let b = try openBase(base, actor)
             defer { b.close() }
             let columns = ["id", "at", "by", "table", "row", "changes", "reason", "state", "decided by"].map { ResultColumn(name: $0, type: $0 == "at" ? .datetime : .text) }
-            let rows: [[Value]] = try b.editRequests(all: all).map { r in
+            let rows: [[Value]] = try b.requests.list(all: all).map { r in
                 [.text("#\(r.id)"), .datetime(r.at), .text(r.requestedBy), .text(r.table), .text("#\(r.row)"), .text(r.changesText),
                  .text(r.reason), .text(r.state.rawValue), r.decidedBy.map(Value.text) ?? .blank]
             }

@@ -112,7 +112,7 @@ struct History: ParsableCommand {
                 rowID = (try? b.resolveRow(row, in: t)) ?? (row.hasPrefix("#") ? RowID(row.dropFirst()) : nil)
                 if rowID == nil { _ = try b.resolveRow(row, in: t) }
             }
-            let entries = try b.history(table: t, row: rowID)
+            let entries = try b.audit.entries(table: t, row: rowID)
             let columns = ["at", "actor", "action", "table", "row", "field", "old", "new", "note"].map { ResultColumn(name: $0, type: $0 == "at" ? .datetime : .text) }
             let rows: [[Value]] = entries.map { e in
                 [.datetime(e.at), .text(e.actor), .text(e.action), e.table.map(Value.text) ?? .blank,

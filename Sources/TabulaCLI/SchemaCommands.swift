@@ -51,10 +51,10 @@ struct Apply: ParsableCommand {
         try runReportingErrors {
             let b = try openBase(base, actor)
             defer { b.close() }
-            let plan = try b.planMigration(to: try readFile(file), sourceName: file, reportChecker: ReportChecker())
+            let plan = try b.migrations.plan(to: try readFile(file), sourceName: file, reportChecker: ReportChecker())
             print(plan.description)
             if dryRun || plan.isEmpty { return }
-            try b.apply(plan, allowDestructive: allowDestructive)
+            try b.migrations.apply(plan, allowDestructive: allowDestructive)
             print("applied \(plan.steps.count) change\(plan.steps.count == 1 ? "" : "s")")
         }
     }
@@ -72,7 +72,7 @@ struct Check: ParsableCommand {
         try runReportingErrors {
             let b = try openBase(base, actor)
             defer { b.close() }
-            let mismatches = try b.check(fix: fix)
+            let mismatches = try b.integrity.check(fix: fix)
             for m in mismatches { print(m.description) }
             if mismatches.isEmpty {
                 print("ok: every computed value equals a full recompute")

@@ -39,6 +39,10 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     } catch let error as EngineError {
         printError(Wording.describe(error))
         throw ExitCode(1)
+    } catch let error as DatabaseError {
+        // Worded without the statement or its bound values.
+        printError(Wording.describe(EngineError(storage: error, doing: "the base could not be read")))
+        throw ExitCode(1)
     } catch let error as CLIError {
         printError("error: \(error.message)" + (error.hint.map { "\n  hint: \($0)" } ?? ""))
         throw ExitCode(2)
@@ -78,7 +82,7 @@ func openBase(_ path: String, _ actor: ActorOptions) throws -> Base {
     TimeTracking.install(on: base)
     // Pomodoros past their deadline close first, so whatever the command reads is up to date.
     do {
-        for notice in try base.closeExpiredPomodoros() { printError(Wording.notice(notice, on: base)) }
+        for notice in try base.timers.closeExpired() { printError(Wording.notice(notice, on: base)) }
     } catch {
         base.close()
         throw error

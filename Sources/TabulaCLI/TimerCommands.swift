@@ -91,7 +91,7 @@ struct TimerStatus: ParsableCommand {
             let b = try openBase(base, actor)
             defer { b.close() }
             let now = b.now()
-            let running = try b.runningIntervals(everyone: everyone)
+            let running = try b.timers.running(everyone: everyone)
             if running.isEmpty && format == .table {
                 print(everyone ? "no timer is running" : "no timer of \(b.actor) is running")
                 return

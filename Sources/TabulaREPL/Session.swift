@@ -224,7 +224,7 @@ public final class REPLSession {
         try edit(&file)
         _ = try SchemaCompiler.compile(file: SchemaEditing.withStatementReportsOnly(file), source: source, previous: base.schema,
                                    reportChecker: ReportChecker())
-        let plan = try base.planMigration(to: SchemaPrinter.print(file), sourceName: source.name, reportChecker: ReportChecker())
+        let plan = try base.migrations.plan(to: SchemaPrinter.print(file), sourceName: source.name, reportChecker: ReportChecker())
         if plan.isEmpty {
             write("nothing to change")
             return
@@ -236,7 +236,7 @@ public final class REPLSession {
                 return
             }
         }
-        try base.apply(plan, allowDestructive: true)
+        try base.migrations.apply(plan, allowDestructive: true)
         write(plan.description)
     }
 

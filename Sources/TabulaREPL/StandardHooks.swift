@@ -71,7 +71,7 @@ public struct EngineTimerHook: TimerHook {
             return stopped.map { Wording.stopped($0, on: base) }.joined(separator: "\n")
         case .status:
             let everyone = flags.contains("--everyone")
-            let running = try base.runningIntervals(everyone: everyone)
+            let running = try base.timers.running(everyone: everyone)
             if running.isEmpty { return everyone ? "no timer is running" : "no timer of \(base.actor) is running" }
             let now = base.now()
             return running.map { r in

@@ -105,7 +105,7 @@ import TabulaLanguage
         _ = try base.write { try $0.insert(into: "Tasks", rows: [a(("title", "Design"), ("project", "Atlas"))]) }.value
         let entry = try base.write { try $0.insert(into: "Entries", rows: [a(("task", "Design"))]) }.value[0]
         let source = Self.schema.replacingOccurrences(of: "  note     text\n", with: "  note     text\n  project  text default task.project.name\n")
-        try base.apply(try base.planMigration(to: source, sourceName: "defaults.tabula"), allowDestructive: false)
+        try base.migrations.apply(try base.migrations.plan(to: source, sourceName: "defaults.tabula"), allowDestructive: false)
         #expect(try value(base, "Entries", entry, "project") == .text("Atlas"))
     }
 

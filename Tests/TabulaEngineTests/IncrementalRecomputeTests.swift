@@ -112,16 +112,16 @@ import Testing
         _ = try base.write { try $0.update("Projects", row: "Data", a(("client", "Acme"))) }.value
         #expect(try stored(base, "Clients", 1, "entries") == .integer(3))
         #expect(try stored(base, "Clients", 2, "entries") == .integer(0))
-        #expect(try base.check(rowByRow: true).isEmpty)
+        #expect(try base.integrity.check(rowByRow: true).isEmpty)
     }
 
     @Test func aFullRecomputeChangesNothingWhenAllIsRight() throws {
         let (base, path) = try makeBase()
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
-        #expect(try base.recomputeEverything() == 0)
+        #expect(try base.integrity.recomputeEverything() == 0)
         let clients = try base.table(named: "Clients")
         try base.db.execute("UPDATE t\(clients.id) SET c\(try base.field(named: "hours", in: clients).id) = NULL")
-        #expect(try base.recomputeEverything() == 2)
+        #expect(try base.integrity.recomputeEverything() == 2)
         #expect(try stored(base, "Clients", 1, "hours") == .duration(10800))
     }
 }

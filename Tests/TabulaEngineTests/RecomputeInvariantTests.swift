@@ -72,10 +72,10 @@ import Testing
                 let writes = rng.next() % 4 == 0 ? Int(rng.next() % 6) + 2 : 1
                 try base.write { _ in for _ in 0..<writes { try randomWrite(base, step: step, rng: &rng) } }
             }
-            let mismatches = try base.check(rowByRow: true)
+            let mismatches = try base.integrity.check(rowByRow: true)
             #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.prefix(5).map(\.description))")
             // The set-wise SQL aggregates agree with the row-by-row ones.
-            #expect(try base.check().isEmpty, "seed \(seed): set-wise")
+            #expect(try base.integrity.check().isEmpty, "seed \(seed): set-wise")
         }
     }
 
@@ -136,7 +136,7 @@ import Testing
             _ = try base.write { try $0.update("TimeEntries", row: "#\(e)", a(("start", String(format: "2026-09-%02d 08:00", rng.next() % 28 + 1)))) }.value
         case 13:
             // A full recompute in the middle of a transaction: later writes start from it.
-            try base.recomputeEverything()
+            try base.integrity.recomputeEverything()
         default:
             _ = try base.write { try $0.update("Clients", row: "#\(rng.next() % 3 + 1)", a(("name", "C\(rng.next() % 100)"))) }.value
         }
@@ -154,10 +154,10 @@ import Testing
         let hours = clients.field(named: "hours")!
         #expect(try base.storedValues(hours, in: clients, rows: [1])[1] == .duration(5400))
         try base.db.execute("UPDATE t\(clients.id) SET c\(hours.id) = 1")
-        let found = try base.check()
+        let found = try base.integrity.check()
         #expect(found.count == 1)
         #expect(found.first?.field == "hours")
-        _ = try base.check(fix: true)
-        #expect(try base.check().isEmpty)
+        _ = try base.integrity.check(fix: true)
+        #expect(try base.integrity.check().isEmpty)
     }
 }

@@ -49,7 +49,7 @@ import TabulaLanguage
         #expect(try read("live") == .bool(false))
         #expect(try read("timer") == .duration(90 * 60))
         #expect(try read("total") == .duration(90 * 60))
-        #expect(try base.check().isEmpty)
+        #expect(try base.integrity.check().isEmpty)
     }
 
     @Test func aTimerHasOnlyRunningAndElapsed() throws {

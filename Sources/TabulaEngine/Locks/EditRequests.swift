@@ -48,7 +48,7 @@ extension Base {
     }
 
     /// One request by id.
-    public func editRequest(_ id: Int64) throws -> EditRequest {
+    func editRequest(_ id: Int64) throws -> EditRequest {
         try ensureRequestsTable()
         guard let request = try loadRequests("WHERE id = ?", [.integer(id)]).first else {
             throw EngineError(.notFound, "there is no edit request #\(id)", remedy: .listRequests)
@@ -57,7 +57,7 @@ extension Base {
     }
 
     /// Requests, newest last; only the pending ones unless `all`.
-    public func editRequests(all: Bool = false) throws -> [EditRequest] {
+    func editRequests(all: Bool = false) throws -> [EditRequest] {
         try ensureRequestsTable()
         return try loadRequests(all ? "" : "WHERE state = 'pending'", [])
     }

@@ -15,14 +15,14 @@ extension Base {
     }
 
     /// The rows among `rows` for which the table's lock condition holds now.
-    public func lockedRows(_ table: Table, rows: [RowID]) throws -> [RowID] {
+    func lockedRows(_ table: Table, rows: [RowID]) throws -> [RowID] {
         guard !rows.isEmpty, let formula = try lockFormula(table) else { return [] }
         let values = try evaluate(formula, in: table, rows: rows)
         return rows.filter { values[$0] == .bool(true) }
     }
 
     /// Whether a row of a table is locked now.
-    public func isLocked(_ table: Table, row: RowID) throws -> Bool {
+    func isLocked(_ table: Table, row: RowID) throws -> Bool {
         try !lockedRows(table, rows: [row]).isEmpty
     }
 

@@ -74,7 +74,7 @@ public struct MigrationPlan: Sendable {
 extension Base {
     /// Compares the base's schema with schema source text and plans the migration;
     /// `reportChecker` checks the new schema's saved reports (see `SavedReportChecking`).
-    public func planMigration(to source: String, sourceName: String,
+    func planMigration(to source: String, sourceName: String,
                               reportChecker: (any SavedReportChecking)? = nil) throws -> MigrationPlan {
         let new = try SchemaCompiler.compile(source: SourceText(name: sourceName, text: source), previous: schema,
                                              reportChecker: reportChecker)
@@ -187,7 +187,7 @@ extension Base {
 
     /// Applies a planned migration in one transaction. Destructive steps need `allowDestructive`;
     /// new `required`/`unique` constraints that existing rows violate are refused, naming the rows.
-    public func apply(_ plan: MigrationPlan, allowDestructive: Bool) throws {
+    func apply(_ plan: MigrationPlan, allowDestructive: Bool) throws {
         if plan.isDestructive && !allowDestructive {
             let destructive = plan.steps.filter(\.isDestructive).map { "  " + $0.description }.joined(separator: "\n")
             throw EngineError(.schema, "the migration would lose data:\n\(destructive)",

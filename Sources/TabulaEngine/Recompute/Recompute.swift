@@ -349,7 +349,7 @@ extension Base {
     /// Recomputes every computed field of every row, set-wise, in one transaction; returns how
     /// many stored cells changed (0 when everything was already right).
     @discardableResult
-    public func recomputeEverything() throws -> Int {
+    func recomputeEverything() throws -> Int {
         let fields = schema.tables.flatMap { $0.fields.filter(\.kind.isComputedByRecompute).map(\.id) }
         return try write { _ in
             let before = settled.cellCount
@@ -362,7 +362,7 @@ extension Base {
     /// With `fix`, stored values that differ are replaced (in one transaction).
     /// `rowByRow` computes mirrors by the simple row-by-row aggregate only, independent of the
     /// set-wise SQL (slower; the invariant tests use it to check both).
-    public func check(fix: Bool = false, rowByRow: Bool = false) throws -> [ComputedMismatch] {
+    func check(fix: Bool = false, rowByRow: Bool = false) throws -> [ComputedMismatch] {
         let compiled = try compiledSchema()
         var mismatches: [ComputedMismatch] = []
         let body = {

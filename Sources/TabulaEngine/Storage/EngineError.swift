@@ -43,7 +43,7 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
 
     /// A storage failure from SQLite, worded without its SQL or bound values (they may hold data
     /// a user should not see in a message or a log).
-    init(storage error: DatabaseError, doing what: String) {
+    package init(storage error: DatabaseError, doing what: String) {
         self.init(.storage, error.isBusy ? "the base is busy: another process is writing to it" : "\(what): SQLite error \(error.code) (\(error.message))",
                   hint: error.isBusy ? "try again in a moment; nothing was changed" : "nothing was changed")
         storageCode = error.code

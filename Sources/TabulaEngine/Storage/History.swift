@@ -16,7 +16,7 @@ public struct HistoryEntry: Sendable, Hashable {
 
 extension Base {
     /// The audit history, oldest first; optionally of one table, or one row of it.
-    public func history(table: Table? = nil, row: RowID? = nil, limit: Int? = nil) throws -> [HistoryEntry] {
+    func history(table: Table? = nil, row: RowID? = nil, limit: Int? = nil) throws -> [HistoryEntry] {
         var sql = "SELECT id, at, actor, action, table_id, row_id, field_id, old, new, note FROM \(Layout.history)"
         var arguments: [SQLValue] = []
         if let table {

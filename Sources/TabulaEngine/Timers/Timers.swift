@@ -65,7 +65,7 @@ extension Base {
     // MARK: - Finding timers and authors
 
     /// The timer field of a table: the one named, or its only one.
-    public func timerField(of table: Table, named name: String?) throws -> TimerRoles {
+    func timerField(of table: Table, named name: String?) throws -> TimerRoles {
         let timers = table.fields.filter { if case .timer = $0.kind { return true } else { return false } }
         let field: Field
         if let name {
@@ -112,7 +112,7 @@ extension Base {
     // MARK: - Running intervals
 
     /// Running intervals of the current actor (or of everyone), oldest first, across every timer.
-    public func runningIntervals(everyone: Bool = false) throws -> [TimerInterval] {
+    func runningIntervals(everyone: Bool = false) throws -> [TimerInterval] {
         try ensureTimerIndexes()
         var result: [TimerInterval] = []
         var seen: Set<String> = []
@@ -213,13 +213,13 @@ extension Base {
     /// Closes expired Pomodoro intervals in a transaction of their own, when there are any; a
     /// command that only reads calls this first so what it shows is up to date.
     @discardableResult
-    public func closeExpiredPomodoros() throws -> [WriteNotice] {
+    func closeExpiredPomodoros() throws -> [WriteNotice] {
         guard try hasExpiredIntervals() else { return [] }
         return try write { _ in }.notices
     }
 
     /// How many Pomodoro focus intervals of a timer's row ran their full length.
-    public func completedPomodoros(table tableName: String, row reference: String, field: String? = nil) throws -> Int {
+    func completedPomodoros(table tableName: String, row reference: String, field: String? = nil) throws -> Int {
         let table = try self.table(named: tableName)
         let row = try resolveRow(reference, in: table)
         let roles = try timerField(of: table, named: field)
