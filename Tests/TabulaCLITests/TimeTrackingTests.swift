@@ -170,7 +170,32 @@ import Testing
         #expect(entries[1]["local_day"] as? String == "2026-11-20")
         let bad = try cli.run("log", "tt.db", "Tasks", "Login", "--from", "2026-11-19 12:00", "--to", "2026-11-19 11:00")
         #expect(bad.status == 1)
-        #expect(bad.stderr.contains("ends (2026-11-19 11:00) before it starts"))
+        #expect(bad.stderr.contains("the interval ends before it starts (start 2026-11-19 12:00, end 2026-11-19 11:00)"))
+    }
+
+    @Test func anEndBeforeTheStartIsRefusedOnEveryWritePathWithTheMessageLogGives() throws {
+        let cli = try makeBase()
+        let logged = try cli.run("log", "tt.db", "Tasks", "Landing", "--from", "2026-11-19 09:00", "--to", "2026-11-19 10:00")
+        #expect(logged.status == 0, "\(logged.stderr)")
+        let before = cli.snapshot("tt.db")
+        let message = "the interval ends before it starts (start 2026-11-19 09:00, end 2026-11-19 08:00)"
+        let set = try cli.run("set", "tt.db", "TimeEntries", "#1", "end=2026-11-19 08:00")
+        #expect(set.status == 1)
+        #expect(set.stderr.contains("TimeEntries #1: " + message), "\(set.stderr)")
+        let add = try cli.run("add", "tt.db", "TimeEntries", "task=Landing", "start=2026-11-19 09:00", "end=2026-11-19 08:00")
+        #expect(add.status == 1)
+        #expect(add.stderr.contains("TimeEntries #2: " + message), "\(add.stderr)")
+        let file = try cli.write("entries.csv", "task,start,end\nLanding,2026-11-19 11:00,2026-11-19 12:00\nLanding,2026-11-19 09:00,2026-11-19 08:00\n")
+        let imported = try cli.run("add", "tt.db", "TimeEntries", "--file", file)
+        #expect(imported.status == 1)
+        #expect(imported.stderr.contains(message), "\(imported.stderr)")
+        let repl = try cli.run("repl", "tt.db", stdin: "set TimeEntries #1 end=\"2026-11-19 08:00\"\n")
+        #expect(repl.status == 1)
+        #expect(repl.stderr.contains("TimeEntries #1: " + message), "\(repl.stderr)")
+        let direct = try cli.run("log", "tt.db", "Tasks", "Landing", "--from", "2026-11-19 09:00", "--to", "2026-11-19 08:00")
+        #expect(direct.stderr.contains(message), "\(direct.stderr)")
+        #expect(cli.snapshot("tt.db") == before)
+        #expect(try json(cli, "TimeEntries").count == 1)
     }
 
     @Test func aPersonsEditDeadlineLocksEntriesOlderThanItsDays() throws {
@@ -271,6 +296,28 @@ import Testing
         #expect(reopen.status == 0, "\(reopen.stderr)")
         #expect(try cli.run("set", "tt.db", "TimeEntries", "#1", "note=ok").status == 0)
         #expect(try cli.run("check", "tt.db").status == 0)
+    }
+
+    @Test func approvingAMonthApprovesItsEntriesAndReopeningSetsThemBackAudited() throws {
+        let cli = try makeBase()
+        for (task, day) in [("Landing", "2026-11-18"), ("Login", "2026-11-19")] {
+            let r = try cli.run("log", "tt.db", "Tasks", task, "--date", day, "--hours", "2")
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let october = try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-10-30", "--hours", "1")
+        #expect(october.status == 0, "\(october.stderr)")
+        let open = try cli.run("report", "tt.db", "unapproved", "--format", "csv")
+        #expect(open.stdout.contains("anna"), "\(open.stdout)")
+        #expect(try cli.run("period", "approve", "tt.db", "2026-11", "--as", "lena").status == 0)
+        #expect(try json(cli, "TimeEntries").map { $0["status"] as? String } == ["approved", "approved", "open"])
+        let unapproved = try cli.run("report", "tt.db", "unapproved", "--format", "csv")
+        #expect(unapproved.status == 0, "\(unapproved.stderr)")
+        #expect(!unapproved.stdout.contains("anna"), "an approved month is still counted: \(unapproved.stdout)")
+        let history = try cli.run("history", "tt.db", "TimeEntries", "#1", "--format", "csv")
+        #expect(history.stdout.contains("lena,update,TimeEntries,#1,status,open,approved"), "\(history.stdout)")
+        #expect(try cli.run("period", "reopen", "tt.db", "2026-11", "--as", "lena").status == 0)
+        #expect(try json(cli, "TimeEntries").map { $0["status"] as? String } == ["open", "open", "open"])
+        #expect(try cli.run("history", "tt.db", "TimeEntries", "#2", "--format", "csv").stdout.contains("lena,update,TimeEntries,#2,status,approved,open"))
     }
 
     @Test func aTimerOnATableWithoutALogBackLinkIsASchemaError() throws {

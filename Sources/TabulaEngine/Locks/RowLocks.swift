@@ -68,8 +68,10 @@ extension Base {
         }
     }
 
-    /// Runs `body` with lock rules suspended (an approved edit request; closing an expired interval).
-    func bypassingLocks<T>(_ body: () throws -> T) rethrows -> T {
+    /// Runs `body` with lock rules suspended (an approved edit request; closing an expired
+    /// interval; a package's own bookkeeping on locked rows, such as approval setting a status).
+    /// Must run inside `perform`; the writes are audited like any other.
+    public func bypassingLocks<T>(_ body: () throws -> T) rethrows -> T {
         let was = attachments.locksBypassed
         attachments.locksBypassed = true
         defer { attachments.locksBypassed = was }

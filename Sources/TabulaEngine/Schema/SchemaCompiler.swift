@@ -178,6 +178,9 @@ public struct SchemaCompiler {
             }
             for option in decl.options {
                 if case .lock(let expr, _) = option { table.lockCondition = expr.sourceText }
+                if case .check(let expr, let message, _) = option {
+                    table.checks = (table.checks ?? []) + [RowCheck(condition: expr.sourceText, message: message)]
+                }
             }
             schema.tables.append(table)
         }

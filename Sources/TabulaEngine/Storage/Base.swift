@@ -135,6 +135,13 @@ public final class Base {
         self.schemaSource = source
     }
 
+    /// Puts back the schema this object held before a command that changed it failed (its
+    /// transaction rolled back, so the file still has this one).
+    func restoreSchema(_ schema: Schema, source: String) {
+        if self.schema != schema { self.schema = schema }
+        self.schemaSource = source
+    }
+
     // MARK: - DDL
 
     func columnDefinition(_ field: Field) -> String {

@@ -6,5 +6,6 @@ extension Base {
         guard let changes = pending, !changes.isEmpty else { return }
         try recompute(changes)
         try checkLocksAfterWrites(changes)
+        try checkRowsAfterWrites(pending ?? changes)
     }
 }

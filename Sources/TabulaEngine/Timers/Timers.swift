@@ -355,7 +355,9 @@ extension Base {
             let roles = try timerField(of: table, named: field)
             guard let log = schema.table(id: roles.logTable) else { throw EngineError("the timer's log table is missing") }
             guard start < end else {
-                throw EngineError("the interval ends (\(formatInstant(end))) before it starts (\(formatInstant(start)))", hint: "give --from before --to, or a positive --hours")
+                throw EngineError(start == end ? "the interval is empty (it starts and ends at \(formatInstant(start)))"
+                                    : "the interval ends before it starts (start \(formatInstant(start)), end \(formatInstant(end)))",
+                                  hint: "give --from before --to, or a positive --hours")
             }
             var values = try parseAssignments(extra, for: log)
             let author = try authorValue(roles.author)
