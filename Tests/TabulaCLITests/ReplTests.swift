@@ -34,14 +34,14 @@ import Testing
             + field Expenses.vat formula
             + table Projects
             #1
-            id  name  expenses                      spent
-            --  ----  ----------------------  -----------
-            #1  Web   12.50 EUR, 1500.50 EUR  1513.00 EUR
-            month          spent  n
-            -------  -----------  -
-            2026-11  1513.00 EUR  2
-            -------  -----------  -
-            total    1513.00 EUR  2
+            id  name  expenses                       spent
+            --  ----  ----------------------  ------------
+            #1  Web   12.50 EUR, 1500.50 EUR  1 513.00 EUR
+            month           spent  n
+            -------  ------------  -
+            2026-11  1 513.00 EUR  2
+            -------  ------------  -
+            total    1 513.00 EUR  2
             4:30
             id,amount,date,vat\r
             2,1500.50 EUR,2026-11-21,300.10 EUR\r
