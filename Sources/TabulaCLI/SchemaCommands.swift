@@ -41,7 +41,7 @@ struct Apply: ParsableCommand {
 
     @Argument(help: "The base file.") var base: String
     @Argument(help: "The new schema file.") var file: String
-    @Flag(help: "Print the plan only.") var dryRun = false
+    @Flag(help: "Print the plan and run the migration with all its checks, then roll it back: nothing is changed, and it fails where the real one would.") var dryRun = false
     @Flag(help: "Allow steps that lose data (dropping tables or fields, lossy conversions).") var allowDestructive = false
     @OptionGroup var actor: ActorOptions
 
@@ -51,9 +51,10 @@ struct Apply: ParsableCommand {
             defer { b.close() }
             let plan = try b.planMigration(to: try readFile(file), sourceName: file)
             print(plan.description)
-            if dryRun || plan.isEmpty { return }
-            try b.apply(plan, allowDestructive: allowDestructive)
-            print("applied \(plan.steps.count) change\(plan.steps.count == 1 ? "" : "s")")
+            if plan.isEmpty { return }
+            try b.apply(plan, allowDestructive: allowDestructive, dryRun: dryRun)
+            let changes = "\(plan.steps.count) change\(plan.steps.count == 1 ? "" : "s")"
+            print(dryRun ? "dry run: the migration would apply (\(changes)); nothing was changed" : "applied \(changes)")
         }
     }
 }

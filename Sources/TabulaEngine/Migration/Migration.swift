@@ -64,6 +64,9 @@ public enum MigrationStep: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// Thrown at the end of a dry-run migration so that its transaction rolls back.
+private struct DryRunFinished: Error {}
+
 /// The difference between a base's schema and a schema file, and what applying it would do.
 public struct MigrationPlan: Sendable {
     public var steps: [MigrationStep]
@@ -192,7 +195,9 @@ extension Base {
 
     /// Applies a planned migration in one transaction. Destructive steps need `allowDestructive`;
     /// new `required`/`unique` constraints that existing rows violate are refused, naming the rows.
-    public func apply(_ plan: MigrationPlan, allowDestructive: Bool) throws {
+    /// With `dryRun` the whole migration runs, with every check, and is then rolled back: it
+    /// fails exactly where the real one would, and leaves the base as it was.
+    public func apply(_ plan: MigrationPlan, allowDestructive: Bool, dryRun: Bool = false) throws {
         if plan.isDestructive && !allowDestructive {
             let destructive = plan.steps.filter(\.isDestructive).map { "  " + $0.description }.joined(separator: "\n")
             throw EngineError("the migration would lose data:\n\(destructive)",
@@ -232,7 +237,10 @@ extension Base {
             try recordHistory(action: "schema", note: plan.description)
             try recomputeAll(fields: changedComputedFields(old: old, new: new))
             try checkNewChecks(old: old)
-        } } catch {
+            if dryRun { throw DryRunFinished() }
+        } } catch is DryRunFinished {
+            restoreSchema(old, source: oldSource)
+        } catch {
             restoreSchema(old, source: oldSource)
             throw error
         }
