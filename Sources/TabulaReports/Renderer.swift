@@ -30,6 +30,8 @@ public struct ResultTable: Sendable, Hashable {
     /// Reports show durations as hours and minutes (`12:30`) and numbers to two decimals in the
     /// terminal table; CSV and JSON carry exact values always.
     public var roundsForReading: Bool
+    /// What the terminal table says when there are no rows (a report says which period it covered).
+    public var emptyText = "(no rows)"
 
     public init(columns: [ResultColumn], rows: [[Value]], ids: [RowID]? = nil, totals: [Value]? = nil,
                 roundsForReading: Bool = false) {
@@ -90,7 +92,7 @@ public enum Renderer {
             out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
             out.append(line(footer))
         }
-        if cells.isEmpty { out.append("(no rows)") }
+        if cells.isEmpty { out.append(table.emptyText) }
         return out.joined(separator: "\n")
     }
 
