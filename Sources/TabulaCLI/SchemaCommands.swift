@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TabulaEngine
+import TabulaLanguage
 import TabulaTimeTracking
 
 struct Init: ParsableCommand {
@@ -20,9 +21,16 @@ struct Init: ParsableCommand {
             case (let file?, nil): (source, name) = (try readFile(file), file)
             case (nil, let pkg?):
                 guard let p = SchemaPackage.named(pkg) else {
-                    throw CLIError("no schema package '\(pkg)'", hint: "the packages are: \(SchemaPackage.available.joined(separator: ", "))")
+                    let names = SchemaPackage.available
+                throw CLIError("no schema package '\(pkg)'", hint: Suggestions.didYouMean(pkg, among: names).map { "\($0) (the packages are: \(names.joined(separator: ", ")))" }
+                                ?? (names.isEmpty ? "this build ships no packages; use --schema FILE" : "the packages are: \(names.joined(separator: ", "))"))
                 }
-                (source, name) = (p.configured(timeZone: timezone ?? TimeZone.current.identifier, currency: currency), "package \(pkg)")
+                var code: String?
+                if let currency {
+                    guard let normalized = CurrencyCode.normalized(currency) else { throw CurrencyCode.refusal(currency) }
+                    code = normalized
+                }
+                (source, name) = (p.configured(timeZone: timezone ?? TimeZone.current.identifier, currency: code), "package \(pkg)")
             case (_, _) where schema != nil && (timezone != nil || currency != nil):
                 throw CLIError("--timezone and --currency go with --package", hint: "a schema file sets them itself: timezone \"Europe/Berlin\", currency EUR")
             case (nil, nil): throw CLIError("give a schema: --schema FILE or --package NAME", hint: "e.g. tabula init team.tabula --schema Samples/design.tabula")

@@ -81,12 +81,12 @@ final class ReportChecking {
         if let name = query.table {
             if let t = schema.table(named: name.text) { return t }
             error("there is no table '\(name.text)'", at: name.range,
-                  hint: Suggestions.didYouMean(name.text, among: names) ?? "the tables are \(names.joined(separator: ", "))")
+                  hint: Suggestions.didYouMean(name.text, among: names) ?? (names.isEmpty ? "the base has no tables yet" : "the tables are \(names.joined(separator: ", "))"))
             return nil
         }
         if let id = schema.reportTable, let t = schema.table(id: id) { return t }
         error("the query names no table, and the schema has no default report table", at: SourceRange(query.range.start),
-              hint: "add 'from TABLE' to the query (the tables are \(names.joined(separator: ", "))), or declare 'report from TABLE' in the schema")
+              hint: names.isEmpty ? "the base has no tables yet: make one first" : "add 'from TABLE' to the query (the tables are \(names.joined(separator: ", "))), or declare 'report from TABLE' in the schema")
         return nil
     }
 
@@ -100,7 +100,7 @@ final class ReportChecking {
             guard let field = current.field(named: name.text) else {
                 error("table \(current.name) has no field '\(name.text)'", at: name.range,
                       hint: Suggestions.didYouMean(name.text, among: current.fields.map(\.name))
-                        ?? "the fields of \(current.name) are \(current.fields.map(\.name).joined(separator: ", "))")
+                        ?? (current.fields.isEmpty ? "\(current.name) has no fields yet" : "the fields of \(current.name) are \(current.fields.map(\.name).joined(separator: ", "))"))
                 return nil
             }
             if i == names.count - 1 {

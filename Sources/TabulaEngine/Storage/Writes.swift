@@ -83,7 +83,8 @@ extension Base {
         if let t = schema.table(named: name) { return t }
         let names = schema.tables.map(\.name)
         throw EngineError("no table '\(name)'", hint: Suggestions.closest(to: name, among: names).map { "did you mean '\($0)'?" }
-                            ?? "the tables are: \(names.joined(separator: ", "))")
+                            ?? (names.isEmpty ? "the base has no tables yet: make one (table \(Name.quote(name)) { name text }) in the REPL or a schema file for `tabula apply`"
+                                : "the tables are: \(names.joined(separator: ", "))"))
     }
 
     /// The field of that name in a table, or an error with a did-you-mean.
@@ -92,7 +93,7 @@ extension Base {
         let names = table.fields.map(\.name)
         throw EngineError("table \(table.name) has no field '\(name)'",
                           hint: Suggestions.closest(to: name, among: names).map { "did you mean '\($0)'?" }
-                            ?? "its fields are: \(names.joined(separator: ", "))")
+                            ?? (names.isEmpty ? "\(table.name) has no fields yet" : "its fields are: \(names.joined(separator: ", "))"))
     }
 
     /// Parses `field=value` texts into typed values, resolving links by `#id` or primary value.
