@@ -22,6 +22,18 @@ import Testing
         .save expenses.tabula
         """
 
+    @Test func aPipedDropNeedsTheBangOrYesAndNeverReadsTheNextLine() throws {
+        let cli = try CLI()
+        let script = "table T { a text  b text }\nadd T a=1 b=2\ndrop field T.b\nshow T\n"
+        let refused = try cli.run("repl", stdin: script)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("standard input is not a terminal, so nobody can confirm it"), "\(refused.stderr)")
+        #expect(refused.stdout.contains("id  a  b"), "show T ran as a statement: \(refused.stdout)")
+        let yes = try cli.run("repl", "--yes", stdin: script)
+        #expect(yes.status == 0, "\(yes.stderr)")
+        #expect(yes.stdout.contains("- field T.b (1 filled value lost)"))
+    }
+
     @Test func pipedScriptBuildsABaseAndSavesASchemaThatInitAccepts() throws {
         let cli = try CLI()
         let result = try cli.run("repl", stdin: Self.script)
