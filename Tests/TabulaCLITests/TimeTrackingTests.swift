@@ -320,6 +320,20 @@ import Testing
         #expect(try cli.run("history", "tt.db", "TimeEntries", "#2", "--format", "csv").stdout.contains("lena,update,TimeEntries,#2,status,approved,open"))
     }
 
+    @Test func timesPrintToTheSecondNeverWithMillisecondsInTimerMessagesHistoryAndCSV() throws {
+        let cli = try makeBase()
+        let start = try at(cli, "2026-11-20T09:24:41.012Z").run("timer", "start", "tt.db", "Tasks", "Landing")
+        #expect(start.status == 0, "\(start.stderr)")
+        #expect(start.stdout.contains("at 2026-11-20 10:24:41 "), "\(start.stdout)")
+        let stop = try at(cli, "2026-11-20T09:54:41.512Z").run("timer", "stop", "tt.db")
+        #expect(stop.status == 0, "\(stop.stderr)")
+        for output in [try cli.run("show", "tt.db", "TimeEntries", "--format", "csv").stdout,
+                       try cli.run("history", "tt.db", "TimeEntries", "#1", "--format", "csv").stdout, start.stdout, stop.stdout] {
+            #expect(output.range(of: #"\d:\d\d\.\d{3}"#, options: .regularExpression) == nil, "milliseconds in: \(output)")
+        }
+        #expect(try cli.run("show", "tt.db", "TimeEntries", "--format", "csv").stdout.contains("2026-11-20 10:24:41,2026-11-20 10:54:41"))
+    }
+
     @Test func aTimerOnATableWithoutALogBackLinkIsASchemaError() throws {
         let cli = try CLI()
         let file = try cli.write("bad.tabula", """

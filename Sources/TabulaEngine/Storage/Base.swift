@@ -34,9 +34,10 @@ public final class Base {
         self.actor = actor; self.now = now
     }
 
-    /// The system clock.
+    /// The system clock, to the whole second: timer intervals, `created` and the history are
+    /// recorded as they are shown, so a duration is the difference of the times printed.
     public static let systemClock: @Sendable () -> Instant = {
-        Instant(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+        Instant(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down)) * 1000)
     }
 
     /// Creates a new base file from schema source text. Refuses to overwrite an existing file.
