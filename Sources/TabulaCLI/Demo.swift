@@ -12,7 +12,7 @@ struct Demo: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let path = base ?? NSTemporaryDirectory() + "tabula-demo-\(ProcessInfo.processInfo.processIdentifier).tabula"
+            let path = base ?? NSTemporaryDirectory() + "tabula-demo-\(ProcessInfo.processInfo.processIdentifier).db"
             if FileManager.default.fileExists(atPath: path) {
                 throw CLIError("'\(path)' already exists", hint: "give a new file name")
             }

@@ -362,4 +362,12 @@ import Testing
         #expect(try cli.run("check", "demo.db").status == 0)
         #expect(try cli.run("timer", "status", "demo.db", "--everyone").stdout.contains("no timer is running"))
     }
+
+    @Test func theDemoWithoutAPathWritesABaseNamedDotDbNotASchemaFileName() throws {
+        let r = try CLI().run("demo")
+        #expect(r.status == 0, "\(r.stderr)")
+        let path = try #require(r.stdout.firstMatch(of: #/\$ tabula timer start (\S+) /#)?.1)
+        #expect(path.hasSuffix(".db"), "\(path)")
+        try? FileManager.default.removeItem(atPath: String(path))
+    }
 }
