@@ -334,6 +334,19 @@ import Testing
         #expect(try cli.run("show", "tt.db", "TimeEntries", "--format", "csv").stdout.contains("2026-11-20 10:24:41,2026-11-20 10:54:41"))
     }
 
+    @Test func aLinkComparedWithTextComparesItsPrimaryValueInFiltersAndReports() throws {
+        let cli = try makeBase()
+        #expect(try cli.run("log", "tt.db", "Tasks", "Landing", "--date", "2026-11-19", "--hours", "1", "--as", "boris").status == 0)
+        #expect(try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-18", "--hours", "2", "--as", "anna").status == 0)
+        let shown = try cli.run("show", "tt.db", "TimeEntries", "--where", "person = \"boris\"", "--format", "csv")
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.split(separator: "\r\n").count == 2, "\(shown.stdout)")
+        #expect(shown.stdout.contains(",boris,"))
+        let report = try cli.run("report", "tt.db", "sum(duration) as hours by task where person != \"boris\" and task.project.client = \"Acme\"", "--format", "csv")
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout == "task,hours\r\nLogin,2:00\r\n")
+    }
+
     @Test func aTimerOnATableWithoutALogBackLinkIsASchemaError() throws {
         let cli = try CLI()
         let file = try cli.write("bad.tabula", """

@@ -183,6 +183,15 @@ extension FormulaChecker {
 
     // MARK: Comparison
 
+    /// `link.primary` for a path that ends at a single link and is compared with text, when the
+    /// linked table's primary field is text-like; nil otherwise.
+    func primaryValuePath(_ e: TabulaLanguage.Expression, _ node: Node, against other: Node) -> TabulaLanguage.Expression? {
+        guard case .link(let target) = node.type, other.type.isTextual, !other.type.isAny,
+              case .path(let names) = e.kind, let table = schema.table(id: target), let primary = table.fields.first,
+              primary.valueType.isTextual else { return nil }
+        return TabulaLanguage.Expression(.path(names + [Name(primary.name, range: names.last?.range ?? e.range)]), range: e.range)
+    }
+
     func checkComparison(_ op: BinaryOperator, _ le: Expression, _ re: Expression, range: SourceRange) -> Node {
         var l: Node, r: Node
         if isBareUnknownName(le) && !isBareUnknownName(re) {
@@ -190,6 +199,11 @@ extension FormulaChecker {
         } else {
             l = check(le); r = check(re, optionsOf: l.type)
         }
+        if l.failed || r.failed { return .failed(range) }
+        // A link compared with text compares the linked row's primary value, as links are
+        // referred to everywhere else: person = "boris" reads person.name.
+        if let primary = primaryValuePath(le, l, against: r) { l = check(primary) }
+        if let primary = primaryValuePath(re, r, against: l) { r = check(primary) }
         if l.failed || r.failed { return .failed(range) }
         harmonize(&l, &r)
         if l.failed || r.failed { return .failed(range) }
