@@ -292,6 +292,14 @@ final class ReportChecking {
                 let hidden = row.add("\(ReportChecker.hidden)\(word)", .number, word == "days" ? .days : .weeks)
                 return Expression(.path([Name(hidden, range: e.range)]), range: e.range)
             }
+            if FormulaLibrary.functions[word] == nil && !Self.spanFunctions.contains(word) {
+                // summ(duration): say the function is unknown before its argument is judged.
+                let known = Keywords.reportAggregates + Array(FormulaLibrary.functions.keys)
+                error("'\(name.text)' is not a function", at: name.range,
+                      hint: Suggestions.didYouMean(name.text, among: known)
+                        ?? "a measure aggregates rows: \(Keywords.reportAggregates.map { "\($0)(...)" }.joined(separator: ", "))")
+                return nil
+            }
             var newArgs: [Expression] = []
             for a in args {
                 guard let r = rewriteMeasure(a, row: &row, insideAggregate: insideAggregate, foundAggregate: &foundAggregate) else { return nil }

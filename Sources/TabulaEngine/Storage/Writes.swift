@@ -64,8 +64,10 @@ extension Base {
         let ids = try db.query("SELECT id FROM \(Layout.table(table.id)) WHERE \(Layout.column(primary.id)) = ? ORDER BY id LIMIT 6",
                                [ValueCoding.encode(value)]).compactMap { $0[0].int64Value }
         if ids.isEmpty {
+            let guess = try closestPrimaryValue(to: ref, in: table)
             throw EngineError("no row of \(table.name) has \(primary.name) '\(ref)'",
-                              hint: "refer to a row by #id or its exact \(primary.name); list them with `tabula show BASE \(table.name)`")
+                              hint: (guess.map { "did you mean '\($0)'? " } ?? "")
+                                + "refer to a row by #id or its exact \(primary.name); list them with `tabula show BASE \(table.name)`")
         }
         if ids.count > 1 {
             throw EngineError("\(ids.count == 6 ? "several" : "\(ids.count)") rows of \(table.name) have \(primary.name) '\(ref)': \(ids.prefix(5).map { "#\($0)" }.joined(separator: ", "))",
