@@ -80,6 +80,7 @@ struct Show: ParsableCommand {
     @Argument(help: "The table.") var table: String?
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
     @Option(name: .customLong("where"), help: "Only rows for which this formula is true, e.g. 'hours > 10h'.") var condition: String?
+    @Flag(help: "Show every linked row of a multiple link (the terminal table shows the first three and the count).") var full = false
     @OptionGroup var actor: ActorOptions
 
     func run() throws {
@@ -92,7 +93,7 @@ struct Show: ParsableCommand {
                 return
             }
             let t = try b.table(named: table)
-            let view = try TableView.make(b, table: t, where: condition)
+            let view = try TableView.make(b, table: t, where: condition, linksShown: format == .table && !full ? 3 : nil)
             let text = Renderer.render(view, as: format, context: b.schema.valueContext)
             if format == .csv { FileHandle.standardOutput.write(Data(text.utf8)) } else { print(text) }
         }

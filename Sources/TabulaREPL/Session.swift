@@ -279,7 +279,7 @@ public final class REPLSession {
             }
             filter = source.slice(condition.range)
         }
-        write(Renderer.render(try TableView.make(base, table: t, where: filter), as: format, context: context))
+        write(Renderer.render(try TableView.make(base, table: t, where: filter, linksShown: format == .table ? 3 : nil), as: format, context: context))
     }
 
     // MARK: - Expressions, reports, timers

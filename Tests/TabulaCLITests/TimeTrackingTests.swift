@@ -347,6 +347,25 @@ import Testing
         #expect(report.stdout == "task,hours\r\nLogin,2:00\r\n")
     }
 
+    @Test func manyLinksShowTheFirstFewAndACountHistoryNamesLinksAndAmbiguousRowsAreToldApart() throws {
+        let cli = try makeBase()
+        for day in ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19"] {
+            #expect(try cli.run("log", "tt.db", "Tasks", "Landing", "--date", day, "--hours", "1").status == 0)
+        }
+        let people = try cli.run("show", "tt.db", "People")
+        #expect(people.stdout.contains("#1, #2, #3, … 4 in all"), "\(people.stdout)")
+        let full = try cli.run("show", "tt.db", "People", "--full")
+        #expect(full.stdout.contains("#1, #2, #3, #4 "))
+        #expect(try cli.run("show", "tt.db", "People", "--format", "csv").stdout.contains("\"#1, #2, #3, #4\""))
+        #expect(try cli.run("set", "tt.db", "TimeEntries", "#1", "person=boris").status == 0)
+        let history = try cli.run("history", "tt.db", "TimeEntries", "#1", "--format", "csv")
+        #expect(history.stdout.contains("update,TimeEntries,#1,person,anna,boris"), "\(history.stdout)")
+        #expect(try cli.run("add", "tt.db", "Tasks", "title=Landing", "project=App").status == 0)
+        let ambiguous = try cli.run("log", "tt.db", "Tasks", "Landing", "--date", "2026-11-20", "--hours", "1")
+        #expect(ambiguous.status == 1)
+        #expect(ambiguous.stderr.contains("2 rows of Tasks have title 'Landing': #1 (project Web), #4 (project App)"), "\(ambiguous.stderr)")
+    }
+
     @Test func aTimerOnATableWithoutALogBackLinkIsASchemaError() throws {
         let cli = try CLI()
         let file = try cli.write("bad.tabula", """

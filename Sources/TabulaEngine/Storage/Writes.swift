@@ -70,7 +70,8 @@ extension Base {
                                 + "refer to a row by #id or its exact \(primary.name); list them with `tabula show BASE \(table.name)`")
         }
         if ids.count > 1 {
-            throw EngineError("\(ids.count == 6 ? "several" : "\(ids.count)") rows of \(table.name) have \(primary.name) '\(ref)': \(ids.prefix(5).map { "#\($0)" }.joined(separator: ", "))",
+            let candidates = try describeCandidates(Array(ids.prefix(5)), in: table)
+            throw EngineError("\(ids.count == 6 ? "several" : "\(ids.count)") rows of \(table.name) have \(primary.name) '\(ref)': \(candidates)",
                               hint: "refer to the row by its id, e.g. #\(ids[0])")
         }
         return ids[0]
