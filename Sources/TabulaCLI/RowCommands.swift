@@ -20,11 +20,11 @@ struct Add: ParsableCommand {
                 guard assignments.isEmpty else { throw CLIError("give either field=value pairs or --file, not both") }
                 let (rows, labels) = try RowFile.read(file)
                 let target = try b.table(named: table)
-                if file.lowercased().hasSuffix(".csv") || !(file.lowercased().hasSuffix(".jsonl") || file.lowercased().hasSuffix(".ndjson") || file.lowercased().hasSuffix(".json")) {
-                    // The header is line 1: a column no field takes is its mistake, not the first row's.
-                    if let first = rows.first { try RowFile.checkColumns(first.map(\.field), of: target, at: "\(file):1") }
-                } else {
+                if RowFile.isJSONLines(file) {
                     for (row, label) in zip(rows, labels) { try RowFile.checkColumns(row.map(\.field), of: target, at: label) }
+                } else if let first = rows.first {
+                    // The header is line 1: a column no field takes is its mistake, not the first row's.
+                    try RowFile.checkColumns(first.map(\.field), of: target, at: "\(file):1")
                 }
                 let ids = try b.insert(into: table, rows: rows, labels: labels)
                 print("added \(ids.count) row\(ids.count == 1 ? "" : "s") to \(table)")

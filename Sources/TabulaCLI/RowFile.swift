@@ -7,11 +7,14 @@ enum RowFile {
     /// The rows and a label for each ("FILE:line N") for error messages.
     static func read(_ path: String) throws -> ([[TextAssignment]], [String]) {
         let text = try readFile(path)
-        let lower = path.lowercased()
-        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") {
-            return try jsonLines(text, path: path)
-        }
+        if isJSONLines(path) { return try jsonLines(text, path: path) }
         return try csv(text, path: path)
+    }
+
+    /// Whether a file is read as JSON lines (by its extension) rather than CSV.
+    static func isJSONLines(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json")
     }
 
     /// The fields of a table a file may write, for the header check and its hint.

@@ -72,7 +72,7 @@ extension Base {
             rows.subtract(changes.deleted[table.id] ?? [])
             if let violation = try checkViolations(table, rows: rows.sorted(), limit: 1).first {
                 throw EngineError(violation.description,
-                                  hint: "the schema's rule `check \(violation.check.condition)` refuses this row; change the values so that it holds")
+                                  hint: "every row of \(table.name) must keep `check \(violation.check.condition)`; give values for which it holds (nothing was written)")
             }
         }
     }
