@@ -101,8 +101,13 @@ public enum Renderer {
         var header = table.columns.map(\.name)
         if table.ids != nil { header.insert("id", at: 0) }
         var lines = [header.map(csvField).joined(separator: ",")]
+        // Durations in one file share one format, as in the terminal table.
+        let seconds = durationsHaveSeconds(table)
         for (i, row) in table.rows.enumerated() {
-            var fields = zip(row, table.columns).map { cell($0, $1.type, context) }
+            var fields = zip(row, table.columns).map { value, column in
+                if case .duration(let s) = value { return duration(s, seconds: seconds) }
+                return cell(value, column.type, context)
+            }
             if let ids = table.ids { fields.insert(String(ids[i]), at: 0) }
             lines.append(fields.map(csvField).joined(separator: ","))
         }

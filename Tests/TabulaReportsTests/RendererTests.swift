@@ -41,3 +41,10 @@ extension RendererTests {
         #expect(Renderer.json(table, context: context).contains("\"13679.17\""))
     }
 }
+
+extension RendererTests {
+    @Test func csvDurationsShareOneFormatInAFile() {
+        let csv = Renderer.csv(report([3600, 45], total: 3645), context: context)
+        #expect(csv == "person,hours\r\np0,1:00:00\r\np1,0:00:45\r\n")
+    }
+}
