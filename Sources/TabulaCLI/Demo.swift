@@ -32,7 +32,7 @@ struct Demo: ParsableCommand {
             if tables {
                 for table in b.schema.tables {
                     print("\(table.name)")
-                    print(Renderer.render(try TableView.make(b, table: table), as: .table, context: context) + "\n")
+                    print(Renderer.render(try TableView.make(b, table: table, linksShown: 3), as: .table, context: context) + "\n")
                 }
             }
             print("Totals per client")

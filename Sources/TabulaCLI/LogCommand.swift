@@ -14,7 +14,7 @@ struct Log: ParsableCommand {
     @Option(help: "When the interval started, e.g. '2026-11-19 14:00'.") var from: String?
     @Option(help: "When it ended.") var to: String?
     @Option(help: "The day, e.g. 2026-11-19 (with --hours).") var date: String?
-    @Option(help: "How long, e.g. 1h30m or 1.5 (with --date).") var hours: String?
+    @Option(parsing: .unconditional, help: "How long, e.g. 1h30m or 1.5 (with --date).") var hours: String?
     @Option(help: "A note on the entry (the log table's note field).") var note: String?
     @Option(help: "The timer field, when the table has several.") var field: String?
     @OptionGroup var actor: ActorOptions
@@ -30,10 +30,16 @@ struct Log: ParsableCommand {
                 start = try instant(f, "--from", context)
                 end = try instant(t, "--to", context)
             case (nil, nil, let d?, let h?):
+                guard case .date? = try? ValueType.date.parse(d, context: context) else {
+                    throw CLIError("--date '\(d)' is not a date", hint: "write the day as YYYY-MM-DD, e.g. --date 2026-11-19")
+                }
                 start = try instant("\(d) 09:00", "--date", context)
                 let text = Double(h).map { "\($0)h" } ?? h
-                guard case .duration(let seconds) = try? ValueType.duration.parse(text, context: context), seconds > 0 else {
-                    throw CLIError("--hours '\(h)' is not a positive duration", hint: "e.g. --hours 1.5 or --hours 1h30m")
+                guard case .duration(let seconds) = try? ValueType.duration.parse(text, context: context) else {
+                    throw CLIError("--hours '\(h)' is not a duration", hint: "e.g. --hours 1.5 or --hours 1h30m")
+                }
+                guard seconds > 0 else {
+                    throw CLIError("--hours must be positive, got '\(h)'", hint: "give how long you worked, e.g. --hours 1.5; to change an entry use `tabula set`")
                 }
                 end = start.adding(seconds: seconds)
             default:
@@ -52,7 +58,8 @@ struct Log: ParsableCommand {
             guard case .datetime(let i) = try ValueType.datetime.parse(text, context: context) else { throw CLIError("\(option) is empty") }
             return i
         } catch let error as ValueParseError {
-            throw CLIError("\(option) '\(text)': \(error.message)", hint: "write a date and time such as '2026-11-19 14:00' (in the base's time zone) or with an offset")
+            throw CLIError("\(option) '\(text)': \(error.message)",
+                           hint: "write a date and time as YYYY-MM-DD HH:MM, e.g. '2026-11-19 14:00' (in the base's time zone), or with an offset: 2026-11-19T14:00+01:00")
         }
     }
 }

@@ -12,6 +12,8 @@ struct Repl: ParsableCommand {
             """)
 
     @Argument(help: "A base file (default: a new in-memory base).") var base: String?
+    @Flag(help: "Go ahead with statements that lose data without asking (piped input is never asked: without --yes such a statement needs a final '!').")
+    var yes = false
     @OptionGroup var actor: ActorOptions
 
     func run() throws {
@@ -23,7 +25,7 @@ struct Repl: ParsableCommand {
             } else {
                 opened = try Base.createInMemory(actor: actor.resolvedActor, now: try clock())
             }
-            status = REPL.run(base: opened, hooks: .standard)
+            status = REPL.run(base: opened, hooks: .standard, confirmsDataLoss: yes)
         }
         if status != 0 { throw ExitCode(status) }
     }

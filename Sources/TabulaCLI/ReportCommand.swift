@@ -23,6 +23,8 @@ struct Report: ParsableCommand {
     @Argument(help: "A report query, or the name of a saved report.") var query: String?
     @Option(help: "table, csv, json or xlsx (xlsx needs --out).") var format: ReportFormat = .table
     @Option(help: "Write the report to this file instead of standard output.") var out: String?
+    @Option(name: .customLong("for"), help: ArgumentHelp("Run for this period instead of the saved report's own: 2026-11, 2026-W47, 2026-Q4, 2026-11-16..2026-11-22, last month.", valueName: "period"))
+    var period: String?
     @Flag(help: "List the saved reports.") var list = false
     @Flag(help: "Print the SQL the report runs, after the report.") var sql = false
     @OptionGroup var actor: ActorOptions
@@ -48,7 +50,14 @@ struct Report: ParsableCommand {
             }
             let output: ReportOutput
             if let name = Self.savedName(query) {
-                output = try ReportRunner.run(saved: name, on: b)
+                if let period {
+                    output = try ReportRunner.run(saved: name, on: b, for: try ReportParser.parsePeriod(SourceText(name: "--for", text: period)))
+                } else {
+                    output = try ReportRunner.run(saved: name, on: b)
+                }
+            } else if period != nil {
+                throw CLIError("--for replaces a saved report's period; a query says its own",
+                               hint: "write the period in the query: ... for \(period!)")
             } else {
                 output = try ReportRunner.run(SourceText(name: "<query>", text: query), on: b)
             }

@@ -20,6 +20,13 @@ struct Add: ParsableCommand {
             if let file {
                 guard assignments.isEmpty else { throw CLIError("give either field=value pairs or --file, not both") }
                 let (rows, labels) = try RowFile.read(file)
+                let target = try b.table(named: table)
+                if RowFile.isJSONLines(file) {
+                    for (row, label) in zip(rows, labels) { try RowFile.checkColumns(row.map(\.field), of: target, at: label) }
+                } else if let first = rows.first {
+                    // The header is line 1: a column no field takes is its mistake, not the first row's.
+                    try RowFile.checkColumns(first.map(\.field), of: target, at: "\(file):1")
+                }
                 let ids = try b.write { try $0.insert(into: table, rows: rows, labels: labels) }.value
                 print("added \(ids.count) row\(ids.count == 1 ? "" : "s") to \(table)")
             } else {
@@ -74,6 +81,7 @@ struct Show: ParsableCommand {
     @Argument(help: "The table.") var table: String?
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
     @Option(name: .customLong("where"), help: "Only rows for which this formula is true, e.g. 'hours > 10h'.") var condition: String?
+    @Flag(help: "Show every linked row of a multiple link (the terminal table shows the first three and the count).") var full = false
     @OptionGroup var actor: ActorOptions
 
     func run() throws {
@@ -86,7 +94,7 @@ struct Show: ParsableCommand {
                 return
             }
             let t = try b.table(named: table)
-            let view = try TableView.make(b, table: t, where: condition)
+            let view = try TableView.make(b, table: t, where: condition, linksShown: format == .table && !full ? 3 : nil)
             let text = Renderer.render(view, as: format, context: b.schema.valueContext)
             if format == .csv { FileHandle.standardOutput.write(Data(text.utf8)) } else { print(text) }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TabulaEngine
+import TabulaLanguage
 import TabulaReports
 import TabulaTimeTracking
 
@@ -21,9 +22,16 @@ struct Init: ParsableCommand {
             case (let file?, nil): (source, name) = (try readFile(file), file)
             case (nil, let pkg?):
                 guard let p = SchemaPackage.named(pkg) else {
-                    throw CLIError("no schema package '\(pkg)'", hint: "the packages are: \(SchemaPackage.available.joined(separator: ", "))")
+                    let names = SchemaPackage.available
+                throw CLIError("no schema package '\(pkg)'", hint: Suggestions.didYouMean(pkg, among: names).map { "\($0) (the packages are: \(names.joined(separator: ", ")))" }
+                                ?? (names.isEmpty ? "this build ships no packages; use --schema FILE" : "the packages are: \(names.joined(separator: ", "))"))
                 }
-                (source, name) = (p.configured(timeZone: timezone ?? TimeZone.current.identifier, currency: currency), "package \(pkg)")
+                var code: String?
+                if let currency {
+                    guard let normalized = CurrencyCode.normalized(currency) else { throw CurrencyCode.refusal(currency) }
+                    code = normalized
+                }
+                (source, name) = (p.configured(timeZone: timezone ?? TimeZone.current.identifier, currency: code), "package \(pkg)")
             case (_, _) where schema != nil && (timezone != nil || currency != nil):
                 throw CLIError("--timezone and --currency go with --package", hint: "a schema file sets them itself: timezone \"Europe/Berlin\", currency EUR")
             case (nil, nil): throw CLIError("give a schema: --schema FILE or --package NAME", hint: "e.g. tabula init team.tabula --schema Samples/design.tabula")
@@ -43,7 +51,7 @@ struct Apply: ParsableCommand {
 
     @Argument(help: "The base file.") var base: String
     @Argument(help: "The new schema file.") var file: String
-    @Flag(help: "Print the plan only.") var dryRun = false
+    @Flag(help: "Print the plan and run the migration with all its checks, then roll it back: nothing is changed, and it fails where the real one would.") var dryRun = false
     @Flag(help: "Allow steps that lose data (dropping tables or fields, lossy conversions).") var allowDestructive = false
     @OptionGroup var actor: ActorOptions
 
@@ -53,9 +61,10 @@ struct Apply: ParsableCommand {
             defer { b.close() }
             let plan = try b.migrations.plan(to: try readFile(file), sourceName: file, reportChecker: ReportChecker())
             print(plan.description)
-            if dryRun || plan.isEmpty { return }
-            try b.migrations.apply(plan, allowDestructive: allowDestructive)
-            print("applied \(plan.steps.count) change\(plan.steps.count == 1 ? "" : "s")")
+            if plan.isEmpty { return }
+            try b.migrations.apply(plan, allowDestructive: allowDestructive, dryRun: dryRun)
+            let changes = "\(plan.steps.count) change\(plan.steps.count == 1 ? "" : "s")"
+            print(dryRun ? "dry run: the migration would apply (\(changes)); nothing was changed" : "applied \(changes)")
         }
     }
 }

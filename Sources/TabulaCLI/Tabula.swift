@@ -15,6 +15,22 @@ struct Tabula: ParsableCommand {
         abstract: "A records database in one SQLite file: typed tables, links, formulas, rollups, time tracking.",
         subcommands: [Demo.self, Init.self, Apply.self, Add.self, SetRow.self, Delete.self, Show.self, History.self, Check.self,
                       TimerCommand.self, Log.self, PeriodCommand.self, RequestCommand.self, SettingCommand.self, Report.self, Repl.self, Bench.self])
+
+    /// Exit codes: 0 done, 1 refused (a bad value, a broken rule, a mistaken query), 2 a usage
+    /// error (an unknown option, a missing argument: argument-parser's own usage errors, which
+    /// would exit 64, exit 2 like the command's).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command that touches a base shares.

@@ -30,6 +30,8 @@ public struct ResultTable: Sendable, Hashable {
     /// Reports show durations as hours and minutes (`12:30`) and numbers to two decimals in the
     /// terminal table; CSV and JSON carry exact values always.
     public var roundsForReading: Bool
+    /// What the terminal table says when there are no rows (a report says which period it covered).
+    public var emptyText = "(no rows)"
 
     public init(columns: [ResultColumn], rows: [[Value]], ids: [RowID]? = nil, totals: [Value]? = nil,
                 roundsForReading: Bool = false) {
@@ -52,9 +54,12 @@ public enum Renderer {
     public static func terminal(_ table: ResultTable, context: ValueContext) -> String {
         var headers = table.columns.map(\.name)
         var rightAligned = table.columns.map { isNumeric($0.type) }
+        // Durations in one table share one precision, so the rows add up to the total shown:
+        // all to the second when any of them has seconds, else all to the minute.
+        let seconds = durationsHaveSeconds(table)
         func shown(_ value: Value, _ column: ResultColumn) -> String {
             if value.isBlank, let blank = column.blankText { return blank }
-            return table.roundsForReading ? readable(value, column.type, context) : cell(value, column.type, context)
+            return format(value, column.type, context, seconds: seconds, forReading: table.roundsForReading)
         }
         var cells: [[String]] = table.rows.map { row in
             zip(row, table.columns).map(shown)
@@ -66,7 +71,7 @@ public enum Renderer {
         }
         var footer: [String]?
         if let totals = table.totals {
-            var f = zip(totals, table.columns).map { table.roundsForReading ? readable($0, $1.type, context) : cell($0, $1.type, context) }
+            var f = zip(totals, table.columns).map { format($0, $1.type, context, seconds: seconds, forReading: table.roundsForReading) }
             if table.ids != nil { f.insert("", at: 0) }
             if !f.isEmpty && f[0].isEmpty { f[0] = "total" }
             footer = f
@@ -87,7 +92,7 @@ public enum Renderer {
             out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
             out.append(line(footer))
         }
-        if cells.isEmpty { out.append("(no rows)") }
+        if cells.isEmpty { out.append(table.emptyText) }
         return out.joined(separator: "\n")
     }
 
@@ -96,8 +101,13 @@ public enum Renderer {
         var header = table.columns.map(\.name)
         if table.ids != nil { header.insert("id", at: 0) }
         var lines = [header.map(csvField).joined(separator: ",")]
+        // Durations in one file share one format, as in the terminal table.
+        let seconds = durationsHaveSeconds(table)
         for (i, row) in table.rows.enumerated() {
-            var fields = zip(row, table.columns).map { cell($0, $1.type, context) }
+            var fields = zip(row, table.columns).map { value, column in
+                if case .duration(let s) = value { return duration(s, seconds: seconds) }
+                return cell(value, column.type, context)
+            }
             if let ids = table.ids { fields.insert(String(ids[i]), at: 0) }
             lines.append(fields.map(csvField).joined(separator: ","))
         }
@@ -123,14 +133,60 @@ public enum Renderer {
         type.format(value, context: context)
     }
 
-    /// A cell as a person reads it: durations in hours and minutes (`12:30`, rounded to the
-    /// minute), numbers to at most two decimals; everything else as `cell`.
+    /// Whether any duration of the table (a row's or the total's, in any column, lists
+    /// included) has seconds: then the terminal table shows every duration to the second.
+    static func durationsHaveSeconds(_ table: ResultTable) -> Bool {
+        func has(_ value: Value) -> Bool {
+            switch value {
+            case .duration(let s): return s % 60 != 0
+            case .list(let items): return items.contains(where: has)
+            default: return false
+            }
+        }
+        return table.rows.contains { $0.contains(where: has) } || (table.totals?.contains(where: has) ?? false)
+    }
+
+    /// A terminal cell: durations as `H:MM`, or `H:MM:SS` throughout when `seconds`; with
+    /// `forReading` (reports) numbers to at most two decimals.
+    static func format(_ value: Value, _ type: ValueType, _ context: ValueContext, seconds: Bool, forReading: Bool) -> String {
+        switch value {
+        case .duration(let s): return duration(s, seconds: seconds)
+        case .money(let m): return grouped(m.decimalString) + " " + m.currency
+        case .list(let items) where items.contains(where: { switch $0 { case .duration, .money: true; default: false } }):
+            return items.map { format($0, { if case .list(let element) = type { element } else { type } }(), context, seconds: seconds, forReading: forReading) }.joined(separator: ", ")
+        default: return forReading ? readable(value, type, context) : cell(value, type, context)
+        }
+    }
+
+    /// `13 679.17`: the whole part of a decimal in groups of three, separated by spaces (which
+    /// money input reads back: `1 500,50`); CSV and JSON keep the plain `13679.17`.
+    static func grouped(_ decimal: String) -> String {
+        var digits = Substring(decimal)
+        var sign = ""
+        if digits.first == "-" { sign = "-"; digits = digits.dropFirst() }
+        let point = digits.firstIndex(of: ".") ?? digits.endIndex
+        let whole = Array(digits[..<point])
+        guard whole.count > 3 else { return decimal }
+        var out = ""
+        for (i, c) in whole.enumerated() {
+            if i > 0 && (whole.count - i) % 3 == 0 { out += " " }
+            out.append(c)
+        }
+        return sign + out + digits[point...]
+    }
+
+    /// `12:30`, or `12:30:05` with `seconds`; never rounded: a table whose durations have seconds shows them.
+    static func duration(_ total: Int64, seconds: Bool) -> String {
+        let m = total.magnitude
+        let sign = total < 0 ? "-" : ""
+        func two(_ n: UInt64) -> String { (n < 10 ? "0" : "") + "\(n)" }
+        if seconds { return sign + "\(m / 3600):" + two(m / 60 % 60) + ":" + two(m % 60) }
+        return sign + "\(m / 3600):" + two(m / 60 % 60)
+    }
+
+    /// A cell as a person reads it: numbers to at most two decimals; everything else as `cell`.
     static func readable(_ value: Value, _ type: ValueType, _ context: ValueContext) -> String {
         switch value {
-        case .duration(let seconds):
-            let minutes = (Double(seconds) / 60).rounded(.toNearestOrAwayFromZero)
-            let m = Int64(minutes).magnitude
-            return (minutes < 0 ? "-" : "") + "\(m / 60):" + (m % 60 < 10 ? "0" : "") + "\(m % 60)"
         case .number(let d) where d.isFinite && d != d.rounded():
             let r = (d * 100).rounded(.toNearestOrAwayFromZero) / 100
             return Value.number(r).formatted(context: context)

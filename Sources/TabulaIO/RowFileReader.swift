@@ -41,8 +41,10 @@ public struct RowFileError: Error, Sendable, Hashable, CustomStringConvertible {
         case fieldCount(count: Int, header: Int)
         /// A quoted CSV field runs to the end of the file.
         case unclosedQuote
-        /// A JSON line is not an object.
-        case notAnObject
+        /// A JSON line is valid JSON but not an object: `found` says what it is ("an array").
+        case notAnObject(found: String)
+        /// A JSON line is not valid JSON (`excerpt` is its start).
+        case invalidJSON(excerpt: String)
         /// A JSON object's value for `key` is itself an object.
         case nestedObject(key: String)
     }
@@ -65,7 +67,8 @@ public struct RowFileError: Error, Sendable, Hashable, CustomStringConvertible {
         case .fieldCount(let count, let header):
             return "\(place): the row has \(count) field\(count == 1 ? "" : "s") but the header has \(header)"
         case .unclosedQuote: return "\(place): a quoted field is not closed"
-        case .notAnObject: return "\(place): not a JSON object"
+        case .notAnObject(let found): return "\(place): the line is \(found), not a JSON object"
+        case .invalidJSON(let excerpt): return "\(place): the line is not valid JSON (\(excerpt))"
         case .nestedObject(let key): return "\(place): field '\(key)' holds an object"
         }
     }
@@ -77,7 +80,8 @@ public struct RowFileError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unnamedColumn: return "name every column after a field of the table"
         case .fieldCount: return "quote values that contain commas, e.g. \"Smith, John\""
         case .unclosedQuote: return "end the field with a double quote; write \"\" for a quote inside it"
-        case .notAnObject: return "write one object per line, e.g. {\"name\": \"Acme\", \"rate\": \"120.00\"}"
+        case .notAnObject: return "write one object per line, with the fields as keys, e.g. {\"name\": \"Acme\", \"rate\": \"120.00\"}"
+        case .invalidJSON: return "write one JSON object per line, e.g. {\"name\": \"Acme\", \"rate\": \"120.00\"}; strings need double quotes"
         case .nestedObject: return "give a string, number, bool, null or an array"
         }
     }
@@ -93,11 +97,15 @@ public struct RowFileError: Error, Sendable, Hashable, CustomStringConvertible {
 ///     while let row = try reader.next() { ... row.line, row.cells ... }
 ///
 /// A CSV file's first record is its header; blank lines are skipped, a byte order mark is
-/// ignored. A JSON-lines object's keys are read in sorted order, without `id`.
+/// ignored, and a header with semicolons and no commas makes `;` the separator (the CSV that
+/// spreadsheets write in locales with a decimal comma). A JSON-lines object's keys are read in
+/// sorted order, without `id`.
 public struct RowFileReader: Sendable {
     /// The file's name, for errors (`name:line: ...`).
     public let name: String
     public let format: RowFileFormat
+    /// The CSV field separator: `,`, or `;` when the header has semicolons and no commas.
+    public let separator: Unicode.Scalar
     private let scalars: [Unicode.Scalar]
     private var position = 0
     private var line = 1
@@ -111,6 +119,8 @@ public struct RowFileReader: Sendable {
         var scalars = Array(text.unicodeScalars)
         if self.format == .csv, scalars.first == "\u{FEFF}" { scalars.removeFirst() }
         self.scalars = scalars
+        let header = scalars.prefix { $0 != "\n" && $0 != "\r" }
+        separator = header.contains(";") && !header.contains(",") ? ";" : ","
     }
 
     /// The next row, or nil at the end of the file.
@@ -171,7 +181,7 @@ public struct RowFileReader: Sendable {
             } else {
                 switch c {
                 case "\"" where field.isEmpty: inQuotes = true; quoteLine = line
-                case ",": fields.append(field); field = ""
+                case separator: fields.append(field); field = ""
                 case "\r": break
                 case "\n":
                     fields.append(field)
@@ -199,8 +209,12 @@ public struct RowFileReader: Sendable {
             line += 1
             let text = String(raw).trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty { continue }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-                throw RowFileError(file: name, line: n, problem: .notAnObject)
+            guard let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {
+                throw RowFileError(file: name, line: n, problem: .invalidJSON(excerpt: text.count > 40 ? String(text.prefix(40)) + "…" : text))
+            }
+            guard let object = parsed as? [String: Any] else {
+                let found = parsed is [Any] ? "an array" : parsed is String ? "a string" : parsed is NSNull ? "null" : "a number or bool"
+                throw RowFileError(file: name, line: n, problem: .notAnObject(found: found))
             }
             var cells: [RowFileCell] = []
             for key in object.keys.sorted() where key != "id" {

@@ -13,9 +13,10 @@ public enum REPL {
 
     /// Runs a session on `base` over standard input: a line editor when it is a terminal, plain
     /// lines otherwise. Returns the exit status: 0, or 1 when input was piped and a statement failed.
-    public static func run(base: Base, hooks: REPLHooks = REPLHooks()) -> Int32 {
+    public static func run(base: Base, hooks: REPLHooks = REPLHooks(), confirmsDataLoss: Bool = false) -> Int32 {
         if isatty(STDIN_FILENO) == 1 {
             let session = REPLSession(base: base, hooks: hooks, sourceName: "repl")
+            session.confirmsDataLoss = confirmsDataLoss
             let reader: any LineReader = EditLineReader(historyPath: historyPath()) { [unowned session] line in session.completer.complete(line) }
                 ?? TerminalLineReader(historyPath: historyPath())
             FileHandle.standardOutput.write(Data("Tabula REPL on \(base.isInMemory ? "an in-memory base" : base.path); .help for help, .quit to leave\n".utf8))
@@ -24,6 +25,7 @@ public enum REPL {
             return 0
         }
         let session = REPLSession(base: base, hooks: hooks, sourceName: "<stdin>")
+        session.confirmsDataLoss = confirmsDataLoss
         session.run(PlainLineReader.standardInput())
         session.base.close()
         return session.failures == 0 ? 0 : 1

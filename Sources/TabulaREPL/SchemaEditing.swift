@@ -71,7 +71,7 @@ enum SchemaEditing {
         guard let i = fieldIndex(field, in: fields) else {
             let names = fields.map(\.name.text)
             throw SyntaxError("table \(file.tables[t].name.text) has no field '\(field.text)'", at: field.range,
-                              hint: Suggestions.didYouMean(field.text, among: names) ?? "its fields are: \(names.joined(separator: ", "))")
+                              hint: Suggestions.didYouMean(field.text, among: names) ?? (names.isEmpty ? "it has no fields yet" : "its fields are: \(names.joined(separator: ", "))"))
         }
         file.tables[t].fields.remove(at: i)
     }

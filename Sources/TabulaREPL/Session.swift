@@ -41,6 +41,8 @@ public final class REPLSession {
     /// How many statements failed so far.
     public private(set) var failures = 0
     public var hooks: REPLHooks
+    /// True (`tabula repl --yes`): statements that lose data go ahead without being confirmed.
+    public var confirmsDataLoss = false
     /// The name errors give the input (`<stdin>`), before the line and column.
     public let sourceName: String
     private let output: REPLOutput
@@ -67,15 +69,10 @@ public final class REPLSession {
         var pending: [String] = []
         var firstLine = 1
         var lineNumber = 0
-        let confirm: (String) -> Bool = { [output] question in
-            let answer: String?
-            if reader.isInteractive {
-                answer = reader.readLine(prompt: question)
-            } else {
-                answer = reader.readLine(prompt: "")
-                if answer != nil { lineNumber += 1 }
-                output.write(question + (answer ?? "") + "\n")
-            }
+        // Only a person at a terminal is asked; a script's next line is never taken as the answer.
+        let confirm: (String) -> Bool? = { question in
+            guard reader.isInteractive else { return nil }
+            let answer = reader.readLine(prompt: question)
             return ["y", "yes"].contains(answer?.trimmingCharacters(in: .whitespaces).lowercased() ?? "")
         }
         while let line = reader.readLine(prompt: pending.isEmpty ? Self.prompt : Self.continuationPrompt) {
@@ -94,9 +91,10 @@ public final class REPLSession {
     // MARK: - Running
 
     /// Runs one whole statement; `firstLine` is its first line's number in the input, for
-    /// messages; `confirm` asks before a loss of data. Returns false after `.quit`.
+    /// messages; `confirm` asks before a loss of data (nil: nobody can be asked, so the statement
+    /// is refused unless it ends with `!` or `confirmsDataLoss` is set). Returns false after `.quit`.
     @discardableResult
-    public func execute(_ text: String, firstLine: Int = 1, confirm: (String) -> Bool = { _ in false }) -> Bool {
+    public func execute(_ text: String, firstLine: Int = 1, confirm: (String) -> Bool? = { _ in nil }) -> Bool {
         let source = SourceText(name: sourceName, text: text)
         let started = ContinuousClock.now
         var keepGoing = true
@@ -148,7 +146,7 @@ public final class REPLSession {
         }
     }
 
-    private func run(_ statement: REPLStatement, source: SourceText, confirm: (String) -> Bool) throws -> Bool {
+    private func run(_ statement: REPLStatement, source: SourceText, confirm: (String) -> Bool?) throws -> Bool {
         switch statement.kind {
         case .empty:
             return true
@@ -218,7 +216,7 @@ public final class REPLSession {
 
     /// Applies a change to the schema as a migration: the statement's constructs are checked
     /// first (so errors point into it), a loss of data is confirmed, and the plan is printed.
-    private func changeSchema(_ statement: REPLStatement, _ source: SourceText, _ confirm: (String) -> Bool,
+    private func changeSchema(_ statement: REPLStatement, _ source: SourceText, _ confirm: (String) -> Bool?,
                               _ edit: (inout SchemaFile) throws -> Void) throws {
         var file = try SchemaEditing.current(base.schemaSource)
         try edit(&file)
@@ -229,11 +227,17 @@ public final class REPLSession {
             write("nothing to change")
             return
         }
-        if plan.isDestructive && !statement.confirmed {
+        if plan.isDestructive && !statement.confirmed && !confirmsDataLoss {
             let losses = plan.steps.filter(\.isDestructive).map(\.description).joined(separator: "\n")
-            guard confirm("this loses data:\n\(losses)\ngo ahead? [y/N] ") else {
+            switch confirm("this loses data:\n\(losses)\ngo ahead? [y/N] ") {
+            case true?: break
+            case false?:
                 write("cancelled: nothing was changed")
                 return
+            case nil:
+                let statementText = source.slice(statement.range).trimmingCharacters(in: .whitespacesAndNewlines)
+                throw EngineError(.schema, "this loses data (\(losses.replacingOccurrences(of: "\n", with: "; "))), and standard input is not a terminal, so nobody can confirm it; nothing was changed",
+                                  hint: "end the statement with ! to go ahead (\(statementText.count <= 60 ? statementText : "the statement") !), or run `tabula repl --yes`")
             }
         }
         try base.migrations.apply(plan, allowDestructive: true)
@@ -277,7 +281,7 @@ public final class REPLSession {
             }
             filter = source.slice(condition.range)
         }
-        write(Renderer.render(try TableView.make(base, table: t, where: filter), as: format, context: context))
+        write(Renderer.render(try TableView.make(base, table: t, where: filter, linksShown: format == .table ? 3 : nil), as: format, context: context))
     }
 
     // MARK: - Expressions, reports, timers

@@ -11,7 +11,8 @@ public enum Wording {
 
     /// The hint a user sees for an error.
     public static func hint(for error: EngineError) -> String? {
-        error.remedy.map(hint(for:)) ?? error.hint
+        let parts = [error.hint, error.remedy.map(hint(for:))].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     /// A remedy as the command that carries it out.
@@ -43,6 +44,7 @@ public enum Wording {
         case .actAsRole(let role, let people): return "ask someone whose role in \(people) is \(role), or act as them with --as NAME"
         case .allowDataLoss: return "check the plan with --dry-run; if the loss is intended, run again with --allow-destructive"
         case .fillRows(let table, let field): return "fill those rows first (tabula set BASE \(table) #ID \(field)=...), or add a default"
+        case .fixRowsThenApply(let table, let row): return "fix those rows first (tabula set BASE \(table) '#\(row)' ...), then apply again"
         case .anotherApprover(let setting):
             return "ask another approver" + (setting.map { "; a base that wants no four-eyes rule turns it off with `tabula setting BASE \($0) off`" } ?? "")
         }

@@ -8,6 +8,8 @@ public struct ReportOutput: Sendable {
     public var table: ResultTable
     /// The SQL statements run, in order (for `--explain` and the benchmark).
     public var statements: [String]
+    /// The days the report covered (`for ...`), nil when it has no period.
+    public var period: ClosedRange<CivilDate>? = nil
 }
 
 /// Runs reports on a base: the SQL does the scanning, joining and grouping; Swift then only
@@ -30,6 +32,32 @@ public enum ReportRunner {
                                 ?? (names.isEmpty ? "save one in the schema: report NAME = QUERY" : "the saved reports are \(names.joined(separator: ", ")); or quote a query"))
         }
         return try run(SourceText(name: "report \(saved.name)", text: saved.query), on: base)
+    }
+
+    /// Runs a saved report for another period: `period` (parsed by `ReportParser.parsePeriod`)
+    /// replaces the report's own `for` clause, or adds one.
+    public static func run(saved name: String, on base: Base, for period: ReportPeriod) throws -> ReportOutput {
+        guard let saved = base.schema.reports.first(where: { $0.name == name })
+                ?? base.schema.reports.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+            return try run(saved: name, on: base)  // the error naming the saved reports
+        }
+        let source = SourceText(name: "report \(saved.name)", text: saved.query)
+        var query = try ReportParser.parse(source)
+        query.period = period
+        return try run(try ReportChecker.check(query, source: source, schema: base.schema), on: base)
+    }
+
+    /// How a period reads in a message: `2026-11`, `last 4 weeks`, `2026-11-16..2026-11-22`.
+    public static func describe(_ period: ReportPeriod.Kind) -> String {
+        switch period {
+        case .literal(let p): return p.text
+        case .between(let a, let b): return "\(a.text)..\(b.text)"
+        case .this(.day): return "today"
+        case .this(let unit): return "this \(unit.rawValue)"
+        case .last(1, .day): return "yesterday"
+        case .last(1, let unit): return "last \(unit.rawValue)"
+        case .last(let n, let unit): return "last \(n) \(unit.rawValue)s"
+        }
     }
 
     /// Runs a checked report.
@@ -89,8 +117,13 @@ struct ReportExecution {
         let cut = report.limit.map { rows.count > $0 } ?? false
         if let limit = report.limit { rows = Array(rows.prefix(limit)) }
         let totals = try totalsRow(rows, cut: cut || report.having != nil)
-        return ReportOutput(table: ResultTable(columns: resultColumns(), rows: rows.map { $0.keys + $0.measures }, totals: totals, roundsForReading: true),
-                            statements: statements)
+        var table = ResultTable(columns: resultColumns(), rows: rows.map { $0.keys + $0.measures }, totals: totals, roundsForReading: true)
+        if let period = report.period, let days = periodDays {
+            let span = days.lowerBound == days.upperBound ? days.lowerBound.iso : "\(days.lowerBound.iso) to \(days.upperBound.iso)"
+            let named = ReportRunner.describe(period)
+            table.emptyText = "(no rows for \(named == span ? span : "\(named): \(span)"))"
+        }
+        return ReportOutput(table: table, statements: statements, period: periodDays)
     }
 
     /// One group as the SQL returned it, decoded.

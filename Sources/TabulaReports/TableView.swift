@@ -4,7 +4,10 @@ import TabulaIO
 /// Builds the printable view of a table's rows: every field, links shown by the linked rows'
 /// primary values, volatile formulas computed at read.
 public enum TableView {
-    public static func make(_ base: Base, table: Table, where filter: String? = nil) throws -> ResultTable {
+    /// With `linksShown`, a multiple link with more rows than that shows the first few and how
+    /// many there are in all (`#1, #2, #3, … 12 in all`): a terminal table stays readable, while
+    /// CSV and JSON (and `show --full`) pass nil and get every row.
+    public static func make(_ base: Base, table: Table, where filter: String? = nil, linksShown: Int? = nil) throws -> ResultTable {
         var records = try base.rows(of: table)
         if let filter {
             let keep = Set(try base.filterRows(table, where: filter))
@@ -33,7 +36,11 @@ public enum TableView {
                 switch v {
                 case .link(let id): return .text(names[id] ?? "#\(id)")
                 case .list(let items):
-                    return .list(items.map { if case .link(let id) = $0 { return .text(names[id] ?? "#\(id)") } else { return $0 } })
+                    let named = items.map { item -> Value in if case .link(let id) = item { return .text(names[id] ?? "#\(id)") } else { return item } }
+                    if let limit = linksShown, named.count > limit {
+                        return .list(Array(named.prefix(limit)) + [.text("… \(named.count) in all")])
+                    }
+                    return .list(named)
                 default: return v
                 }
             }

@@ -63,8 +63,33 @@ public enum Periods {
                 let eq = $0.firstIndex(of: "=")!
                 return TextAssignment(field: String($0[..<eq]), text: String($0[$0.index(after: eq)...]))
             }, for: periods))
+            try setEntryStatus(tx, period: id, to: state)
             return try summary(base, id: id, month: month, state: state)
         }.value
+    }
+
+    /// Approval marks the month's open entries approved; reopening sets approved ones back to
+    /// open (billed entries stay billed). The entries are locked by then, so this is the package's
+    /// own write past the lock; each change is in the history like any other.
+    static func setEntryStatus(_ tx: WriteTransaction, period: RowID, to state: String) throws {
+        let base = tx.base
+        let (from, to): (String, String)
+        switch state {
+        case "approved": (from, to) = ("open", "approved")
+        case "open": (from, to) = ("approved", "open")
+        default: return
+        }
+        guard let entries = base.schema.table(named: "TimeEntries"), let status = entries.fields.firstIndex(where: { $0.name == "status" }),
+              case .list(let links)? = try TimeTracking.read(base, "Periods", period)?["entries"] else { return }
+        let ids = links.compactMap { value -> RowID? in if case .link(let id) = value { return id } else { return nil } }
+        let statusField = entries.fields[status]
+        try tx.bypassingLocks {
+            for record in try base.rows(of: entries, ids: ids) {
+                let current = record.values[status]
+                guard current == .text(from) || (from == "open" && current.isBlank) else { continue }
+                try tx.updateRow(in: entries, id: record.id, values: [statusField.id: .text(to)])
+            }
+        }
     }
 
     static func summary(_ base: Base, id: RowID, month: String, state: String) throws -> Summary {

@@ -7,9 +7,19 @@ public struct SchemaPackage: Sendable {
 
     /// The packages this build ships.
     public static var available: [String] {
-        guard let dir = Bundle.module.resourceURL?.appendingPathComponent("Resources"),
-              let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
-        return names.filter { $0.hasSuffix(".tabula") }.map { String($0.dropLast(7)) }.sorted()
+        // The bundle's resource folder is the bundle itself on some platforms and its
+        // Resources folder on others; the packages are in a "Resources" folder of the target.
+        var names: Set<String> = []
+        let roots = [Bundle.module.resourceURL, Bundle.module.bundleURL].compactMap { $0 }
+        for root in roots {
+            for dir in [root.appendingPathComponent("Resources"), root] {
+                for file in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where file.hasSuffix(".tabula") {
+                    let name = String(file.dropLast(7))
+                    if named(name) != nil { names.insert(name) }
+                }
+            }
+        }
+        return names.sorted()
     }
 
     /// Loads a shipped package by name, or nil when there is none of that name.

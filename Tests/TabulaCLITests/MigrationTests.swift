@@ -35,6 +35,25 @@ import Testing
         #expect(again.stdout.contains("nothing to change"))
     }
 
+    @Test func aDryRunRunsEveryCheckOfTheRealApplyFailsTheSameWayAndChangesNothing() throws {
+        let cli = try makeBase()
+        let file = try cli.write("v2.tabula", schema("  rate      currency\n", with: "  rate      currency required\n"))
+        let before = cli.snapshot("team.db")
+        let dry = try cli.run("apply", "team.db", file, "--dry-run")
+        let real = try cli.run("apply", "team.db", file)
+        #expect(dry.stdout.contains("+ required Clients.rate"))
+        #expect(dry.status == 1)
+        #expect(real.status == 1)
+        #expect(dry.stderr == real.stderr)
+        #expect(dry.stderr.contains("Clients.rate cannot become required: 1 row(s) have no value: #2"), "\(dry.stderr)")
+        #expect(cli.snapshot("team.db") == before)
+        let fine = try cli.write("v3.tabula", schema("  started   date\n", with: "  started   date\n  notes     text\n"))
+        let ok = try cli.run("apply", "team.db", fine, "--dry-run")
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("dry run: the migration would apply (1 change); nothing was changed"))
+        #expect(!(try cli.run("show", "team.db", "--format", "csv")).stdout.contains("Projects,notes"))
+    }
+
     @Test func renamesFollowTheWasMarkerAndKeepData() throws {
         let cli = try makeBase()
         let file = try cli.write("v2.tabula", schema("  rate      currency\n", with: "  hourly    currency was rate\n")

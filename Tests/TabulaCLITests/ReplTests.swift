@@ -22,6 +22,18 @@ import Testing
         .save expenses.tabula
         """
 
+    @Test func aPipedDropNeedsTheBangOrYesAndNeverReadsTheNextLine() throws {
+        let cli = try CLI()
+        let script = "table T { a text  b text }\nadd T a=1 b=2\ndrop field T.b\nshow T\n"
+        let refused = try cli.run("repl", stdin: script)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("standard input is not a terminal, so nobody can confirm it"), "\(refused.stderr)")
+        #expect(refused.stdout.contains("id  a  b"), "show T ran as a statement: \(refused.stdout)")
+        let yes = try cli.run("repl", "--yes", stdin: script)
+        #expect(yes.status == 0, "\(yes.stderr)")
+        #expect(yes.stdout.contains("- field T.b (1 filled value lost)"))
+    }
+
     @Test func pipedScriptBuildsABaseAndSavesASchemaThatInitAccepts() throws {
         let cli = try CLI()
         let result = try cli.run("repl", stdin: Self.script)
@@ -34,14 +46,14 @@ import Testing
             + field Expenses.vat formula
             + table Projects
             #1
-            id  name  expenses                      spent
-            --  ----  ----------------------  -----------
-            #1  Web   12.50 EUR, 1500.50 EUR  1513.00 EUR
-            month          spent  n
-            -------  -----------  -
-            2026-11  1513.00 EUR  2
-            -------  -----------  -
-            total    1513.00 EUR  2
+            id  name  expenses                       spent
+            --  ----  ----------------------  ------------
+            #1  Web   12.50 EUR, 1500.50 EUR  1 513.00 EUR
+            month           spent  n
+            -------  ------------  -
+            2026-11  1 513.00 EUR  2
+            -------  ------------  -
+            total    1 513.00 EUR  2
             4:30
             id,amount,date,vat\r
             2,1500.50 EUR,2026-11-21,300.10 EUR\r

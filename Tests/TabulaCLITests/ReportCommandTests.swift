@@ -57,6 +57,30 @@ import Testing
         #expect(missing.stderr.contains("did you mean 'unapproved'?"))
     }
 
+    @Test func forReplacesASavedReportsPeriodAndAnEmptyResultSaysWhichPeriodItCovered() throws {
+        var cli = try makeTeamBase()
+        let november = try cli.run("report", "team.db", "margin", "--format", "csv")
+        #expect(november.status == 0, "\(november.stderr)")
+        cli.environment["TABULA_NOW"] = "2026-12-01T09:00:00Z"
+        let december = try cli.run("report", "team.db", "margin")
+        #expect(december.status == 0, "\(december.stderr)")
+        #expect(december.stdout.contains("(no rows for this month: 2026-12-01 to 2026-12-31)"), "\(december.stdout)")
+        for period in ["2026-11", "last month", "2026-10-26..2026-11-30"] {
+            let r = try cli.run("report", "team.db", "margin", "--for", period, "--format", "csv")
+            #expect(r.status == 0, "\(period): \(r.stderr)")
+            #expect(r.stdout == november.stdout, "--for \(period)")
+        }
+        let week = try cli.run("report", "team.db", "month", "--for", "2026-W47", "--format", "csv")
+        #expect(week.status == 0, "\(week.stderr)")
+        #expect(week.stdout.contains("Acme,"), "\(week.stdout)")
+        let bad = try cli.run("report", "team.db", "margin", "--for", "2026-13")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("--for:1:6: error: month 13 is out of range (1 to 12)"), "\(bad.stderr)")
+        let query = try cli.run("report", "team.db", "sum(duration) by person", "--for", "2026-11")
+        #expect(query.status == 2)  // a usage error
+        #expect(query.stderr.contains("write the period in the query: ... for 2026-11"))
+    }
+
     @Test func aBadQueryIsALocatedErrorAndChangesNothing() throws {
         let cli = try makeTeamBase()
         let before = cli.snapshot("team.db")
@@ -80,7 +104,7 @@ import Testing
         let cli = try makeTeamBase()
         let r = try cli.run("report", "team.db", "sum(duration) by person for 2027")
         #expect(r.status == 0)
-        #expect(r.stdout == "person  sum(duration)\n------  -------------\n(no rows)\n")
+        #expect(r.stdout == "person  sum(duration)\n------  -------------\n(no rows for 2027: 2027-01-01 to 2027-12-31)\n")
         let json = try cli.run("report", "team.db", "sum(duration) by person for 2027", "--format", "json")
         #expect(json.stdout == "[]\n")
     }

@@ -14,7 +14,8 @@ import Testing
         ("unterminated string", "base \"Team\ntable T {\n  n text\n}\n", "bad.tabula:1:6: error:"),
         ("unknown modifier", "table T {\n  n text requird\n}\n", "bad.tabula:2:10: error: unknown modifier 'requird'"),
         ("unknown time zone", "timezone \"Mars/Olympus\"\ntable T {\n  n text\n}\n", "bad.tabula:1:10: error: unknown time zone"),
-        ("bad currency", "table T {\n  n text\n  c currency(euro)\n}\n", "bad.tabula:3:14: error: 'euro' is not a currency code"),
+        ("bad currency", "table T {\n  n text\n  c currency(euro)\n}\n", "bad.tabula:3:14: error: 'euro' is not an ISO 4217 currency code"),
+        ("made-up currency", "currency XYZ\ntable T {\n  n text\n}\n", "bad.tabula:1:10: error: 'XYZ' is not an ISO 4217 currency code"),
         ("duplicate table", "table T {\n  n text\n}\ntable T {\n  m text\n}\n", "bad.tabula:4:7: error: table 'T' is defined twice"),
         ("mirror through a non-link", "table T {\n  n text\n  s mirror sum(n.x)\n}\n", "bad.tabula:3:16: error: 'n' is not a link"),
     ]
@@ -48,5 +49,36 @@ import Testing
         let again = try cli.run("init", "x.db", "--schema", file)
         #expect(again.status != 0)
         #expect(again.stderr.contains("already exists"))
+    }
+}
+
+/// Package names, currency codes and empty lists in hints.
+@Suite struct InitOptionTests {
+    @Test func aMistypedPackageGetsADidYouMeanAndTheRealPackages() throws {
+        let cli = try CLI()
+        let r = try cli.run("init", "x.db", "--package", "timetraking")
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("did you mean 'timetracking'? (the packages are: timetracking)"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.path("x.db")))
+    }
+
+    @Test func currencyCodesAreCaseInsensitiveISO4217CheckedBeforeTheSchemaIsBuilt() throws {
+        let cli = try CLI()
+        let usd = try cli.run("init", "usd.db", "--package", "timetracking", "--currency", "usd")
+        #expect(usd.status == 0, "\(usd.stderr)")
+        #expect(try cli.run("add", "usd.db", "Clients", "name=Acme", "rate=120").status == 0)
+        #expect(try cli.run("show", "usd.db", "Clients", "--format", "csv").stdout.contains("Acme,120.00 USD"))
+        let made = try cli.run("init", "xyz.db", "--package", "timetracking", "--currency", "XYZ")
+        #expect(made.status == 1)
+        #expect(made.stderr == "error: 'XYZ' is not an ISO 4217 currency code\n  hint: use a three-letter code such as EUR, USD, GBP, CHF or RUB (in any case: usd works)\n")
+        #expect(!FileManager.default.fileExists(atPath: cli.path("xyz.db")))
+    }
+
+    @Test func aHintNeverListsNothingOnAnEmptyBase() throws {
+        let cli = try CLI()
+        let r = try cli.run("repl", stdin: "show X\nadd X a=1\nsum(a) from X\n")
+        #expect(r.status == 1)
+        #expect(!r.stderr.contains("are: \n") && !r.stderr.contains("are \n"), "\(r.stderr)")
+        #expect(r.stderr.contains("the base has no tables yet"))
     }
 }

@@ -190,7 +190,32 @@ import Testing
         #expect(entries[1]["local_day"] as? String == "2026-11-20")
         let bad = try cli.run("log", "tt.db", "Tasks", "Login", "--from", "2026-11-19 12:00", "--to", "2026-11-19 11:00")
         #expect(bad.status == 1)
-        #expect(bad.stderr.contains("ends (2026-11-19 11:00) before it starts"))
+        #expect(bad.stderr.contains("the interval ends before it starts (start 2026-11-19 12:00, end 2026-11-19 11:00)"))
+    }
+
+    @Test func anEndBeforeTheStartIsRefusedOnEveryWritePathWithTheMessageLogGives() throws {
+        let cli = try makeBase()
+        let logged = try cli.run("log", "tt.db", "Tasks", "Landing", "--from", "2026-11-19 09:00", "--to", "2026-11-19 10:00")
+        #expect(logged.status == 0, "\(logged.stderr)")
+        let before = cli.snapshot("tt.db")
+        let message = "the interval ends before it starts (start 2026-11-19 09:00, end 2026-11-19 08:00)"
+        let set = try cli.run("set", "tt.db", "TimeEntries", "#1", "end=2026-11-19 08:00")
+        #expect(set.status == 1)
+        #expect(set.stderr.contains("TimeEntries #1: " + message), "\(set.stderr)")
+        let add = try cli.run("add", "tt.db", "TimeEntries", "task=Landing", "start=2026-11-19 09:00", "end=2026-11-19 08:00")
+        #expect(add.status == 1)
+        #expect(add.stderr.contains("TimeEntries #2: " + message), "\(add.stderr)")
+        let file = try cli.write("entries.csv", "task,start,end\nLanding,2026-11-19 11:00,2026-11-19 12:00\nLanding,2026-11-19 09:00,2026-11-19 08:00\n")
+        let imported = try cli.run("add", "tt.db", "TimeEntries", "--file", file)
+        #expect(imported.status == 1)
+        #expect(imported.stderr.contains(message), "\(imported.stderr)")
+        let repl = try cli.run("repl", "tt.db", stdin: "set TimeEntries #1 end=\"2026-11-19 08:00\"\n")
+        #expect(repl.status == 1)
+        #expect(repl.stderr.contains("TimeEntries #1: " + message), "\(repl.stderr)")
+        let direct = try cli.run("log", "tt.db", "Tasks", "Landing", "--from", "2026-11-19 09:00", "--to", "2026-11-19 08:00")
+        #expect(direct.stderr.contains(message), "\(direct.stderr)")
+        #expect(cli.snapshot("tt.db") == before)
+        #expect(try json(cli, "TimeEntries").count == 1)
     }
 
     @Test func aPersonsEditDeadlineLocksEntriesOlderThanItsDays() throws {
@@ -331,6 +356,74 @@ import Testing
         #expect(try cli.run("check", "tt.db").status == 0)
     }
 
+    @Test func approvingAMonthApprovesItsEntriesAndReopeningSetsThemBackAudited() throws {
+        let cli = try makeBase()
+        for (task, day) in [("Landing", "2026-11-18"), ("Login", "2026-11-19")] {
+            let r = try cli.run("log", "tt.db", "Tasks", task, "--date", day, "--hours", "2")
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let october = try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-10-30", "--hours", "1")
+        #expect(october.status == 0, "\(october.stderr)")
+        let open = try cli.run("report", "tt.db", "unapproved", "--format", "csv")
+        #expect(open.stdout.contains("anna"), "\(open.stdout)")
+        #expect(try cli.run("period", "approve", "tt.db", "2026-11", "--as", "lena").status == 0)
+        #expect(try json(cli, "TimeEntries").map { $0["status"] as? String } == ["approved", "approved", "open"])
+        let unapproved = try cli.run("report", "tt.db", "unapproved", "--format", "csv")
+        #expect(unapproved.status == 0, "\(unapproved.stderr)")
+        #expect(!unapproved.stdout.contains("anna"), "an approved month is still counted: \(unapproved.stdout)")
+        let history = try cli.run("history", "tt.db", "TimeEntries", "#1", "--format", "csv")
+        #expect(history.stdout.contains("lena,update,TimeEntries,#1,status,open,approved"), "\(history.stdout)")
+        #expect(try cli.run("period", "reopen", "tt.db", "2026-11", "--as", "lena").status == 0)
+        #expect(try json(cli, "TimeEntries").map { $0["status"] as? String } == ["open", "open", "open"])
+        #expect(try cli.run("history", "tt.db", "TimeEntries", "#2", "--format", "csv").stdout.contains("lena,update,TimeEntries,#2,status,approved,open"))
+    }
+
+    @Test func timesPrintToTheSecondNeverWithMillisecondsInTimerMessagesHistoryAndCSV() throws {
+        let cli = try makeBase()
+        let start = try at(cli, "2026-11-20T09:24:41.012Z").run("timer", "start", "tt.db", "Tasks", "Landing")
+        #expect(start.status == 0, "\(start.stderr)")
+        #expect(start.stdout.contains("at 2026-11-20 10:24:41 "), "\(start.stdout)")
+        let stop = try at(cli, "2026-11-20T09:54:41.512Z").run("timer", "stop", "tt.db")
+        #expect(stop.status == 0, "\(stop.stderr)")
+        for output in [try cli.run("show", "tt.db", "TimeEntries", "--format", "csv").stdout,
+                       try cli.run("history", "tt.db", "TimeEntries", "#1", "--format", "csv").stdout, start.stdout, stop.stdout] {
+            #expect(output.range(of: #"\d:\d\d\.\d{3}"#, options: .regularExpression) == nil, "milliseconds in: \(output)")
+        }
+        #expect(try cli.run("show", "tt.db", "TimeEntries", "--format", "csv").stdout.contains("2026-11-20 10:24:41,2026-11-20 10:54:41"))
+    }
+
+    @Test func aLinkComparedWithTextComparesItsPrimaryValueInFiltersAndReports() throws {
+        let cli = try makeBase()
+        #expect(try cli.run("log", "tt.db", "Tasks", "Landing", "--date", "2026-11-19", "--hours", "1", "--as", "boris").status == 0)
+        #expect(try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-18", "--hours", "2", "--as", "anna").status == 0)
+        let shown = try cli.run("show", "tt.db", "TimeEntries", "--where", "person = \"boris\"", "--format", "csv")
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.split(separator: "\r\n").count == 2, "\(shown.stdout)")
+        #expect(shown.stdout.contains(",boris,"))
+        let report = try cli.run("report", "tt.db", "sum(duration) as hours by task where person != \"boris\" and task.project.client = \"Acme\"", "--format", "csv")
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout == "task,hours\r\nLogin,2:00\r\n")
+    }
+
+    @Test func manyLinksShowTheFirstFewAndACountHistoryNamesLinksAndAmbiguousRowsAreToldApart() throws {
+        let cli = try makeBase()
+        for day in ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19"] {
+            #expect(try cli.run("log", "tt.db", "Tasks", "Landing", "--date", day, "--hours", "1").status == 0)
+        }
+        let people = try cli.run("show", "tt.db", "People")
+        #expect(people.stdout.contains("#1, #2, #3, … 4 in all"), "\(people.stdout)")
+        let full = try cli.run("show", "tt.db", "People", "--full")
+        #expect(full.stdout.contains("#1, #2, #3, #4 "))
+        #expect(try cli.run("show", "tt.db", "People", "--format", "csv").stdout.contains("\"#1, #2, #3, #4\""))
+        #expect(try cli.run("set", "tt.db", "TimeEntries", "#1", "person=boris").status == 0)
+        let history = try cli.run("history", "tt.db", "TimeEntries", "#1", "--format", "csv")
+        #expect(history.stdout.contains("update,TimeEntries,#1,person,anna,boris"), "\(history.stdout)")
+        #expect(try cli.run("add", "tt.db", "Tasks", "title=Landing", "project=App").status == 0)
+        let ambiguous = try cli.run("log", "tt.db", "Tasks", "Landing", "--date", "2026-11-20", "--hours", "1")
+        #expect(ambiguous.status == 1)
+        #expect(ambiguous.stderr.contains("2 rows of Tasks have title 'Landing': #1 (project Web), #4 (project App)"), "\(ambiguous.stderr)")
+    }
+
     @Test func aTimerOnATableWithoutALogBackLinkIsASchemaError() throws {
         let cli = try CLI()
         let file = try cli.write("bad.tabula", """
@@ -377,5 +470,13 @@ import Testing
         }
         let entries = try cli.run("report", "demo.db", "max(start) as last from TimeEntries", "--format", "json")
         #expect(!entries.stdout.contains(String(today.prefix(4)) == "2027" ? "2026-" : "2027-"))
+    }
+
+    @Test func theDemoWithoutAPathWritesABaseNamedDotDbNotASchemaFileName() throws {
+        let r = try CLI().run("demo")
+        #expect(r.status == 0, "\(r.stderr)")
+        let path = try #require(r.stdout.firstMatch(of: #/\$ tabula timer start (\S+) /#)?.1)
+        #expect(path.hasSuffix(".db"), "\(path)")
+        try? FileManager.default.removeItem(atPath: String(path))
     }
 }

@@ -146,7 +146,10 @@ struct FormulaCompilerTests {
         #expect(try evaluate("billable = category", ["category": .text("internal")]) == .bool(false))
         #expect(try evaluate("category in (billable, internal)", ["category": .text("internal")]) == .bool(true))
         #expect(try evaluate("switch(category, billable, 1, internal, 2, 0)", ["category": .text("internal")]) == .integer(2))
-        #expect(diagnostics("category = billabel").first?.message == "table Tasks has no field 'billabel'")
+        // A typo of an option is told as one.
+        #expect(diagnostics("category = billabel").first?.message == "'billabel' is neither a field of Tasks nor one of the options billable, internal, non_billable")
+        #expect(diagnostics("category = billabel").first?.hint == "did you mean 'billable'?")
+        #expect(diagnostics("category = zzzzz").first?.message == "table Tasks has no field 'zzzzz'")
     }
 
     @Test func constantFolding() throws {

@@ -35,6 +35,6 @@ import TabulaIO
         #expect(read[0].cells.map(\.column) == ["name", "ok", "rate", "tags"])
         #expect(read[0].cells.map(\.text) == ["Acme", "true", "120", "a, b"])
         #expect(read[1].cells == [RowFileCell(column: "name", text: "")])
-        #expect(throws: RowFileError(file: "x.ndjson", line: 2, problem: .notAnObject)) { try rows("{}\n[1]\n", name: "x.ndjson") }
+        #expect(throws: RowFileError(file: "x.ndjson", line: 2, problem: .notAnObject(found: "an array"))) { try rows("{}\n[1]\n", name: "x.ndjson") }
     }
 }

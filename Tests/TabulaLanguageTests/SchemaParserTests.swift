@@ -283,6 +283,33 @@ import Testing
         #expect((try? schema("report r = sum(x) by (a,\n  b\ntable T { a text }")) == nil)
     }
 
+    @Test func aCheckIsATableOptionWithAConditionAndAMessageWhileCheckWithATypeIsAField() throws {
+        let file = try schema("""
+        table TimeEntries {
+          start datetime
+          end   datetime
+          check is_blank(end) or end >= start else "the interval ends before it starts"
+          check (start >
+            2026-01-01) else 'too early'  note text
+        }
+        table T { check bool  check date }
+        """)
+        let options = file.tables[0].options.map(\.withoutSourceRanges)
+        #expect(options.count == 2)
+        guard case .check(let condition, let message, _) = options[0] else { Issue.record("not a check: \(options[0])"); return }
+        #expect(condition.sourceText == "is_blank(end) or end >= start")
+        #expect(message == "the interval ends before it starts")
+        guard case .check(_, let second, _) = options[1] else { Issue.record("not a check: \(options[1])"); return }
+        #expect(second == "too early")
+        #expect(file.tables[0].fields.map(\.name.text) == ["start", "end", "note"])
+        #expect(file.tables[1].fields.map(\.name.text) == ["check", "check"])
+    }
+
+    @Test func aCheckWithoutItsMessageSaysHowToWriteIt() {
+        #expect(schemaErrors("table T {\n  n number\n  check n > 0 else\n}") == ["3:15: expected the message (a string) after 'else', found the end of the line"])
+        #expect(schemaErrors("table T {\n  n number\n  check n > 0 else \"\"\n}") == ["3:20: the check's message is empty"])
+    }
+
     @Test func severalErrorsInOneFileAreAllReported() {
         let text = """
         base "A"

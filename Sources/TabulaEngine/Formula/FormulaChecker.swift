@@ -264,6 +264,13 @@ package final class FormulaChecker {
             if let option = options.first(where: { $0 == names[0].text }) ?? options.first(where: { $0.lowercased() == names[0].text.lowercased() }) {
                 return .constant(.text(option), type: .text, range: e.range)
             }
+            // A typo of an option (billabel) is told as one, not as a missing field.
+            if let guess = Suggestions.closest(to: names[0].text, among: options),
+               Suggestions.closest(to: names[0].text, among: table.fields.map(\.name)) == nil {
+                report("'\(names[0].text)' is neither a field of \(table.name) nor one of the options \(options.joined(separator: ", "))",
+                       at: e.range, hint: "did you mean '\(guess)'?")
+                return .failed(e.range)
+            }
         }
         return check(e)
     }

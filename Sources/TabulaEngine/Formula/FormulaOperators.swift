@@ -183,6 +183,26 @@ extension FormulaChecker {
 
     // MARK: Comparison
 
+    /// `write 40h without quotes` when one side is a string whose text is a value of the other
+    /// side's type (`budget > "40h"`, `due < "2026-11-20"`).
+    func quotedLiteralHint(_ le: TabulaLanguage.Expression, _ re: TabulaLanguage.Expression, _ lt: ValueType, _ rt: ValueType) -> String? {
+        for (e, other) in [(le, rt), (re, lt)] {
+            guard case .string(let text) = e.kind, !other.isTextual, !other.isAny,
+                  (try? other.parse(text, context: schema.valueContext)) != nil else { continue }
+            return "write \(text) without quotes: in quotes it is text, not a \(typeName(other))"
+        }
+        return nil
+    }
+
+    /// `link.primary` for a path that ends at a single link and is compared with text, when the
+    /// linked table's primary field is text-like; nil otherwise.
+    func primaryValuePath(_ e: TabulaLanguage.Expression, _ node: Node, against other: Node) -> TabulaLanguage.Expression? {
+        guard case .link(let target) = node.type, other.type.isTextual, !other.type.isAny,
+              case .path(let names) = e.kind, let table = schema.table(id: target), let primary = table.fields.first,
+              primary.valueType.isTextual else { return nil }
+        return TabulaLanguage.Expression(.path(names + [Name(primary.name, range: names.last?.range ?? e.range)]), range: e.range)
+    }
+
     func checkComparison(_ op: BinaryOperator, _ le: Expression, _ re: Expression, range: SourceRange) -> Node {
         var l: Node, r: Node
         if isBareUnknownName(le) && !isBareUnknownName(re) {
@@ -191,6 +211,11 @@ extension FormulaChecker {
             l = check(le); r = check(re, optionsOf: l.type)
         }
         if l.failed || r.failed { return .failed(range) }
+        // A link compared with text compares the linked row's primary value, as links are
+        // referred to everywhere else: person = "boris" reads person.name.
+        if let primary = primaryValuePath(le, l, against: r) { l = check(primary) }
+        if let primary = primaryValuePath(re, r, against: l) { r = check(primary) }
+        if l.failed || r.failed { return .failed(range) }
         harmonize(&l, &r)
         if l.failed || r.failed { return .failed(range) }
         let ordered = op != .equal && op != .notEqual
@@ -198,7 +223,7 @@ extension FormulaChecker {
             let message = ordered && areComparable(l.type, r.type, ordered: false)
                 ? "cannot order \(typeName(l.type)) values with '\(op.rawValue)'"
                 : "cannot compare \(typeName(l.type)) with \(typeName(r.type))"
-            return fail(message, at: operatorRange(op, l.range, r.range), hint: comparisonHint(l.type, r.type))
+            return fail(message, at: operatorRange(op, l.range, r.range), hint: quotedLiteralHint(le, re, l.type, r.type) ?? comparisonHint(l.type, r.type))
         }
         let a0 = l.eval, b0 = r.eval, env = self.env
         let eval: Eval

@@ -31,7 +31,10 @@ struct FormulaFunction: Sendable {
 }
 
 /// The function library, by lower-case name.
-enum FormulaLibrary {
+package enum FormulaLibrary {
+    /// The names of every function, in lower case (for checkers' did-you-means).
+    package static let names: Set<String> = Set(functions.keys)
+
     static let functions: [String: FormulaFunction] = {
         var all: [String: FormulaFunction] = [:]
         for f in textFunctions + numberFunctions + logicFunctions + dateFunctions {

@@ -71,7 +71,8 @@ extension Base {
         attachments.lockExplainer = explainer
     }
 
-    /// Runs `body` with lock rules suspended (an approved edit request; closing an expired interval).
+    /// Runs `body` with lock rules suspended (an approved edit request; closing an expired
+    /// interval). Packages suspend locks through `WriteTransaction.bypassingLocks`.
     func bypassingLocks<T>(_ body: () throws -> T) rethrows -> T {
         let was = attachments.locksBypassed
         attachments.locksBypassed = true

@@ -17,6 +17,9 @@ public enum MigrationStep: Sendable, Hashable, CustomStringConvertible {
     case dropUnique(table: String, field: String)
     case changeDefault(table: String, field: String)
     case changeLock(table: String)
+    /// `check EXPR else "MESSAGE"` added to or removed from a table.
+    case addCheck(table: String, condition: String)
+    case dropCheck(table: String, condition: String)
     /// `time field NAME` set, changed or removed (nil: none).
     case changeTimeField(table: String, from: String?, to: String?)
     /// `report from TABLE` set, changed or removed (nil: none).
@@ -51,6 +54,8 @@ public enum MigrationStep: Sendable, Hashable, CustomStringConvertible {
         case .dropUnique(let t, let f): return "- unique \(t).\(f)"
         case .changeDefault(let t, let f): return "~ default of \(t).\(f)"
         case .changeLock(let t): return "~ lock rule of table \(t)"
+        case .addCheck(let t, let c): return "+ check \(t): \(c)"
+        case .dropCheck(let t, let c): return "- check \(t): \(c)"
         case .changeTimeField(let t, let a, let b): return "~ time field of table \(t): \(a ?? "none") -> \(b ?? "none")"
         case .changeReportTable(let a, let b): return "~ default report table: \(a ?? "none") -> \(b ?? "none")"
         case .reports(let a, let r, let c):
@@ -58,6 +63,9 @@ public enum MigrationStep: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+/// Thrown at the end of a dry-run migration so that its transaction rolls back.
+private struct DryRunFinished: Error {}
 
 /// The difference between a base's schema and a schema file, and what applying it would do.
 public struct MigrationPlan: Sendable {
@@ -94,6 +102,9 @@ extension Base {
             }
             if before.name != table.name { steps.append(.renameTable(from: before.name, to: table.name)) }
             if before.lockCondition != table.lockCondition { steps.append(.changeLock(table: table.name)) }
+            let oldChecks = before.checks ?? [], newChecks = table.checks ?? []
+            for check in newChecks where !oldChecks.contains(check) { steps.append(.addCheck(table: table.name, condition: check.condition)) }
+            for check in oldChecks where !newChecks.contains(check) { steps.append(.dropCheck(table: table.name, condition: check.condition)) }
             if before.timeField != table.timeField {
                 steps.append(.changeTimeField(table: table.name, from: before.timeField.flatMap { before.field(id: $0)?.name },
                                               to: table.timeField.flatMap { table.field(id: $0)?.name }))
@@ -187,7 +198,9 @@ extension Base {
 
     /// Applies a planned migration in one transaction. Destructive steps need `allowDestructive`;
     /// new `required`/`unique` constraints that existing rows violate are refused, naming the rows.
-    func apply(_ plan: MigrationPlan, allowDestructive: Bool) throws {
+    /// With `dryRun` the whole migration runs, with every check, and is then rolled back: it
+    /// fails exactly where the real one would, and leaves the base as it was.
+    func apply(_ plan: MigrationPlan, allowDestructive: Bool, dryRun: Bool = false) throws {
         if plan.isDestructive && !allowDestructive {
             let destructive = plan.steps.filter(\.isDestructive).map { "  " + $0.description }.joined(separator: "\n")
             throw EngineError(.schema, "the migration would lose data:\n\(destructive)",
@@ -199,7 +212,8 @@ extension Base {
         try db.execute("PRAGMA foreign_keys = OFF")
         defer { try? db.execute("PRAGMA foreign_keys = ON") }
         let newDefaults = try CompiledSchema(schema: new).defaults
-        try write { _ in
+        let oldSource = schemaSource
+        do { try write { _ in
             try checkConstraints(new, old: old)
             for table in old.tables where new.table(id: table.id) == nil {
                 for field in table.fields { try dropSideStorage(field) }
@@ -225,6 +239,28 @@ extension Base {
             try ensureTimerIndexes()
             try recordHistory(action: "schema", note: plan.description)
             try recomputeAll(fields: changedComputedFields(old: old, new: new))
+            try checkNewChecks(old: old)
+            if dryRun { throw DryRunFinished() }
+        } } catch is DryRunFinished {
+            restoreSchema(old, source: oldSource)
+        } catch {
+            restoreSchema(old, source: oldSource)
+            throw error
+        }
+    }
+
+    /// Refuses a migration after which existing rows break a check that is new to their table
+    /// (or whose table is new), naming the rows.
+    private func checkNewChecks(old: Schema) throws {
+        for table in schema.tables {
+            let before = old.table(id: table.id)?.checks ?? []
+            guard (table.checks ?? []).contains(where: { !before.contains($0) }) else { continue }
+            let violations = try checkViolations(table, rows: try allRowIDs(of: table), limit: 11)
+            guard let first = violations.first else { continue }
+            let rows = violations.prefix(10).map { "#\($0.row)" }.joined(separator: ", ")
+            let count = violations.count > 10 ? "more than 10 rows" : violations.count == 1 ? "1 row" : "\(violations.count) rows"
+            throw EngineError(.schema, "the new check of \(table.name) `\(first.check.condition)` is broken by \(count) (\(rows)): \(first.description)",
+                              remedy: .fixRowsThenApply(table: table.name, row: first.row))
         }
     }
 

@@ -20,6 +20,8 @@ final class CompiledSchema {
     private(set) var defaults: [FieldID: DefaultValues.Kind] = [:]
     /// Each table's `lock when` condition.
     private(set) var locks: [TableID: CompiledFormula] = [:]
+    /// Each table's `check EXPR else "MESSAGE"` rules with their conditions.
+    private(set) var checks: [TableID: [(RowCheck, CompiledFormula)]] = [:]
     /// Every timer field with its roles.
     let timers: [TimerRoles]
 
@@ -63,6 +65,15 @@ final class CompiledSchema {
         }
         graph = DependencyGraph(schema: schema, edges: edges, formulas: Set(formulas.keys), volatile: volatile)
         for table in schema.tables {
+            for check in table.checks ?? [] {
+                do {
+                    let formula = try FormulaCompiler.compile(source: SourceText(name: "\(table.name) check", text: check.condition), in: table, schema: schema)
+                    checks[table.id, default: []].append((check, formula))
+                } catch {
+                    throw EngineError(.schema, "the check `\(check.condition)` of \(table.name) no longer compiles: \(error.description)",
+                                      remedy: .fixSchema(what: "the check of \(table.name)"))
+                }
+            }
             if let source = table.lockCondition {
                 do {
                     locks[table.id] = try FormulaCompiler.compile(source: SourceText(name: "\(table.name) lock", text: source), in: table, schema: schema)

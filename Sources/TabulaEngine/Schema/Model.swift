@@ -56,6 +56,8 @@ public struct Table: Sendable, Hashable, Codable {
     public var inheritedFields: [FieldID]?
     /// `time field NAME`: the date or datetime field that reports bucket and filter periods by.
     public var timeField: FieldID?
+    /// `check EXPR else "MESSAGE"`: conditions every row must keep (nil in bases made before checks).
+    public var checks: [RowCheck]?
 
     public init(id: TableID, name: String, fields: [Field] = [], lockCondition: String? = nil) {
         self.id = id; self.name = name; self.fields = fields; self.lockCondition = lockCondition
@@ -69,6 +71,16 @@ public struct Table: Sendable, Hashable, Codable {
         fields.first { $0.name == name } ?? fields.first { $0.name.lowercased() == name.lowercased() }
     }
     public func field(id: FieldID) -> Field? { fields.first { $0.id == id } }
+}
+
+/// `check EXPR else "MESSAGE"` on a table: a condition that every row it inserts or changes must
+/// make true (a blank result passes), checked at the end of each command, before commit.
+public struct RowCheck: Sendable, Hashable, Codable {
+    /// The condition's source text.
+    public var condition: String
+    /// What the user is told when a row breaks it.
+    public var message: String
+    public init(condition: String, message: String) { self.condition = condition; self.message = message }
 }
 
 /// A field of a table.

@@ -69,7 +69,7 @@ public struct SchemaCompiler {
         if let decl = file.reportTable {
             if let t = schema.table(named: decl.table.text) { schema.reportTable = t.id } else {
                 error("there is no table '\(decl.table.text)' to report from", at: decl.table.range,
-                      hint: didYouMean(decl.table.text, among: tableNames) ?? "the tables are \(tableNames.joined(separator: ", "))")
+                      hint: didYouMean(decl.table.text, among: tableNames) ?? (tableNames.isEmpty ? "declare the table first: table \(decl.table.quoted) { ... }" : "the tables are \(tableNames.joined(separator: ", "))"))
             }
         }
         for decl in file.tables {
@@ -118,9 +118,9 @@ public struct SchemaCompiler {
                           hint: "use an IANA zone name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"")
                 }
             case .currency:
-                if Self.isCurrencyCode(setting.value) { schema.currency = setting.value } else {
-                    error("'\(setting.value)' is not a currency code", at: setting.valueRange,
-                          hint: "use a three-letter ISO 4217 code in capitals, such as EUR, USD or RUB")
+                if let code = CurrencyCode.normalized(setting.value) { schema.currency = code } else {
+                    error("'\(setting.value)' is not an ISO 4217 currency code", at: setting.valueRange,
+                          hint: "use a three-letter code such as EUR, USD, GBP or RUB")
                 }
             case .locale:
                 schema.locale = setting.value
@@ -132,9 +132,7 @@ public struct SchemaCompiler {
         }
     }
 
-    static func isCurrencyCode(_ s: String) -> Bool {
-        s.count == 3 && s.unicodeScalars.allSatisfy { $0.value >= 65 && $0.value <= 90 }
-    }
+    static func isCurrencyCode(_ s: String) -> Bool { CurrencyCode.normalized(s) != nil }
 
     /// Gives every table and field its id and its basic kind (data types, link targets pending).
     private mutating func declareTables(in schema: inout Schema) {
@@ -185,6 +183,9 @@ public struct SchemaCompiler {
             }
             for option in decl.options {
                 if case .lock(let expr, _) = option { table.lockCondition = expr.sourceText }
+                if case .check(let expr, let message, _) = option {
+                    table.checks = (table.checks ?? []) + [RowCheck(condition: expr.sourceText, message: message)]
+                }
             }
             schema.tables.append(table)
         }
@@ -233,12 +234,12 @@ public struct SchemaCompiler {
                     error("currency takes one currency code", at: args[1].range, hint: "write currency(EUR)")
                     return nil
                 }
-                guard Self.isCurrencyCode(args[0].text) else {
-                    error("'\(args[0].text)' is not a currency code", at: args[0].range,
-                          hint: "use a three-letter ISO 4217 code in capitals, such as EUR, USD or RUB")
+                guard let code = CurrencyCode.normalized(args[0].text) else {
+                    error("'\(args[0].text)' is not an ISO 4217 currency code", at: args[0].range,
+                          hint: "use a three-letter code such as EUR, USD, GBP or RUB")
                     return nil
                 }
-                return .data(.currency(args[0].text))
+                return .data(.currency(code))
             case "select", "tags":
                 guard !args.isEmpty else {
                     error("\(typeName) needs its options", at: name.range, hint: "list them: \(typeName)(draft, active, done)")
@@ -270,7 +271,7 @@ public struct SchemaCompiler {
     }
 
     private var currencyOfBase: String {
-        file.settings.last(where: { $0.key == .currency }).map(\.value).flatMap { Self.isCurrencyCode($0) ? $0 : nil }
+        file.settings.last(where: { $0.key == .currency }).map(\.value).flatMap(CurrencyCode.normalized)
             ?? previous?.currency ?? "EUR"
     }
 
@@ -415,7 +416,7 @@ public struct SchemaCompiler {
                 for (i, segment) in m.path.enumerated() {
                     guard let field = current.field(named: segment.text) else {
                         error("table '\(current.name)' has no field '\(segment.text)'", at: segment.range,
-                              hint: didYouMean(segment.text, among: current.fields.map(\.name)) ?? "the fields are: \(current.fields.map(\.name).joined(separator: ", "))")
+                              hint: didYouMean(segment.text, among: current.fields.map(\.name)) ?? (current.fields.isEmpty ? "\(current.name) has no fields" : "the fields are: \(current.fields.map(\.name).joined(separator: ", "))"))
                         ok = false; break
                     }
                     let isLast = i == m.path.count - 1

@@ -24,6 +24,7 @@ struct TimerSchemaChecks {
                 case .inherit(let names, let range): inherit(names, range: range, at: index)
                 case .lock(let condition, _): lock(condition, at: index)
                 case .timeField: break  // checked with the report settings
+                case .check(let condition, _, _): check(condition, at: index)
                 }
             }
         }
@@ -139,6 +140,22 @@ struct TimerSchemaChecks {
             let known = Set(y.map { $0.lowercased() })
             return x.allSatisfy { known.contains($0.lowercased()) }
         default: return a == b
+        }
+    }
+
+    // MARK: - Checks
+
+    private mutating func check(_ condition: Expression, at index: Int) {
+        let table = schema.tables[index]
+        let schema = self.schema
+        do {
+            let compiled = try FormulaCompiler.compile(condition, in: table, schema: schema) { id in schema.field(id: id)?.field.valueType ?? .any }
+            if compiled.resultType != .bool && compiled.resultType != .any {
+                error("the check of \(table.name) gives \(compiled.resultType.displayName), not true or false", at: condition.range,
+                      hint: "compare something, e.g. check end >= start else \"the interval ends before it starts\"")
+            }
+        } catch {
+            diagnostics += error.diagnostics
         }
     }
 

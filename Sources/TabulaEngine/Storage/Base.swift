@@ -46,9 +46,10 @@ public final class Base {
         addHook(beforeEachWrite: WriteHook(name: "timers.pomodoro") { tx in try tx.closeExpiredIntervals() })
     }
 
-    /// The system clock.
+    /// The system clock, to the whole second: timer intervals, `created` and the history are
+    /// recorded as they are shown, so a duration is the difference of the times printed.
     public static let systemClock: @Sendable () -> Instant = {
-        Instant(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+        Instant(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down)) * 1000)
     }
 
     /// Creates a new base file from schema source text. Refuses to overwrite an existing file.
@@ -146,6 +147,13 @@ public final class Base {
         try db.execute("INSERT OR REPLACE INTO \(Layout.meta) VALUES ('schema_model', ?), ('schema_source', ?)",
                        [.text(model), .text(source)])
         self.schema = schema
+        self.schemaSource = source
+    }
+
+    /// Puts back the schema this object held before a command that changed it failed (its
+    /// transaction rolled back, so the file still has this one).
+    func restoreSchema(_ schema: Schema, source: String) {
+        if self.schema != schema { self.schema = schema }
         self.schemaSource = source
     }
 

@@ -71,8 +71,11 @@ public struct Migrations {
         try base.planMigration(to: source, sourceName: sourceName, reportChecker: reportChecker)
     }
 
-    /// Applies a plan in one transaction; destructive steps need `allowDestructive`.
-    public func apply(_ plan: MigrationPlan, allowDestructive: Bool) throws { try base.apply(plan, allowDestructive: allowDestructive) }
+    /// Applies a plan in one transaction; destructive steps need `allowDestructive`. With
+    /// `dryRun` the whole migration runs with every check and is then rolled back.
+    public func apply(_ plan: MigrationPlan, allowDestructive: Bool, dryRun: Bool = false) throws {
+        try base.apply(plan, allowDestructive: allowDestructive, dryRun: dryRun)
+    }
 }
 
 /// The audit history: who wrote what, when, to which cell.

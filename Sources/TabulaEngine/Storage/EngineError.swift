@@ -112,6 +112,8 @@ public enum Remedy: Sendable, Hashable {
     case allowDataLoss
     /// Fill a field on the rows that lack it first (or give it a default).
     case fillRows(table: String, field: String)
+    /// Fix the rows that break a new check (the first is `row`), then apply the schema again.
+    case fixRowsThenApply(table: String, row: RowID)
     /// Ask another person to approve (or turn the four-eyes setting off, when there is one).
     case anotherApprover(setting: String?)
 }

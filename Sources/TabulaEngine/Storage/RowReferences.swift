@@ -31,11 +31,14 @@ extension Base {
         let ids = try db.query("SELECT id FROM \(Layout.table(table.id)) WHERE \(Layout.column(primary.id)) = ? ORDER BY id LIMIT 6",
                                [ValueCoding.encode(value)]).compactMap { $0[0].int64Value }
         if ids.isEmpty {
+            let guess = try closestPrimaryValue(to: ref, in: table)
             throw EngineError(.notFound, "no row of \(table.name) has \(primary.name) '\(ref)'",
+                              hint: guess.map { "did you mean '\($0)'?" },
                               remedy: .referToRow(table: table.name, primaryField: primary.name))
         }
         if ids.count > 1 {
-            throw EngineError(.conflict, "\(ids.count == 6 ? "several" : "\(ids.count)") rows of \(table.name) have \(primary.name) '\(ref)': \(ids.prefix(5).map { "#\($0)" }.joined(separator: ", "))",
+            let candidates = try describeCandidates(Array(ids.prefix(5)), in: table)
+            throw EngineError(.conflict, "\(ids.count == 6 ? "several" : "\(ids.count)") rows of \(table.name) have \(primary.name) '\(ref)': \(candidates)",
                               hint: "refer to the row by its id, e.g. #\(ids[0])")
         }
         return ids[0]
@@ -50,7 +53,8 @@ extension Base {
         if let t = schema.table(named: name) { return t }
         let names = schema.tables.map(\.name)
         throw EngineError(.notFound, "no table '\(name)'", hint: Suggestions.closest(to: name, among: names).map { "did you mean '\($0)'?" }
-                            ?? "the tables are: \(names.joined(separator: ", "))")
+                            ?? (names.isEmpty ? "the base has no tables yet: make one (table \(Name.quote(name)) { name text }) in the base's schema first"
+                                : "the tables are: \(names.joined(separator: ", "))"))
     }
 
     /// The field of that name in a table, or an error with a did-you-mean.
@@ -59,7 +63,7 @@ extension Base {
         let names = table.fields.map(\.name)
         throw EngineError(.notFound, "table \(table.name) has no field '\(name)'",
                           hint: Suggestions.closest(to: name, among: names).map { "did you mean '\($0)'?" }
-                            ?? "its fields are: \(names.joined(separator: ", "))")
+                            ?? (names.isEmpty ? "\(table.name) has no fields yet" : "its fields are: \(names.joined(separator: ", "))"))
     }
 
     /// Parses `field=value` texts into typed values, resolving links by `#id` or primary value.

@@ -363,7 +363,9 @@ extension WriteTransaction {
         let roles = try base.timerField(of: table, named: field)
         guard let log = schema.table(id: roles.logTable) else { throw EngineError(.schema, "the timer's log table is missing") }
         guard start < end else {
-            throw EngineError(.invalidValue, "the interval ends (\(base.formatInstant(end))) before it starts (\(base.formatInstant(start)))", remedy: .orderInterval)
+            throw EngineError(.invalidValue, start == end ? "the interval is empty (it starts and ends at \(base.formatInstant(start)))"
+                                : "the interval ends before it starts (start \(base.formatInstant(start)), end \(base.formatInstant(end)))",
+                              remedy: .orderInterval)
         }
         var values = try base.parseAssignments(extra, for: log)
         let author = try base.authorValue(roles.author)

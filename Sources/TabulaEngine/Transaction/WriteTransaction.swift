@@ -136,6 +136,7 @@ extension Base {
         guard let changes = pending, !changes.isEmpty else { return }
         try recompute(changes)
         try checkLocksAfterWrites(changes)
+        try checkRowsAfterWrites(pending ?? changes)
     }
 
     /// The cells the current transaction changed so far (nil outside one).

@@ -9,7 +9,7 @@ extension ValueType {
     ///   decimals, the code after a space.
     /// - date: `2026-11-20`.
     /// - datetime: `2026-11-20 10:30` in `context.timeZone`, with `:ss` when the seconds are not
-    ///   zero and `.mmm` when the milliseconds are not; the offset (`+02:00`) is appended only
+    ///   zero, never milliseconds (they are dropped: times print to the second); the offset (`+02:00`) is appended only
     ///   when that local time happens twice (a DST overlap), so that it reads back the same.
     /// - duration: `1:30` (H:MM), `0:00:45` (H:MM:SS when the seconds are not zero), `-0:15`;
     ///   hours go past 24 (`27:00`).
@@ -115,11 +115,12 @@ extension ValueText {
 }
 
 extension ValueText {
-    /// `2026-11-20 10:30` in a zone, with seconds and milliseconds when present, and the offset
-    /// when the local time alone would not read back to this instant (a DST overlap).
+    /// `2026-11-20 10:30` in a zone, with seconds when present (never milliseconds: an instant
+    /// prints to the second, as people read times), and the offset when the local time alone
+    /// would not read back to this instant (a DST overlap).
     static func formatDatetime(_ instant: Instant, rules: TimeZoneRules) -> String {
         let t = instant.localTime(in: rules)
-        var s = t.date.iso + " " + ValueText.formatTimeOfDay(t.secondsOfDay, millisecond: t.millisecond, alwaysSeconds: false)
+        var s = t.date.iso + " " + ValueText.formatTimeOfDay(t.secondsOfDay, millisecond: 0, alwaysSeconds: false)
         if !rules.isUTC {
             let local = t.date.daysSinceEpoch &* 86_400 &+ Int64(t.secondsOfDay)
             let second = CalendarMath.floorDiv(instant.millisecondsSinceEpoch, 1000)

@@ -27,6 +27,29 @@ public enum ReportParser {
         throw SourceErrors(source: source, diagnostics: state.parser.diagnostics)
     }
 
+    /// Parses a whole text as the period of a `for` clause (`2026-11`, `2026-W47`, `last month`,
+    /// `2026-11-16..2026-11-22`): what `tabula report BASE NAME --for PERIOD` puts in a saved
+    /// report's place.
+    public static func parsePeriod(_ source: SourceText) throws(SourceErrors) -> ReportPeriod {
+        var state = ReportParsing(parser: Parser(source))
+        var period: ReportPeriod?
+        do throws(SyntaxError) {
+            let keyword = state.parser.current
+            if state.parser.isAtEnd {
+                throw SyntaxError("the period is empty", at: keyword.range, hint: ReportParsing.periodHint)
+            }
+            period = try state.parsePeriod(keyword)
+            if !state.parser.isAtEnd {
+                throw SyntaxError("unexpected \(state.parser.describe(state.parser.current)) after the period",
+                                  at: state.parser.current.range, hint: ReportParsing.periodHint)
+            }
+        } catch {
+            state.parser.report(error.diagnostic)
+        }
+        if let period, !state.parser.hasErrors { return period }
+        throw SourceErrors(source: source, diagnostics: state.parser.diagnostics)
+    }
+
     /// The words that start a clause after the measures.
     public static let clauseWords = ["from", "by", "per", "for", "where", "having", "order", "limit"]
 }
@@ -192,9 +215,9 @@ struct ReportParsing {
         return ReportBucket(unit: u, range: keyword.range.union(parser.advance().range))
     }
 
-    private static let periodHint = "for 2026-11, 2026-W47, 2026-Q4, 2026, 2026-11-20, 2026-11-16..2026-11-22, today, this month, last week or last 4 weeks"
+    static let periodHint = "for 2026-11, 2026-W47, 2026-Q4, 2026, 2026-11-20, 2026-11-16..2026-11-22, today, this month, last week or last 4 weeks"
 
-    private mutating func parsePeriod(_ keyword: Token) throws(SyntaxError) -> ReportPeriod {
+    mutating func parsePeriod(_ keyword: Token) throws(SyntaxError) -> ReportPeriod {
         let start = current.range
         if current.isKeyword("today") || current.isKeyword("yesterday") {
             let today = parser.advance().isKeyword("today")

@@ -229,6 +229,10 @@ struct SchemaParsing {
                 parseTimeField(into: &table)
                 continue
             }
+            if startsCheck() {
+                parseCheck(into: &table)
+                continue
+            }
             if let field = parseField() { table.fields.append(field) }
         }
         if !closed {
@@ -290,6 +294,57 @@ struct SchemaParsing {
         }
     }
 
+    /// Whether the current line is the table option `check EXPR else "MESSAGE"` rather than a
+    /// field named `check`: the word `else` follows on the line, outside brackets.
+    private mutating func startsCheck() -> Bool {
+        guard current.isKeyword("check"), !parser.peek(1).precededByNewline, parser.peek(1).kind != .end else { return false }
+        var depth = 0
+        var i = 1
+        while i < 400 {
+            let token = parser.peek(i)
+            if token.kind == .end || (depth == 0 && token.precededByNewline) { return false }
+            if token.isSymbol(.leftParen) || token.isSymbol(.leftBracket) { depth += 1 }
+            if token.isSymbol(.rightParen) || token.isSymbol(.rightBracket) { depth = max(0, depth - 1) }
+            if depth == 0 && token.isSymbol(.rightBrace) { return false }
+            if depth == 0 && token.isKeyword("else") { return true }
+            i += 1
+        }
+        return false
+    }
+
+    private mutating func parseCheck(into table: inout TableDecl) {
+        let check = parser.advance()
+        let example = "check end >= start else \"the interval ends before it starts\""
+        let condition: Expression
+        do {
+            condition = try parser.parseExpression()
+        } catch {
+            parser.report(error.diagnostic)
+            skipField()
+            return
+        }
+        guard parser.consumeKeyword("else") != nil else {
+            error("expected 'else' and the message after the check's condition, found \(found())", at: current.range,
+                  hint: "join conditions with 'and' or 'or', then write the message: \(example)")
+            skipField()
+            return
+        }
+        guard onSameLine, current.kind == .string else {
+            error("expected the message (a string) after 'else', found \(onSameLine ? found() : "the end of the line")", at: hereOrPrevious, hint: example)
+            skipField()
+            return
+        }
+        let message = parser.advance()
+        if message.text.allSatisfy(\.isWhitespace) {
+            error("the check's message is empty", at: message.range, hint: "say what is wrong in the user's terms: \(example)")
+        }
+        table.options.append(.check(condition, message: message.text, range: check.range.union(message.range)))
+        if onSameLine && !startsNewField() {
+            error("unexpected \(found()) after the check's message", at: current.range, hint: "write one check per line: \(example)")
+            skipField()
+        }
+    }
+
     /// Whether the current line is the table option `time field NAME` (never a field: `field` is no type).
     private mutating func startsTimeField() -> Bool {
         current.isKeyword("time") && parser.peek(1).isKeyword("field") && !parser.peek(1).precededByNewline
@@ -327,6 +382,7 @@ struct SchemaParsing {
         if current.isKeyword("lock") && next.isKeyword("when") && !next.precededByNewline { return true }
         if startsInherit() { return true }
         if current.isKeyword("time") && next.isKeyword("field") && !next.precededByNewline { return true }
+        if startsCheck() { return true }
         return next.kind == .identifier && !next.precededByNewline && Keywords.fieldTypes.contains(next.text.lowercased())
     }
 

@@ -41,6 +41,8 @@ public enum SchemaPrinter {
             case .lock(let condition, _): lines.append("  lock when \(condition.sourceText)")
             case .inherit(let names, _): lines.append("  inherit \(names.map(\.quoted).joined(separator: ", "))")
             case .timeField(let name, _): lines.append("  time field \(name.quoted)")
+            case .check(let condition, let message, _):
+                lines.append("  check \(condition.sourceText) else \(ExpressionPrinter.quote(message))")
             }
         }
         lines.append("}")

@@ -64,6 +64,9 @@ public enum TableOption: Sendable, Hashable {
     /// `time field NAME`: the date or datetime field that reports bucket (`per week`) and
     /// restrict to a period (`for 2026-11`) by.
     case timeField(Name, range: SourceRange)
+    /// `check EXPR else "MESSAGE"`: every row the table gets or keeps must make EXPR true (a
+    /// blank result passes, as in SQL); a write that breaks it is refused with MESSAGE.
+    case check(Expression, message: String, range: SourceRange)
 }
 
 /// `name type modifiers...`

@@ -74,6 +74,7 @@ extension TableOption {
         case .lock(let condition, _): return .lock(when: condition.withoutSourceRanges, range: .none)
         case .inherit(let names, _): return .inherit(names.map(\.withoutSourceRanges), range: .none)
         case .timeField(let name, _): return .timeField(name.withoutSourceRanges, range: .none)
+        case .check(let condition, let message, _): return .check(condition.withoutSourceRanges, message: message, range: .none)
         }
     }
 }

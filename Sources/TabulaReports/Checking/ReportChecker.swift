@@ -90,12 +90,12 @@ final class ReportChecking {
         if let name = query.table {
             if let t = schema.table(named: name.text) { return t }
             error("there is no table '\(name.text)'", at: name.range,
-                  hint: Suggestions.didYouMean(name.text, among: names) ?? "the tables are \(names.joined(separator: ", "))")
+                  hint: Suggestions.didYouMean(name.text, among: names) ?? (names.isEmpty ? "the base has no tables yet" : "the tables are \(names.joined(separator: ", "))"))
             return nil
         }
         if let id = schema.reportTable, let t = schema.table(id: id) { return t }
         error("the query names no table, and the schema has no default report table", at: SourceRange(query.range.start),
-              hint: "add 'from TABLE' to the query (the tables are \(names.joined(separator: ", "))), or declare 'report from TABLE' in the schema")
+              hint: names.isEmpty ? "the base has no tables yet: make one first" : "add 'from TABLE' to the query (the tables are \(names.joined(separator: ", "))), or declare 'report from TABLE' in the schema")
         return nil
     }
 
@@ -109,7 +109,7 @@ final class ReportChecking {
             guard let field = current.field(named: name.text) else {
                 error("table \(current.name) has no field '\(name.text)'", at: name.range,
                       hint: Suggestions.didYouMean(name.text, among: current.fields.map(\.name))
-                        ?? "the fields of \(current.name) are \(current.fields.map(\.name).joined(separator: ", "))")
+                        ?? (current.fields.isEmpty ? "\(current.name) has no fields yet" : "the fields of \(current.name) are \(current.fields.map(\.name).joined(separator: ", "))"))
                 return nil
             }
             if i == names.count - 1 {
@@ -300,6 +300,14 @@ final class ReportChecking {
                 }
                 let hidden = row.add("\(ReportChecker.hidden)\(word)", .number, word == "days" ? .days : .weeks)
                 return Expression(.path([Name(hidden, range: e.range)]), range: e.range)
+            }
+            if !FormulaLibrary.names.contains(word) && !Self.spanFunctions.contains(word) {
+                // summ(duration): say the function is unknown before its argument is judged.
+                let known = Keywords.reportAggregates + FormulaLibrary.names.sorted()
+                error("'\(name.text)' is not a function", at: name.range,
+                      hint: Suggestions.didYouMean(name.text, among: known)
+                        ?? "a measure aggregates rows: \(Keywords.reportAggregates.map { "\($0)(...)" }.joined(separator: ", "))")
+                return nil
             }
             var newArgs: [Expression] = []
             for a in args {
