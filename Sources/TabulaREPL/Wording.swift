@@ -11,8 +11,12 @@ public enum Wording {
 
     /// The hint a user sees for an error.
     public static func hint(for error: EngineError) -> String? {
-        let parts = [error.hint, error.remedy.map(hint(for:))].compactMap { $0 }
-        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+        switch (error.hint, error.remedy.map(hint(for:))) {
+        case (let hint?, let remedy?):
+            // "did you mean 'Landing'? refer to a row by ..." reads on; a statement ends first.
+            return hint + (hint.hasSuffix("?") || hint.hasSuffix(".") ? " " : "; ") + remedy
+        case (let hint, let remedy): return hint ?? remedy
+        }
     }
 
     /// A remedy as the command that carries it out.
