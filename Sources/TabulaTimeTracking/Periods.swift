@@ -46,7 +46,7 @@ public enum Periods {
             if let role { try base.requireRole(role, toDo: "\(state == "open" ? "reopen" : "approve") a period") }
             let periods = try base.table(named: "Periods")
             let id = try TimeTracking.periodRow(tx, month: month)
-            guard let row = try TimeTracking.read(base, "Periods", id) else { throw EngineError(.notFound, "period \(month) vanished") }
+            guard let row = try TimeTracking.read(base, "Periods", id, ["state"]) else { throw EngineError(.notFound, "period \(month) vanished") }
             let current: String = { if case .text(let s) = row["state"] { return s } else { return "open" } }()
             guard allowed.contains(current) else {
                 throw EngineError(.conflict, "period \(month) is \(current), so it cannot be \(state == "open" ? "reopened" : state)",
@@ -80,7 +80,7 @@ public enum Periods {
         default: return
         }
         guard let entries = base.schema.table(named: "TimeEntries"), let status = entries.fields.firstIndex(where: { $0.name == "status" }),
-              case .list(let links)? = try TimeTracking.read(base, "Periods", period)?["entries"] else { return }
+              case .list(let links)? = try TimeTracking.read(base, "Periods", period, ["entries"])?["entries"] else { return }
         let ids = links.compactMap { value -> RowID? in if case .link(let id) = value { return id } else { return nil } }
         let statusField = entries.fields[status]
         try tx.bypassingLocks {
@@ -93,7 +93,7 @@ public enum Periods {
     }
 
     static func summary(_ base: Base, id: RowID, month: String, state: String) throws -> Summary {
-        let row = try TimeTracking.read(base, "Periods", id)
+        let row = try TimeTracking.read(base, "Periods", id, ["entries", "hours"])
         let entries: Int = { if case .list(let l)? = row?["entries"] { return l.count } else { return 0 } }()
         let hours: Int64 = { if case .duration(let s)? = row?["hours"] { return s } else { return 0 } }()
         return Summary(month: month, state: state, entries: entries, hours: hours)

@@ -42,12 +42,12 @@ public enum TimeTracking {
     /// Why a time entry is locked: its month is closed or approved, or its person's edit
     /// deadline passed.
     static func explainLock(_ base: Base, _ table: Table, _ row: RowID) throws -> String? {
-        guard table.name == "TimeEntries", let entry = try read(base, "TimeEntries", row) else { return nil }
-        if let period = try read(base, "Periods", entry.link("period")), case .text(let state) = period["state"],
+        guard table.name == "TimeEntries", let entry = try read(base, "TimeEntries", row, ["period", "person", "start"]) else { return nil }
+        if let period = try read(base, "Periods", entry.link("period"), ["state", "month"]), case .text(let state) = period["state"],
            state == "closed" || state == "approved", case .text(let month) = period["month"] {
             return "it is in \(monthName(month)), which is \(state)"
         }
-        if let person = try read(base, "People", entry.link("person")), case .integer(let days) = person["edit_days"], days > 0,
+        if let person = try read(base, "People", entry.link("person"), ["edit_days", "name"]), case .integer(let days) = person["edit_days"], days > 0,
            case .datetime(let start) = entry["start"] {
             // The lock rule counts the entry's day in the base's zone.
             let deadline = start.civilDate(in: base.schema.timeZone).adding(days: Int(days))
@@ -75,10 +75,10 @@ public enum TimeTracking {
         func link(_ name: String) -> RowID? { if case .link(let id) = self[name] { return id } else { return nil } }
     }
 
-    static func read(_ base: Base, _ tableName: String, _ id: RowID?) throws -> Row? {
-        guard let id, let table = base.schema.table(named: tableName), let record = try base.rows(of: table, ids: [id]).first else { return nil }
-        var values: [String: Value] = [:]
-        for (field, value) in zip(table.fields, record.values) { values[field.name] = value }
+    /// The named fields of one row (only those: a person's row links to every entry of theirs).
+    static func read(_ base: Base, _ tableName: String, _ id: RowID?, _ fields: [String]) throws -> Row? {
+        guard let id, let table = base.schema.table(named: tableName),
+              let values = try base.values(of: table, row: id, fields: fields) else { return nil }
         return Row(table: table, values: values)
     }
 
@@ -86,7 +86,7 @@ public enum TimeTracking {
 
     static func fileEntry(_ tx: WriteTransaction, _ write: RowRule.Write) throws {
         let base = tx.base
-        guard let entry = try read(base, "TimeEntries", write.row) else { return }
+        guard let entry = try read(base, "TimeEntries", write.row, ["source", "mode", "person", "rate", "task", "project", "start", "period"]) else { return }
         let table = entry.table
         var changes: [FieldID: Value] = [:]
         func set(_ name: String, _ value: Value) { if let f = table.field(named: name) { changes[f.id] = value } }
@@ -109,7 +109,7 @@ public enum TimeTracking {
     /// The rate of an hour of `person` on the task's (or given) project: the person's rate on the
     /// project (Assignments), else the project's, else its client's, else the person's own.
     public static func resolveRate(_ base: Base, person: RowID?, task: RowID?, project given: RowID?) throws -> Money? {
-        let project = try given ?? read(base, "Tasks", task)?.link("project")
+        let project = try given ?? read(base, "Tasks", task, ["project"])?.link("project")
         if let person, let project, let assignments = base.schema.table(named: "Assignments") {
             let fields = assignments.fields.map(\.name)
             for record in try base.rows(of: assignments) {
@@ -117,10 +117,10 @@ public enum TimeTracking {
                 if v["person"] == .link(person), v["project"] == .link(project), case .money(let m)? = v["rate"] { return m }
             }
         }
-        let projectRow = try read(base, "Projects", project)
+        let projectRow = try read(base, "Projects", project, ["rate", "client"])
         if case .money(let m)? = projectRow?["rate"] { return m }
-        if case .money(let m)? = try read(base, "Clients", projectRow?.link("client"))?["rate"] { return m }
-        if case .money(let m)? = try read(base, "People", person)?["rate"] { return m }
+        if case .money(let m)? = try read(base, "Clients", projectRow?.link("client"), ["rate"])?["rate"] { return m }
+        if case .money(let m)? = try read(base, "People", person, ["rate"])?["rate"] { return m }
         return nil
     }
 

@@ -52,4 +52,20 @@ import Testing
             Issue.record("Labels.projects is not a link")
         }
     }
+
+    @Test func readingSomeRowsReadsOnlyTheirLinksAndValuesReadsOnlyTheNamedFields() throws {
+        let base = try Base.createInMemory(schemaSource: Self.schema, actor: "t")
+        try base.write { tx in
+            try tx.insert(into: "Labels", rows: [a(("name", "red")), a(("name", "blue"))])
+            try tx.insert(into: "Projects", rows: [a(("name", "Web"), ("labels", "red, blue")), a(("name", "App"), ("labels", "blue"))])
+            try tx.insert(into: "Tasks", rows: [a(("title", "t1"), ("project", "Web")), a(("title", "t2"), ("project", "App")),
+                                                a(("title", "t3"), ("project", "App"))])
+        }
+        let projects = try base.table(named: "Projects")
+        let app = try #require(try base.rows(of: projects, ids: [2]).first)
+        #expect(app.values == [.text("App"), .list([.link(2), .link(3)]), .list([.link(2)])])
+        #expect(try base.rows(of: projects).map(\.values) == [[.text("Web"), .list([.link(1)]), .list([.link(1), .link(2)])], app.values])
+        #expect(try base.values(of: projects, row: 1, fields: ["name", "labels"]) == ["name": .text("Web"), "labels": .list([.link(1), .link(2)])])
+        #expect(try base.values(of: projects, row: 9, fields: ["name"]) == nil)
+    }
 }

@@ -41,6 +41,17 @@ extension Base {
         return result
     }
 
+    /// Some fields of one row by name (links of every kind included), or nil when the row does
+    /// not exist: what a rule reads of a row without loading all of it (a person's rate, not
+    /// every entry that links to them).
+    public func values(of table: Table, row: RowID, fields names: [String]) throws -> [String: Value]? {
+        let fields = names.compactMap { table.field(named: $0) }
+        guard let values = try readRow(of: table, row: row, fields: fields.map(\.id)) else { return nil }
+        var result: [String: Value] = [:]
+        for field in fields { result[field.name] = values[field.id] ?? .blank }
+        return result
+    }
+
     /// Every row of a table (or those with the given ids), in id order.
     public func rows(of table: Table, ids: [RowID]? = nil) throws -> [RowRecord] {
         let columnFields = table.fields.filter(Layout.hasColumn)
@@ -64,11 +75,16 @@ extension Base {
             index[id] = records.count
             records.append(RowRecord(id: id, values: values))
         }
-        // Multiple links: one query per field for all rows.
+        // Multiple links: one query per field, for the rows asked for only (reading one person must
+        // not read every entry's link).
         for f in table.fields where !Layout.hasColumn(f) {
             guard case .link(let spec) = f.kind else { continue }
             var lists: [RowID: [Value]] = [:]
-            for (owner, target) in try linkPairs(f, spec: spec) { lists[owner, default: []].append(.link(target)) }
+            if ids != nil {
+                for (owner, targets) in try forward(f.id, from: records.map(\.id)) { lists[owner] = targets.map(Value.link) }
+            } else {
+                for (owner, target) in try linkPairs(f, spec: spec) { lists[owner, default: []].append(.link(target)) }
+            }
             let p = positions[f.id]!
             for (owner, list) in lists { if let i = index[owner] { records[i].values[p] = .list(list) } }
             for i in records.indices where lists[records[i].id] == nil { records[i].values[p] = .list([]) }
