@@ -62,7 +62,7 @@ extension WriteTransaction {
             : "INSERT INTO \(Layout.table(table.id)) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
         try db.cachedStatement(sql).run(arguments)
         let id = db.lastInsertRowID
-        pending?.insert(table.id, id)
+        base.pending?.insert(table.id, id)
         if !formulaDefaults.isEmpty {
             try applyFormulaDefaults(formulaDefaults, in: table, row: id, into: &values)
         }
@@ -148,7 +148,7 @@ extension WriteTransaction {
         for (fid, v) in values where old[fid] == v || (old[fid]?.isBlank == true && v.isBlank) { values[fid] = nil }
         if values.isEmpty { return }
         try checkUnique(table, values: values, excluding: id)
-        for (fid, _) in values { pending?.recordBefore(table.id, id, fid, old[fid] ?? .blank) }
+        for (fid, _) in values { base.pending?.recordBefore(table.id, id, fid, old[fid] ?? .blank) }
         for field in table.fields where field.kind == .modified { values[field.id] = .datetime(now()) }
         var sets: [String] = []
         var arguments: [SQLValue] = []
@@ -278,7 +278,7 @@ extension WriteTransaction {
             }
         }
         let old = try base.readValues(of: table, row: id, fields: table.fields.filter { $0.isWritable || Layout.hasColumn($0) }.map(\.id))
-        for field in table.fields where Layout.hasColumn(field) { pending?.recordBefore(table.id, id, field.id, old[field.id] ?? .blank) }
+        for field in table.fields where Layout.hasColumn(field) { base.pending?.recordBefore(table.id, id, field.id, old[field.id] ?? .blank) }
         for field in table.fields where field.isWritable {
             if let v = old[field.id], !v.isBlank {
                 try base.recordHistory(action: "delete", table: table.id, row: id, field: field.id, old: base.display(v, of: field))
@@ -294,6 +294,6 @@ extension WriteTransaction {
             }
         }
         try db.cachedStatement("DELETE FROM \(Layout.table(table.id)) WHERE id = ?").run([.integer(id)])
-        pending?.delete(table.id, id)
+        base.pending?.delete(table.id, id)
     }
 }

@@ -27,10 +27,6 @@ public final class WriteTransaction {
     public internal(set) var notices: [WriteNotice] = []
 
     var db: Connection { base.db }
-    var pending: ChangeSet? {
-        get { base.pending }
-        set { base.pending = newValue }
-    }
 
     /// Runs `body` in a savepoint: when it throws, only what it wrote is undone (its changes are
     /// forgotten too) and the error is rethrown; the transaction goes on.
