@@ -99,7 +99,13 @@ public final class REPLSession {
         let started = ContinuousClock.now
         var keepGoing = true
         var whole = SourceRange.none
+        defer {
+            // What the writes did unasked (a Pomodoro closed at its deadline), after the statement.
+            for notice in base.takeNotices() { output.writeError(Wording.notice(notice, on: base) + "\n") }
+        }
         do {
+            // Pomodoros past their deadline close first, so whatever the statement reads is up to date.
+            try base.timers.closeExpired()
             let statement = try REPLStatementParser.parse(source)
             whole = statement.range
             keepGoing = try run(statement, source: source, confirm: confirm)

@@ -110,11 +110,12 @@ public enum TimeTracking {
     /// project (Assignments), else the project's, else its client's, else the person's own.
     public static func resolveRate(_ base: Base, person: RowID?, task: RowID?, project given: RowID?) throws -> Money? {
         let project = try given ?? read(base, "Tasks", task, ["project"])?.link("project")
-        if let person, let project, let assignments = base.schema.table(named: "Assignments") {
-            let fields = assignments.fields.map(\.name)
-            for record in try base.rows(of: assignments) {
-                let v = Dictionary(uniqueKeysWithValues: zip(fields, record.values))
-                if v["person"] == .link(person), v["project"] == .link(project), case .money(let m)? = v["rate"] { return m }
+        if let person, let project, let assignments = base.schema.table(named: "Assignments"),
+           let personField = assignments.field(named: "person") {
+            // A person's assignments, by the link's index: not every assignment of the base.
+            for id in try base.rowIDs(of: assignments, where: personField, is: .link(person)) {
+                let v = try base.values(of: assignments, row: id, fields: ["project", "rate"])
+                if v?["project"] == .link(project), case .money(let m)? = v?["rate"] { return m }
             }
         }
         let projectRow = try read(base, "Projects", project, ["rate", "client"])

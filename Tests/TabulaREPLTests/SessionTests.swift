@@ -355,6 +355,23 @@ struct EchoingTimers: TimerHook {
             """)
     }
 
+    @Test func aPomodoroThatReachedItsDeadlineIsClosedBeforeTheNextStatementWhichSaysSo() throws {
+        let (s, t) = try session(hooks: .standard)
+        for line in ["table Tasks { title text }",
+                     "table Log { task link Tasks  start datetime  end datetime  by author  mode select(stopwatch, pomodoro) default stopwatch }",
+                     "field Tasks.entries link Log[] inverse task", "field Tasks.timer timer -> Log", "add Tasks title=Review",
+                     "start Tasks Review --pomodoro"] {
+            s.execute(line)
+        }
+        #expect(t.err == "")
+        s.base.now = { fixedNow().adding(seconds: 40 * 60) }
+        s.execute("status")
+        #expect(t.err == "note: the pomodoro on Tasks \"Review\" for tester ended at 2026-11-20 10:25: 0:25 (Log #1)\n")
+        #expect(t.out.hasSuffix("no timer of tester is running\n"))
+        s.execute("status")
+        #expect(t.err.components(separatedBy: "note:").count == 2, "told once")
+    }
+
     @Test func timersStartShowAndStopForTheActingPerson() throws {
         let (s, t) = try run("""
             table Tasks { title text }

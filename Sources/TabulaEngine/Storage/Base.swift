@@ -28,8 +28,16 @@ public final class Base {
     var settled = ChangeSet()
     /// The cells the last committed command wrote or recomputed (what a UI or API pushes).
     public internal(set) var lastChanges = ChangeSet()
-    /// What the last committed write did unasked (a Pomodoro closed at its deadline).
-    public internal(set) var lastNotices: [WriteNotice] = []
+    /// What committed writes did unasked (a Pomodoro closed at its deadline), not yet taken by
+    /// a front end (`takeNotices`).
+    var unreadNotices: [WriteNotice] = []
+
+    /// The notices of the writes committed since the last call, oldest first, for a front end
+    /// that tells them after each command (the REPL).
+    public func takeNotices() -> [WriteNotice] {
+        defer { unreadNotices = [] }
+        return unreadNotices
+    }
     /// How the acting name is found among the people and which roles they have; a package may
     /// install its own.
     public var actors = ActorDirectory.primaryField

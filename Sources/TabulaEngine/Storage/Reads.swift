@@ -52,6 +52,14 @@ extension Base {
         return result
     }
 
+    /// The rows of a table whose stored field holds `value` (a single link's target, a text, a
+    /// number), in id order: one indexed lookup for links, instead of reading the table.
+    public func rowIDs(of table: Table, where field: Field, is value: Value) throws -> [RowID] {
+        guard Layout.hasColumn(field), !value.isBlank else { return [] }
+        return try db.cachedStatement("SELECT id FROM \(Layout.table(table.id)) WHERE \(Layout.column(field.id)) = ? ORDER BY id")
+            .rows([ValueCoding.encode(value)]).compactMap { $0[0].int64Value }
+    }
+
     /// Every row of a table (or those with the given ids), in id order.
     public func rows(of table: Table, ids: [RowID]? = nil) throws -> [RowRecord] {
         let columnFields = table.fields.filter(Layout.hasColumn)

@@ -118,7 +118,7 @@ extension Base {
                 }
                 return result
             }
-            lastNotices = tx.notices
+            unreadNotices += tx.notices
             return Committed(value: value, changes: lastChanges, notices: tx.notices)
         } catch let error as DatabaseError {
             throw EngineError(storage: error, doing: "the base could not be written")
