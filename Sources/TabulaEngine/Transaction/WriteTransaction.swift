@@ -86,7 +86,8 @@ extension Base {
     /// Writes in one transaction: `body` gets the transaction, then the rules run, computed
     /// fields catch up with what changed, locks are checked, and everything commits. On any error
     /// nothing of it stays in the file and the error is rethrown. Called inside another write, it
-    /// is a savepoint of that one (its work undone alone when it throws).
+    /// is a savepoint of that one (its work undone alone when it throws), and what it returns
+    /// carries the outer transaction's changes so far (they commit with it).
     @discardableResult
     public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> Committed<T> {
         if let current = currentTransaction {
