@@ -242,6 +242,18 @@ extension ReportSQL {
         return groupsOK && reachesOut && aggregatesOK && ownColumns(report.filter?.predicate)
     }
 
+    /// The columns that read fields of a group's linked row (a client's rate beside the client),
+    /// one per group read, as MIN over the group (they are equal within it).
+    func appendGroupReads(to columns: inout [String], layout: inout Layout, plan: inout Plan) {
+        for read in report.groupReads {
+            let g = report.groups[read.group]
+            let start = g.path.links + [g.path.field.id]
+            _ = alias(start, plan: &plan)
+            layout.readColumns.append(layout.keyCount + columns.count)
+            columns.append("MIN(\(column(read.path, from: start, plan: &plan)))")
+        }
+    }
+
     func firstHopIsColumn(_ path: RowPath) -> Bool {
         guard let first = path.links.first, let (_, f) = schema.field(id: first), case .link(let spec) = f.kind else { return true }
         return spec.storage == .column
@@ -328,15 +340,7 @@ extension ReportSQL {
             layout.aggregateColumns.append(Array(columns.count..<(columns.count + parts.count)).map { $0 + layout.keyCount })
             columns += parts
         }
-        if grouped {
-            for read in report.groupReads {
-                let g = report.groups[read.group]
-                let start = g.path.links + [g.path.field.id]
-                _ = alias(start, plan: &plan)
-                layout.readColumns.append(layout.keyCount + columns.count)
-                columns.append("MIN(\(column(read.path, from: start, plan: &plan)))")
-            }
-        }
+        if grouped { appendGroupReads(to: &columns, layout: &layout, plan: &plan) }
         layout.countColumn = layout.keyCount + columns.count
         columns.append("COUNT(*)")
         var text = "SELECT " + (plan.keys + columns).joined(separator: ", ")
@@ -433,13 +437,7 @@ extension ReportSQL {
             layout.aggregateColumns.append(Array(columns.count..<(columns.count + parts.count)).map { $0 + layout.keyCount })
             columns += parts
         }
-        for read in report.groupReads {
-            let g = report.groups[read.group]
-            let start = g.path.links + [g.path.field.id]
-            _ = alias(start, plan: &outer)
-            layout.readColumns.append(layout.keyCount + columns.count)
-            columns.append("MIN(\(column(read.path, from: start, plan: &outer)))")
-        }
+        appendGroupReads(to: &columns, layout: &layout, plan: &outer)
         layout.countColumn = layout.keyCount + columns.count
         columns.append("SUM(t.n)")
         var text = "SELECT " + (keys + columns).joined(separator: ", ") + " FROM (\(innerSQL)) AS t"

@@ -29,8 +29,7 @@ public enum TimeTracking {
     public static func install(on base: Base) {
         guard applies(to: base.schema), let entries = base.schema.table(named: "TimeEntries") else { return }
         base.actors = directory
-        base.editRequestPolicy = EditRequestPolicy(anotherPersonApproves: ((try? base.setting(fourEyes)) ?? fourEyes.defaultValue) == "on",
-                                                   setting: fourEyes.name)
+        base.editRequestPolicy = EditRequestPolicy(fourEyes: .setting(fourEyes))
         base.explainLocks(with: explainLock)
         base.addRule(RowRule(table: entries.id, name: "timetracking.entries") { tx, write in
             try fileEntry(tx, write)

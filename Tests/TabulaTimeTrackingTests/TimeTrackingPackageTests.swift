@@ -138,4 +138,18 @@ import TabulaTimeTracking
         try set(base, "TimeEntries", "#\(entry)", "note=late")
         #expect(try value(base, "TimeEntries", entry, "note") == .text("late"))
     }
+
+    @Test func fourEyesFollowsTheBasesSettingAtTheMomentOfApproval() throws {
+        let base = try makeBase()
+        defer { base.close() }
+        base.actor = "lena"
+        let entry = try logHour(base, "Login", on: "2026-11-10", at: 10, as: "lena")
+        _ = try Periods.approve(base, month: "2026-11")
+        let request = try base.write { try $0.requestEdit(table: "TimeEntries", row: "#\(entry)", [assignment("note=typo")], reason: "typo") }.value
+        let refused = #expect(throws: EngineError.self) { try base.write { _ = try $0.approveEdit(request.id) } }
+        #expect(refused?.kind == .forbidden)
+        // Turned off in the same open base, the next approval is allowed.
+        try base.write { try $0.setSetting(TimeTracking.fourEyes, to: "off") }
+        #expect(try base.write { try $0.approveEdit(request.id) }.value.state == .approved)
+    }
 }

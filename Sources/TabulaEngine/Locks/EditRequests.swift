@@ -2,13 +2,30 @@ import Foundation
 
 /// How edit requests are decided, as a package sets it.
 public struct EditRequestPolicy: Sendable, Hashable {
-    /// Four eyes: the person who filed a request may not approve it.
-    public var anotherPersonApproves: Bool
-    /// The setting that turns the rule off, when a package offers one.
-    public var setting: String?
+    /// Four eyes: whether the person who filed a request may not approve it.
+    public enum FourEyes: Sendable, Hashable {
+        case off, on
+        /// As the base's setting says at the moment of approval (`on` or `off`).
+        case setting(SettingSpec)
+    }
 
-    public init(anotherPersonApproves: Bool = false, setting: String? = nil) {
-        self.anotherPersonApproves = anotherPersonApproves; self.setting = setting
+    public var fourEyes: FourEyes
+
+    public init(fourEyes: FourEyes = .off) { self.fourEyes = fourEyes }
+
+    /// Whether the rule holds on `base` now.
+    func requiresAnotherApprover(on base: Base) throws -> Bool {
+        switch fourEyes {
+        case .off: return false
+        case .on: return true
+        case .setting(let spec): return try base.setting(spec) == "on"
+        }
+    }
+
+    /// The setting that turns the rule off, when there is one.
+    var settingName: String? {
+        if case .setting(let spec) = fourEyes { return spec.name }
+        return nil
     }
 }
 
@@ -126,10 +143,10 @@ extension WriteTransaction {
     public func approveEdit(_ id: Int64, note: String? = nil) throws -> EditRequest {
         let request = try decidable(id)
         try base.requireRole(toDo: "approve edit requests")
-        if base.editRequestPolicy.anotherPersonApproves, try base.isSamePerson(request.requestedBy, as: actor) {
+        if try base.editRequestPolicy.requiresAnotherApprover(on: base), try base.isSamePerson(request.requestedBy, as: actor) {
             throw EngineError(.forbidden, "\(actor) filed edit request #\(id), so another person must approve it",
                               hint: "four eyes: the one who asks for a change to a locked row does not approve it",
-                              remedy: .anotherApprover(setting: base.editRequestPolicy.setting))
+                              remedy: .anotherApprover(setting: base.editRequestPolicy.settingName))
         }
         let table = try base.table(named: request.table)
         try bypassingLocks {

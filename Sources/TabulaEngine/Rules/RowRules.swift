@@ -63,16 +63,18 @@ extension Base {
     /// for rows the rules themselves write, until none is left.
     func runRowRules(_ tx: WriteTransaction) throws {
         guard !attachments.rules.isEmpty else { return }
-        var done: Set<String> = []
+        // (rule index, row): each rule runs once per row (rules are unique by name and table).
+        struct RuleRow: Hashable { let rule: Int; let row: RowID }
+        var done: Set<RuleRow> = []
         while let changes = pending {
             var work: [(RowRule, RowRule.Write)] = []
-            for rule in attachments.rules {
+            for (index, rule) in attachments.rules.enumerated() {
                 let inserted = changes.inserted[rule.table] ?? []
                 let deleted = changes.deleted[rule.table] ?? []
                 var rows = Set(changes.cells[rule.table]?.keys.map { $0 } ?? [])
                 rows.formUnion(inserted)
                 for row in rows.sorted() where !deleted.contains(row) || inserted.contains(row) {
-                    guard done.insert("\(rule.name).\(rule.table).\(row)").inserted else { continue }
+                    guard done.insert(RuleRow(rule: index, row: row)).inserted else { continue }
                     work.append((rule, RowRule.Write(row: row, inserted: inserted.contains(row), fields: changes.cells[rule.table]?[row] ?? [])))
                 }
             }
