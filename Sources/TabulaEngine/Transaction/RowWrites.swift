@@ -10,11 +10,27 @@ extension WriteTransaction {
     @discardableResult
     public func insert(into tableName: String, rows: [[TextAssignment]], labels: [String]? = nil) throws -> [RowID] {
         let table = try base.table(named: tableName)
-        var ids: [RowID] = []
-        ids.reserveCapacity(rows.count)
+        var parsed: [[FieldID: Value]] = []
+        parsed.reserveCapacity(rows.count)
         for (i, row) in rows.enumerated() {
             do {
-                let values = try base.parseAssignments(row, for: table)
+                parsed.append(try base.parseAssignments(row, for: table))
+            } catch let error as EngineError where labels != nil {
+                throw error.prefixed("\(labels![i]): ")
+            }
+        }
+        return try insertRows(into: table, rows: parsed, labels: labels)
+    }
+
+    /// Adds many rows with typed values: the bulk path every import and file load takes. An error
+    /// names the row's place (`labels[i]`) and the field; then nothing of the call stays.
+    @discardableResult
+    public func insertRows(into table: Table, rows: [[FieldID: Value]], labels: [String]? = nil) throws -> [RowID] {
+        try requireOpen()
+        var ids: [RowID] = []
+        ids.reserveCapacity(rows.count)
+        for (i, values) in rows.enumerated() {
+            do {
                 ids.append(try insertRow(into: table, values: values))
             } catch let error as EngineError where labels != nil {
                 throw error.prefixed("\(labels![i]): ")
