@@ -154,7 +154,7 @@ public struct RecomputeBenchmark {
 
     private var baseStart: Instant { Instant(millisecondsSinceEpoch: 1_793_577_600_000) }  // 2026-11-01T00:00Z
 
-    /// Fills the base through the engine's ordinary write path, in transactions of 20,000 rows.
+    /// Fills the base through the engine's bulk write path, in transactions of 20,000 rows.
     private func generate(_ base: Base, rng: inout SeededGenerator) throws {
         let clients = try base.table(named: "Clients"), projects = try base.table(named: "Projects")
         let tasks = try base.table(named: "Tasks"), entriesTable = try base.table(named: "TimeEntries")
@@ -179,19 +179,20 @@ public struct RecomputeBenchmark {
         var next = 1
         while next <= entries {
             let last = min(next + 19_999, entries)
-            try base.write { tx in
-                for e in next...last {
-                    let start = baseStart.millisecondsSinceEpoch + Int64(e) * 60_000
-                    let minutes = Int64.random(in: 15...240, using: &rng)
-                    try tx.insertRow(into: entriesTable, values: [
-                        eTask: .link(RowID(Int.random(in: 1...taskCount, using: &rng))),
-                        eStart: .datetime(Instant(millisecondsSinceEpoch: start)),
-                        eEnd: .datetime(Instant(millisecondsSinceEpoch: start + minutes * 60_000)),
-                        eCategory: .text(categories[Int.random(in: 0..<categories.count, using: &rng)]),
-                        eRate: .money(Money(minorUnits: rates[e % rates.count], currency: "EUR")),
-                    ])
-                }
+            var rows: [[FieldID: Value]] = []
+            rows.reserveCapacity(last - next + 1)
+            for e in next...last {
+                let start = baseStart.millisecondsSinceEpoch + Int64(e) * 60_000
+                let minutes = Int64.random(in: 15...240, using: &rng)
+                rows.append([
+                    eTask: .link(RowID(Int.random(in: 1...taskCount, using: &rng))),
+                    eStart: .datetime(Instant(millisecondsSinceEpoch: start)),
+                    eEnd: .datetime(Instant(millisecondsSinceEpoch: start + minutes * 60_000)),
+                    eCategory: .text(categories[Int.random(in: 0..<categories.count, using: &rng)]),
+                    eRate: .money(Money(minorUnits: rates[e % rates.count], currency: "EUR")),
+                ])
             }
+            try base.write { tx in try tx.insertRows(into: entriesTable, rows: rows) }
             next = last + 1
         }
     }

@@ -31,7 +31,10 @@ public enum TimeTracking {
         base.actors = directory
         base.editRequestPolicy = EditRequestPolicy(fourEyes: .setting(fourEyes))
         base.explainLocks(with: explainLock)
-        base.addRule(RowRule(table: entries.id, name: "timetracking.entries") { tx, write in
+        base.addPreparation(InsertPreparation(table: entries.id, name: "timetracking.entries") { tx, rows in
+            try prepareEntries(tx, &rows)
+        })
+        base.addRule(RowRule(table: entries.id, name: "timetracking.entries", runsOnNewRows: false) { tx, write in
             try fileEntry(tx, write)
         })
     }
@@ -83,6 +86,58 @@ public enum TimeTracking {
 
     // MARK: - The entry rule
 
+    /// New entries get their source (a timer's when they have a mode, else manual), the acting
+    /// person when none is given, the rate by the package's rule, and their month's period,
+    /// before they are stored; each person, task, project and month is looked up once per insert.
+    static func prepareEntries(_ tx: WriteTransaction, _ rows: inout [[FieldID: Value]]) throws {
+        let base = tx.base
+        let table = try base.table(named: "TimeEntries")
+        func field(_ name: String) -> FieldID? { table.field(named: name)?.id }
+        let source = field("source"), mode = field("mode"), person = field("person"), rate = field("rate")
+        let task = field("task"), project = field("project"), start = field("start"), period = field("period")
+        struct RateKey: Hashable { let person: RowID?, task: RowID?, project: RowID? }
+        var rates: [RateKey: Money?] = [:]
+        var periods: [String: RowID] = [:]
+        var me: RowID??
+        func link(_ values: [FieldID: Value], _ id: FieldID?) -> RowID? {
+            if let id, case .link(let row)? = values[id] { return row } else { return nil }
+        }
+        for i in rows.indices {
+            var values = rows[i]
+            if let source, values[source]?.isBlank ?? true {
+                let timed = mode.map { !(values[$0]?.isBlank ?? true) } ?? false
+                values[source] = .text(timed ? "timer" : "manual")
+            }
+            var who = link(values, person)
+            if who == nil, let person, !(values[person].map { !$0.isBlank } ?? false) {
+                if me == nil { me = .some(try? base.personRow()) }
+                if let found = me ?? nil { who = found; values[person] = .link(found) }
+            }
+            if let rate, values[rate]?.isBlank ?? true {
+                let key = RateKey(person: who, task: link(values, task), project: link(values, project))
+                let resolved: Money?
+                if let known = rates[key] { resolved = known } else {
+                    resolved = try resolveRate(base, person: key.person, task: key.task, project: key.project)
+                    rates[key] = resolved
+                }
+                if let resolved { values[rate] = .money(resolved) }
+            }
+            if let start, let period, case .datetime(let at)? = values[start] {
+                let month = month(of: at, zone: base.schema.timeZone)
+                let row: RowID
+                if let known = periods[month] { row = known } else {
+                    row = try periodRow(tx, month: month)
+                    periods[month] = row
+                }
+                values[period] = .link(row)
+            }
+            rows[i] = values
+        }
+    }
+
+    /// An entry changed after it was stored: a new start files it in its new month. (A new
+    /// entry was completed by `prepareEntries`; the rule sees it again only when the command
+    /// changed it after inserting it.)
     static func fileEntry(_ tx: WriteTransaction, _ write: RowRule.Write) throws {
         let base = tx.base
         guard let entry = try read(base, "TimeEntries", write.row, ["source", "mode", "person", "rate", "task", "project", "start", "period"]) else { return }

@@ -51,6 +51,7 @@ import Testing
       cost      currency
       pieces    integer
       fee       formula cost / pieces
+      label     formula task.title & ": " & note
     }
     """
 
@@ -80,7 +81,7 @@ import Testing
     }
 
     func randomWrite(_ base: Base, step: Int, rng: inout SeededGenerator) throws {
-        let op = rng.next() % 15
+        let op = rng.next() % 17
         let entries = try base.allRowIDs(of: base.table(named: "TimeEntries"))
         switch op {
         case 0, 1, 2:
@@ -137,6 +138,30 @@ import Testing
         case 13:
             // A full recompute in the middle of a transaction: later writes start from it.
             try base.integrity.recomputeEverything()
+        case 14, 15:
+            // The bulk path: many entries in one insert; sometimes one of them is changed, or a
+            // task's title (which the new rows read at insert) is changed, in the same write.
+            let tasks = try base.allRowIDs(of: base.table(named: "Tasks"))
+            let count = Int(rng.next() % 30) + 2
+            var rows: [[TextAssignment]] = []
+            for i in 0..<count {
+                let day = rng.next() % 28 + 1, length = rng.next() % 400
+                rows.append(a(("task", tasks.isEmpty || rng.next() % 6 == 0 ? "" : "#\(tasks[Int(rng.next() % UInt64(tasks.count))])"),
+                              ("start", String(format: "2026-10-%02d 08:00", day)),
+                              ("end", rng.next() % 5 == 0 ? "" : String(format: "2026-10-%02d %02d:%02d", day, 8 + length / 60, length % 60)),
+                              ("category", rng.next() % 3 == 0 ? "internal" : "billable"),
+                              ("note", rng.next() % 4 == 0 ? "" : "b\(step).\(i)"),
+                              ("cost", "\(rng.next() % 90).25"), ("pieces", "\(rng.next() % 3)")))
+            }
+            let after = rng.next() % 3
+            _ = try base.write { tx in
+                let ids = try tx.insert(into: "TimeEntries", rows: rows)
+                if after == 1, let id = ids.randomElement(using: &rng) {
+                    try tx.update("TimeEntries", row: "#\(id)", a(("end", "2026-10-29 23:00"), ("note", "")))
+                } else if after == 2, let t = tasks.randomElement(using: &rng) {
+                    try tx.update("Tasks", row: "#\(t)", a(("title", "R\(step)")))
+                }
+            }.value
         default:
             _ = try base.write { try $0.update("Clients", row: "#\(rng.next() % 3 + 1)", a(("name", "C\(rng.next() % 100)"))) }.value
         }

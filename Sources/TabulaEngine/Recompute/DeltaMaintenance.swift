@@ -202,6 +202,18 @@ extension Base {
         var result: [RowID: [FieldID: Value]] = [:]
         if fields.isEmpty || rows.isEmpty { return result }
         let list = fields.map { Layout.column($0.id) }.joined(separator: ", ")
+        func read(_ s: Statement) {
+            var values: [FieldID: Value] = [:]
+            for (i, f) in fields.enumerated() { values[f.id] = ValueCoding.decode(s.column(Int32(i + 1)), as: f.valueType) }
+            result[s.int64(0)] = values
+        }
+        if let (low, high) = denseRange(rows) {
+            // Many rows in a narrow id range (new rows of a bulk insert): one range scan.
+            let wanted = Set(rows)
+            try db.cachedStatement("SELECT id, \(list) FROM \(Layout.table(table.id)) WHERE id BETWEEN ? AND ?")
+                .forEachRow([.integer(low), .integer(high)]) { s in if wanted.contains(s.int64(0)) { read(s) } }
+            return result
+        }
         for chunk in rows.chunked(500) {
             let sql = "SELECT id, \(list) FROM \(Layout.table(table.id)) WHERE id IN (\(placeholders(chunk.count)))"
             try db.cachedStatement(sql).forEachRow(chunk.map { .integer($0) }) { s in

@@ -41,10 +41,20 @@ extension Base {
         // Seed: written cells, grouped by field.
         var written: [FieldID: Set<RowID>] = [:]
         for (_, rows) in changes.cells { for (row, fields) in rows { for f in fields { written[f, default: []].insert(row) } } }
-        for (field, rows) in written { try spread(from: field, rows: rows, compiled: compiled, into: &dirty) }
+        // New rows that nothing changed after their insert: the formulas the insert computed on
+        // them are right, whatever of the row's own fields they read.
+        var settledNew: [TableID: Set<RowID>] = [:]
+        for (t, rows) in changes.inserted where !(schema.table(id: t).map { compiled.insertPlan($0).early.isEmpty } ?? true) {
+            settledNew[t] = rows.filter { !changes.wasUpdated(t, $0) }
+        }
+        for (field, rows) in written {
+            try spread(from: field, rows: rows, compiled: compiled, into: &dirty, settledNew: settledNew)
+        }
         for (t, rows) in changes.inserted {
             guard let table = schema.table(id: t) else { continue }
-            for f in table.fields where f.kind.isComputedByRecompute { dirty[f.id, default: []].formUnion(rows) }
+            // Formulas computed by the insert itself are right on new rows (they count as written).
+            let early = compiled.insertPlan(table).earlyFields
+            for f in table.fields where f.kind.isComputedByRecompute && !early.contains(f.id) { dirty[f.id, default: []].formUnion(rows) }
         }
         for field in compiled.graph.order {
             guard let (table, f) = schema.field(id: field), !compiled.graph.volatile.contains(field) else { continue }
@@ -62,9 +72,14 @@ extension Base {
     }
 
     /// Marks the computed cells that read `field` on `rows`.
-    private func spread(from field: FieldID, rows: Set<RowID>, compiled: CompiledSchema, into dirty: inout [FieldID: Set<RowID>]) throws {
+    private func spread(from field: FieldID, rows: Set<RowID>, compiled: CompiledSchema, into dirty: inout [FieldID: Set<RowID>],
+                        settledNew: [TableID: Set<RowID>] = [:]) throws {
         for edge in compiled.graph.dependents[field] ?? [] where !compiled.isCoveredByDelta(edge, input: field) {
             var reached = rows
+            if edge.path.isEmpty, let settled = settledNew[edge.table], let table = schema.table(id: edge.table),
+               compiled.insertPlan(table).earlyFields.contains(edge.computed) {
+                reached.subtract(settled)
+            }
             for link in edge.path.reversed() {
                 if reached.isEmpty { break }
                 reached = try reverse(link, from: reached)

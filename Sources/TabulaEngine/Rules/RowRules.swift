@@ -12,10 +12,26 @@ public struct RowRule {
 
     public var table: TableID
     public var name: String
+    /// False when an `InsertPreparation` already did the rule's work on new rows: the rule then
+    /// runs on a new row only when the command changed it again after inserting it.
+    public var runsOnNewRows: Bool
     public var apply: (WriteTransaction, Write) throws -> Void
 
-    public init(table: TableID, name: String, apply: @escaping (WriteTransaction, Write) throws -> Void) {
-        self.table = table; self.name = name; self.apply = apply
+    public init(table: TableID, name: String, runsOnNewRows: Bool = true, apply: @escaping (WriteTransaction, Write) throws -> Void) {
+        self.table = table; self.name = name; self.runsOnNewRows = runsOnNewRows; self.apply = apply
+    }
+}
+
+/// Code a package runs on rows about to be inserted into one table, all the rows of one insert
+/// at once, to complete their values before they are stored (the time-tracking package fills an
+/// entry's rate, period and source). Working on the whole batch lets it look each thing up once.
+public struct InsertPreparation {
+    public var table: TableID
+    public var name: String
+    public var prepare: (WriteTransaction, inout [[FieldID: Value]]) throws -> Void
+
+    public init(table: TableID, name: String, prepare: @escaping (WriteTransaction, inout [[FieldID: Value]]) throws -> Void) {
+        self.table = table; self.name = name; self.prepare = prepare
     }
 }
 
@@ -31,6 +47,7 @@ public struct WriteHook {
 /// What a base carries besides its schema for timers, locks and rules.
 struct BaseAttachments {
     var rules: [RowRule] = []
+    var preparations: [InsertPreparation] = []
     var beforeWrite: [WriteHook] = []
     /// Says why a row is locked, in the terms of the package that made the rule.
     var lockExplainer: ((Base, Table, RowID) throws -> String?)?
@@ -48,6 +65,17 @@ extension Base {
     public func addRule(_ rule: RowRule) {
         attachments.rules.removeAll { $0.name == rule.name && $0.table == rule.table }
         attachments.rules.append(rule)
+    }
+
+    /// Attaches a preparation of new rows; it runs in every later insert into its table.
+    public func addPreparation(_ preparation: InsertPreparation) {
+        attachments.preparations.removeAll { $0.name == preparation.name && $0.table == preparation.table }
+        attachments.preparations.append(preparation)
+    }
+
+    /// Runs the preparations of a table on rows about to be inserted.
+    func prepareInserts(_ tx: WriteTransaction, table: Table, rows: inout [[FieldID: Value]]) throws {
+        for preparation in attachments.preparations where preparation.table == table.id { try preparation.prepare(tx, &rows) }
     }
 
     /// Attaches a hook that runs at the start of every later write transaction of this `Base`.
@@ -73,6 +101,7 @@ extension Base {
                 let deleted = changes.deleted[rule.table] ?? []
                 var rows = Set(changes.cells[rule.table]?.keys.map { $0 } ?? [])
                 rows.formUnion(inserted)
+                if !rule.runsOnNewRows { rows = rows.filter { !inserted.contains($0) || changes.wasUpdated(rule.table, $0) } }
                 for row in rows.sorted() where !deleted.contains(row) || inserted.contains(row) {
                     guard done.insert(RuleRow(rule: index, row: row)).inserted else { continue }
                     work.append((rule, RowRule.Write(row: row, inserted: inserted.contains(row), fields: changes.cells[rule.table]?[row] ?? [])))

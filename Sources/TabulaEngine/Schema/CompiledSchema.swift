@@ -24,6 +24,8 @@ final class CompiledSchema {
     private(set) var checks: [TableID: [(RowCheck, CompiledFormula)]] = [:]
     /// Every timer field with its roles.
     let timers: [TimerRoles]
+    /// Each table's insert plan, made on first insert (Transaction/BulkInsert.swift).
+    var insertPlans: [TableID: InsertPlan] = [:]
 
     init(schema: Schema) throws {
         self.schema = schema

@@ -138,7 +138,9 @@ public final class Base {
     }
 
     private func configure() throws {
-        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+        // A 64 MB page cache: a base of a million entries keeps its hot pages in memory instead of
+        // re-reading them from the file on every recompute.
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;")
         db.setBusyTimeout(milliseconds: 5000)
         let collator = TextCollator.shared(locale: schema.locale)
         try db.createCollation("tabula", { a, b in collator.compare(a, b) })

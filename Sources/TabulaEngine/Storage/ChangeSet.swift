@@ -21,6 +21,13 @@ public struct ChangeSet: Sendable, Hashable {
     public mutating func changed(_ table: TableID, _ row: RowID, _ field: FieldID) {
         cells[table, default: [:]][row, default: []].insert(field)
     }
+    /// Whether a row had a field changed after it was there (an insert alone records nothing).
+    func wasUpdated(_ table: TableID, _ row: RowID) -> Bool { before[table]?[row] != nil }
+
+    /// Notes several fields of a row at once (a new row's written fields).
+    mutating func changed(_ table: TableID, _ row: RowID, fields: Set<FieldID>) {
+        if cells[table]?[row] == nil { cells[table, default: [:]][row] = fields } else { cells[table]![row]!.formUnion(fields) }
+    }
     public mutating func insert(_ table: TableID, _ row: RowID) { inserted[table, default: []].insert(row) }
     public mutating func delete(_ table: TableID, _ row: RowID) {
         deleted[table, default: []].insert(row)

@@ -27,79 +27,20 @@ extension WriteTransaction {
     @discardableResult
     public func insertRows(into table: Table, rows: [[FieldID: Value]], labels: [String]? = nil) throws -> [RowID] {
         try requireOpen()
-        var ids: [RowID] = []
-        ids.reserveCapacity(rows.count)
-        for (i, values) in rows.enumerated() {
-            do {
-                ids.append(try insertRow(into: table, values: values))
-            } catch let error as EngineError where labels != nil {
-                throw error.prefixed("\(labels![i]): ")
-            }
-        }
-        return ids
+        if rows.count == 1 { return try insertPlannedRows(into: table, rows: rows, labels: labels) }
+        return try savepoint { tx in try tx.insertPlannedRows(into: table, rows: rows, labels: labels) }
     }
 
     /// Adds one row with typed values; fields not given take their default.
     @discardableResult
     public func insertRow(into table: Table, values given: [FieldID: Value]) throws -> RowID {
         try requireOpen()
-        var values = given
-        let now = self.now()
-        let compiled = try base.compiledSchema()
-        var formulaDefaults: [(Field, CompiledFormula)] = []
-        for field in table.fields where values[field.id] == nil {
-            switch field.kind {
-            case .data:
-                switch compiled.defaults[field.id] {
-                case .constant(let value)?: values[field.id] = value
-                case .formula(let formula)?: formulaDefaults.append((field, formula))
-                case nil: break
-                }
-            case .autonumber: values[field.id] = .integer(try nextAutonumber(field))
-            case .created, .modified: values[field.id] = .datetime(now)
-            case .author: values[field.id] = .text(actor)
-            default: break
-            }
-        }
-        let defaulted = Set(formulaDefaults.map(\.0.id))
-        for field in table.fields where field.isRequired && !defaulted.contains(field.id) && (values[field.id]?.isBlank ?? true) {
-            throw EngineError(.invalidValue, "\(table.name).\(field.name) is required", hint: "give it a value: \(field.name)=...")
-        }
-        try checkUnique(table, values: values, excluding: nil)
-        var columns: [String] = []
-        var arguments: [SQLValue] = []
-        for field in table.fields where Layout.hasColumn(field) && !field.kind.isComputedByRecompute {
-            guard let v = values[field.id], !v.isBlank else { continue }
-            columns.append(Layout.column(field.id))
-            arguments.append(ValueCoding.encode(v))
-        }
-        let sql = columns.isEmpty
-            ? "INSERT INTO \(Layout.table(table.id)) DEFAULT VALUES"
-            : "INSERT INTO \(Layout.table(table.id)) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
-        try db.cachedStatement(sql).run(arguments)
-        let id = db.lastInsertRowID
-        base.pending?.insert(table.id, id)
-        if !formulaDefaults.isEmpty {
-            try applyFormulaDefaults(formulaDefaults, in: table, row: id, into: &values)
-        }
-        try base.recordHistory(action: "insert", table: table.id, row: id)
-        for field in table.fields {
-            guard let v = values[field.id], !v.isBlank else { continue }
-            if case .link(let spec) = field.kind, spec.storage != .column {
-                try writeLinkSet(field, spec: spec, in: table, row: id, to: v.linkIDs)
-            }
-            if field.isWritable {
-                try base.recordHistory(action: "insert", table: table.id, row: id, field: field.id, new: base.display(v, of: field))
-            }
-            base.noteChange(table.id, id, field.id)
-            noteInverseChange(of: field, from: nil, to: v)
-        }
-        return id
+        return try insertPlannedRows(into: table, rows: [given], labels: nil)[0]
     }
 
     /// Evaluates `default` formulas on a row just inserted (they read its other fields and links)
     /// and stores their values.
-    private func applyFormulaDefaults(_ defaults: [(Field, CompiledFormula)], in table: Table, row id: RowID,
+    func applyFormulaDefaults(_ defaults: [(Field, CompiledFormula)], in table: Table, row id: RowID,
                                       into values: inout [FieldID: Value]) throws {
         var computed: [FieldID: Value] = [:]
         for (field, formula) in defaults {
@@ -117,14 +58,14 @@ extension WriteTransaction {
         values.merge(computed) { _, new in new }
     }
 
-    private func nextAutonumber(_ field: Field) throws -> Int64 {
+    func nextAutonumber(_ field: Field) throws -> Int64 {
         let key = "autonumber.\(field.id)"
         let current = try db.scalar("SELECT value FROM \(Layout.meta) WHERE key = ?", [.text(key)]).int64Value ?? 0
         try db.execute("INSERT OR REPLACE INTO \(Layout.meta) VALUES (?, ?)", [.text(key), .integer(current + 1)])
         return current + 1
     }
 
-    private func checkUnique(_ table: Table, values: [FieldID: Value], excluding row: RowID?) throws {
+    func checkUnique(_ table: Table, values: [FieldID: Value], excluding row: RowID?) throws {
         for field in table.fields where field.isUnique {
             guard let v = values[field.id], !v.isBlank else { continue }
             let rows = try db.cachedStatement("SELECT id FROM \(Layout.table(table.id)) WHERE \(Layout.column(field.id)) = ? AND id IS NOT ? LIMIT 1")
