@@ -94,12 +94,13 @@ public struct TimerBenchmark: Sendable {
             var generator = SeededGenerator(seed: 7)
             while written < size {
                 try base.write { tx in
+                    var rows: [[FieldID: Value]] = []
                     for _ in 0..<min(chunk, size - written) {
                         let start = day0.adding(seconds: -Int64.random(in: 3600...(730 * 86_400), using: &generator))
                         let month = TimeTracking.month(of: start, zone: "UTC")
                         let period = try periodIDs[month] ?? tx.insertRow(into: periodsT, values: [f(periodsT, "month"): .text(month)])
                         periodIDs[month] = period
-                        try tx.insertRow(into: entriesT, values: [
+                        rows.append([
                             f(entriesT, "task"): .link(Int64.random(in: 1...Int64(tasks), using: &generator)),
                             f(entriesT, "person"): .link(Int64.random(in: 1...Int64(people), using: &generator)),
                             f(entriesT, "start"): .datetime(start), f(entriesT, "end"): .datetime(start.adding(seconds: 3600)),
@@ -108,6 +109,7 @@ public struct TimerBenchmark: Sendable {
                         ])
                         written += 1
                     }
+                    try tx.insertRows(into: entriesT, rows: rows)
                 }
             }
         }

@@ -142,7 +142,7 @@ import Testing
             // The bulk path: many entries in one insert; sometimes one of them is changed, or a
             // task's title (which the new rows read at insert) is changed, in the same write.
             let tasks = try base.allRowIDs(of: base.table(named: "Tasks"))
-            let count = Int(rng.next() % 30) + 2
+            let count = rng.next() % 2 == 0 ? Int(rng.next() % 30) + 2 : Int(rng.next() % 60) + 32
             var rows: [[TextAssignment]] = []
             for i in 0..<count {
                 let day = rng.next() % 28 + 1, length = rng.next() % 400

@@ -20,6 +20,9 @@ struct DeltaPlan {
     let filterFields: [FieldID]
     /// The links from the mirror's table to the last-but-one table (empty for a one-hop mirror).
     let upperLinks: [FieldID]
+    /// The contributions of a range of new child rows, aggregated per member by one query
+    /// (`?` and `?`: the id range); nil when the value or the `where` has no exact SQL form.
+    var newRowsSQL: String? = nil
 
     /// The child fields whose change moves a contribution.
     var childFields: Set<FieldID> { Set([memberColumn] + (valueField.map { [$0] } ?? []) + filterFields) }
@@ -48,9 +51,85 @@ struct DeltaPlan {
                 filterFields.append(f.id)
             }
         }
-        return DeltaPlan(mirror: field.id, aggregate: spec.aggregate, resultType: spec.resultType, childTable: child.id,
-                         memberColumn: memberID, valueField: spec.field, valueType: valueType, filter: filter,
-                         filterFields: filterFields, upperLinks: Array(spec.links.dropLast()))
+        var plan = DeltaPlan(mirror: field.id, aggregate: spec.aggregate, resultType: spec.resultType, childTable: child.id,
+                             memberColumn: memberID, valueField: spec.field, valueType: valueType, filter: filter,
+                             filterFields: filterFields, upperLinks: Array(spec.links.dropLast()))
+        plan.newRowsSQL = newRowsSQL(spec: spec, child: child, member: memberID, valueType: valueType, schema: schema)
+        return plan
+    }
+
+    /// `SELECT member, count(*), count(v), sum(v), min(v), max(v), errors FROM child WHERE id
+    /// BETWEEN ? AND ? ... GROUP BY member`, when SQL computes exactly what the rows bring.
+    private static func newRowsSQL(spec: MirrorSpec, child: Table, member: FieldID, valueType: ValueType, schema: Schema) -> String? {
+        var value = "NULL"
+        if let v = spec.field {
+            switch valueType {
+            case .integer, .currency, .duration, .date, .datetime: value = "c.\(Layout.column(v))"
+            default: return nil
+            }
+        }
+        var conditions = ["c.id BETWEEN ? AND ?", "c.\(Layout.column(member)) IS NOT NULL"]
+        if let source = spec.filter {
+            guard let expr = try? ExpressionParser.parse(SourceText(name: "where", text: source)),
+                  let condition = SQLCondition(table: child, alias: "c", schema: schema).translate(expr) else { return nil }
+            conditions.append(condition)
+        }
+        let m = "c.\(Layout.column(member))"
+        return "SELECT \(m), count(*), count(\(value)), sum(\(value)), min(\(value)), max(\(value)), max(typeof(\(value)) = 'blob') FROM \(Layout.table(child.id)) c WHERE \(conditions.joined(separator: " AND ")) GROUP BY \(m)"
+    }
+
+    /// What a group of new child rows brings to one parent.
+    struct NewRows {
+        var rows: Int64 = 0
+        var present: Int64 = 0
+        var sum: Int64 = 0
+        var min: SQLValue = .null
+        var max: SQLValue = .null
+        var hasError = false
+
+        mutating func add(_ other: NewRows) -> Bool {
+            rows += other.rows
+            present += other.present
+            let (r, overflow) = sum.addingReportingOverflow(other.sum)
+            if overflow { return false }
+            sum = r
+            if case .integer(let o) = other.min { if case .integer(let m) = min { min = .integer(Swift.min(m, o)) } else { min = other.min } }
+            if case .integer(let o) = other.max { if case .integer(let m) = max { max = .integer(Swift.max(m, o)) } else { max = other.max } }
+            hasError = hasError || other.hasError
+            return true
+        }
+    }
+
+    /// The mirror's value from its stored one and what new rows bring; nil when only a re-read can tell.
+    func combine(_ stored: Value, adding new: NewRows) -> Value? {
+        if stored.isError || new.hasError { return nil }
+        switch aggregate {
+        case .count_all:
+            guard case .integer(let n) = stored else { return nil }
+            return .integer(n + new.rows)
+        case .count:
+            guard case .integer(let n) = stored else { return nil }
+            return .integer(n + (valueField == nil ? new.rows : new.present))
+        case .sum:
+            guard let total = stored.exactInteger else { return nil }
+            let (sum, overflow) = total.addingReportingOverflow(new.sum)
+            if overflow { return nil }
+            switch resultType {
+            case .currency(let code): return .money(Money(minorUnits: sum, currency: code))
+            case .duration: return .duration(sum)
+            case .integer: return .integer(sum)
+            default: return nil
+            }
+        case .min, .max:
+            let candidate = aggregate == .min ? new.min : new.max
+            guard case .integer(let c) = candidate else { return stored }
+            if stored.isBlank { return ValueCoding.decode(candidate, as: valueType) }
+            guard case .integer(let s) = ValueCoding.encode(stored) else { return nil }
+            let better = aggregate == .min ? c < s : c > s
+            return better ? ValueCoding.decode(candidate, as: valueType) : stored
+        default:
+            return nil
+        }
     }
 
     /// Types whose sums are exact integers in storage (so a delta equals a fresh sum).
@@ -96,6 +175,14 @@ extension Base {
         // writes below would otherwise copy it whole.
         let (inserted, deleted, touched, before, gone, parentInserted) = changedChildren(plan, child: child, mirrorTable: mirrorTable)
         if touched.isEmpty { return ([], []) }
+        // Many new rows and nothing else: one aggregate over their id range.
+        if touched.count >= 32, deleted.isEmpty, touched.count == inserted.count, let sql = plan.newRowsSQL,
+           let low = inserted.min(), let high = inserted.max() {
+            if let done = try applyNewRows(plan, sql: sql, range: (low, high), mirror: mirror, in: mirrorTable,
+                                           skipping: rereading.union(gone).union(parentInserted)) {
+                return done
+            }
+        }
 
         let columns = [plan.memberColumn] + (plan.valueField.map { [$0] } ?? []) + plan.filterFields
         let live = touched.subtracting(deleted)
@@ -162,6 +249,58 @@ extension Base {
             if ValueCoding.encode(after) == ValueCoding.encode(before) { continue }
             try update.run([ValueCoding.encode(after), .integer(p)])
             self.pending?.recordBefore(mirrorTable.id, p, mirror.id, before)
+            noteChange(mirrorTable.id, p, mirror.id)
+            changed.append(p)
+        }
+        return (changed, reread)
+    }
+
+    /// Adds what a range of new child rows brings to their parents' stored values; nil (nothing
+    /// written) when SQL cannot sum them exactly, for the row-by-row delta to do it.
+    private func applyNewRows(_ plan: DeltaPlan, sql: String, range: (RowID, RowID), mirror: Field, in mirrorTable: Table,
+                              skipping: Set<RowID>) throws -> (changed: [RowID], reread: Set<RowID>)? {
+        var byMember: [RowID: DeltaPlan.NewRows] = [:]
+        do {
+            try db.cachedStatement(sql).forEachRow([.integer(range.0), .integer(range.1)]) { s in
+                byMember[s.int64(0)] = DeltaPlan.NewRows(rows: s.int64(1), present: s.int64(2), sum: s.column(3).int64Value ?? 0,
+                                                         min: s.column(4), max: s.column(5), hasError: s.int64(6) != 0)
+            }
+        } catch is DatabaseError {
+            return nil  // an integer overflow in the sum
+        }
+        // Up from the last-but-one table to the mirror's own rows.
+        var byParent: [RowID: DeltaPlan.NewRows] = [:]
+        if plan.upperLinks.isEmpty {
+            byParent = byMember
+        } else {
+            var ancestors: [RowID: [RowID]] = Dictionary(uniqueKeysWithValues: byMember.keys.map { ($0, [$0]) })
+            for link in plan.upperLinks.reversed() {
+                let up = try reverseMap(link, from: Set(ancestors.values.joined()))
+                for (m, rows) in ancestors {
+                    var next: [RowID] = []
+                    var seen: Set<RowID> = []
+                    for r in rows { for a in up[r] ?? [] where seen.insert(a).inserted { next.append(a) } }
+                    ancestors[m] = next
+                }
+            }
+            for (member, brings) in byMember {
+                for parent in ancestors[member] ?? [] {
+                    if byParent[parent] == nil { byParent[parent] = brings } else if !byParent[parent]!.add(brings) { return nil }
+                }
+            }
+        }
+        let parents = Set(byParent.keys).subtracting(skipping)
+        if parents.isEmpty { return ([], []) }
+        let stored = try storedValues(mirror, in: mirrorTable, rows: Array(parents).sorted())
+        let update = try db.cachedStatement("UPDATE \(Layout.table(mirrorTable.id)) SET \(Layout.column(mirror.id)) = ? WHERE id = ?")
+        var changed: [RowID] = []
+        var reread: Set<RowID> = []
+        for p in parents.sorted() {
+            let before = stored[p] ?? .blank
+            guard let after = plan.combine(before, adding: byParent[p]!) else { reread.insert(p); continue }
+            if ValueCoding.encode(after) == ValueCoding.encode(before) { continue }
+            try update.run([ValueCoding.encode(after), .integer(p)])
+            pending?.recordBefore(mirrorTable.id, p, mirror.id, before)
             noteChange(mirrorTable.id, p, mirror.id)
             changed.append(p)
         }
