@@ -22,7 +22,7 @@ struct SettingCommand: ParsableCommand {
             guard let name else {
                 if specs.isEmpty { print("this base's schema is no package that has settings"); return }
                 for spec in specs {
-                    print("\(spec.name) \(try b.setting(spec))\t\(spec.summary) (\(spec.values.joined(separator: "|")), default \(spec.defaultValue))")
+                    print("\(spec.name) \(try b.setting(spec))\t\(spec.summary) (\(spec.accepted), default \(spec.defaultValue))")
                 }
                 return
             }
