@@ -284,6 +284,44 @@ import ZIPFoundation
         #expect(try export(base, .oneC).0.lines == 4)   // 1C needs nothing beyond names
     }
 
+    @Test("the vat setting takes none, Без НДС or a percentage up to 100 with two decimals; company_code any text")
+    func settings() throws {
+        let vat = TimeTracking.vat
+        #expect(vat.normalized("20") == "20%" && vat.normalized("7,5 %") == "7.5%" && vat.normalized("10.00%") == "10%")
+        #expect(vat.normalized("без ндс") == "Без НДС" && vat.normalized("NONE") == "none")
+        #expect(vat.normalized("101") == nil && vat.normalized("20.125") == nil && vat.normalized("twenty") == nil)
+        #expect(VATRate(setting: "7.5%").hundredths == 750 && VATRate(setting: "Без НДС").hundredths == nil)
+        #expect(VATRate(setting: "7.5%").label1C == "7.5%" && VATRate(setting: "none").label1C == "Без НДС")
+        #expect(VATRate(setting: "20%").tax(on: Money(minorUnits: 12_345, currency: "EUR")).minorUnits == 2_469)
+        #expect(TimeTracking.companyCode.normalized(" 1010 ") == "1010" && TimeTracking.companyCode.normalized("") == nil)
+    }
+
+    @Test("--client and --project export only their entries; a mistyped name gets a did-you-mean")
+    func filters() throws {
+        let base = try makeBase()
+        defer { base.close() }
+        let app = try BillingExport.run(base, ExportRequest(month: "2026-11", template: .csv, project: "App")).summary
+        let web = try BillingExport.run(base, ExportRequest(month: "2026-11", template: .csv, project: "Web")).summary
+        #expect(app.entries + web.entries == 8 && app.entries == 2)
+        #expect(try BillingExport.run(base, ExportRequest(month: "2026-11", template: .csv, client: "Acme")).summary.entries == 8)
+        let typo = #expect(throws: EngineError.self) { try BillingExport.run(base, ExportRequest(month: "2026-11", template: .csv, client: "Acne")) }
+        #expect(typo?.hint?.contains("Acme") == true)
+    }
+
+    @Test("day rounding rounds each person's day on a line, and the csv rows share it out")
+    func dayRounding() throws {
+        let base = try makeBase()
+        defer { base.close() }
+        let (summary, data) = try export(base, .csv, rounding: HourRounding(scope: .day, step: 900))
+        let rows = lines(data, separator: ",").dropFirst()
+        // anna's two Landing entries of 3 November (1:07:13 and 0:22:31, one line) are one day: 1:29:44 -> 1:30.
+        let landing = rows.filter { $0[0] == "2026-11-03" && $0[5] == "Landing" }
+        #expect(landing.count == 2)
+        let shares = landing.map { Int64($0[9].replacingOccurrences(of: ".", with: ""))! }
+        #expect(shares.reduce(0, +) == 1_500)
+        #expect(summary.billedSeconds % 900 == 0)
+    }
+
     // MARK: - States, roles, billing
 
     @Test("an open month is refused, naming its state and how to approve it; a draft says DRAFT in its name and first line")
