@@ -16,10 +16,10 @@ enum ExportOutputFormat: String, CaseIterable, ExpressibleByArgument {
 
 /// Options of the rounding at export.
 struct RoundingOptions: ParsableArguments {
-    @Option(help: "Round the billed hours: none, entry, day (each person's day on a line) or total (each line).")
+    @Option(help: "What is rounded: nothing, each entry, each person's day on a line, or each line's total.")
     var round: HourRounding.Scope = .none
     @Option(help: ArgumentHelp("The rounding step, e.g. 15m, 6m, 1h.", valueName: "duration")) var to: String = "15m"
-    @Option(help: "nearest or up.") var rounding: HourRounding.Direction = .nearest
+    @Option(help: "To the nearest step or up.") var rounding: HourRounding.Direction = .nearest
 
     func resolved() throws -> HourRounding {
         guard case .duration(let seconds) = try? ValueType.duration.parse(to, context: ValueContext()), seconds > 0 else {
@@ -34,15 +34,15 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export an approved month's billable hours for accounting (csv, 1C, SAP CATS, SAP S/4HANA timesheet); needs the finance or lead role.",
         discussion: """
-            Only an approved month is exported (--draft exports an open or closed one, saying DRAFT in the file's name and
-            first line). --mark-billed sets the exported entries billed in the same transaction as the file is written;
-            later exports leave billed entries out unless --include-billed. The summary goes to standard error
+            Only an approved month is exported (--draft exports an open or closed one, saying DRAFT in the file's name and \
+            first line). --mark-billed sets the exported entries billed in the same transaction as the file is written; \
+            later exports leave billed entries out unless --include-billed. The summary goes to standard error \
             (--format json prints it to standard output, with the file written as --out's extension says).
             """)
 
     @Argument(help: "The base file.") var base: String
     @Option(help: ArgumentHelp("The month, e.g. 2026-11.", valueName: "month")) var period: String
-    @Option(help: "csv, 1c, sap-cats or sap-timesheet.") var template: ExportTemplate
+    @Option(help: "The accounting system's layout.") var template: ExportTemplate
     @Option(help: "csv or xlsx (default: from --out's extension, else csv); json prints the summary as JSON.") var format: ExportOutputFormat?
     @Option(help: "The file to write (default: standard output, for csv).") var out: String?
     @Option(help: "Only this client's entries.") var client: String?
@@ -93,8 +93,8 @@ struct InvoiceCommand: ParsableCommand {
     @Argument(help: "The base file.") var base: String
     @Option(help: ArgumentHelp("The month, e.g. 2026-11.", valueName: "month")) var period: String
     @Option(help: "The client.") var client: String
-    @Option(help: "Lines per project, phase, person or task.") var by: InvoiceGrouping = .project
-    @Option(help: "table, json, xlsx or html (xlsx needs --out).") var format: InvoiceFormat = .table
+    @Option(help: "What each time-and-materials line is.") var by: InvoiceGrouping = .project
+    @Option(help: "The output (xlsx needs --out).") var format: InvoiceFormat = .table
     @Option(help: "Write to this file instead of standard output.") var out: String?
     @Flag(help: "The fee so far of a month not approved yet (says PREVIEW).") var preview = false
     @OptionGroup var actor: ActorOptions

@@ -429,27 +429,43 @@ import ZIPFoundation
     static let soffice: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
         .map { "\($0)/soffice" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    @Test("LibreOffice reads the XLSX back as the same values as the CSV",
+    @Test("LibreOffice reads the XLSX back as the same values as the CSV (csv and 1c templates, in one conversion)",
           .enabled(if: soffice != nil, "LibreOffice (soffice) is not on the PATH: the round trip is not checked here (CI installs it)"))
     func libreOfficeRoundTrip() throws {
         let base = try makeBase()
         defer { base.close() }
         let rounding = HourRounding(scope: .entry, step: 900)
         let (_, csv) = try export(base, .csv, rounding: rounding)
+        let (_, acts) = try export(base, .oneC, rounding: rounding)
         _ = try export(base, .csv, rounding: rounding, format: .xlsx, out: path("entries.xlsx"))
+        _ = try export(base, .oneC, rounding: rounding, format: .xlsx, out: path("acts.xlsx"))
+        // One run converts both: the first sheet of each, as shown, comma-separated UTF-8.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.soffice))
         process.arguments = ["-env:UserInstallation=file://\(folder.path)/lo-profile", "--headless",
-                             "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true", "--outdir", path("lo"), path("entries.xlsx")]
+                             "--convert-to", "csv:Text - txt - csv (StarCalc):59,34,76,1,,0,false,true,true", "--outdir", path("lo"),
+                             path("entries.xlsx"), path("acts.xlsx")]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        let converted = try Data(contentsOf: URL(fileURLWithPath: path("lo/entries.csv")))
-        let back = String(decoding: converted, as: UTF8.self).components(separatedBy: .newlines).filter { !$0.isEmpty }
-        let original = String(decoding: csv, as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(Array(back.dropLast()) == original)
-        #expect(back.last?.hasPrefix("total,") == true)
+        func read(_ name: String) throws -> [String] {
+            String(decoding: try Data(contentsOf: URL(fileURLWithPath: path("lo/\(name)"))), as: UTF8.self)
+                .components(separatedBy: .newlines).filter { !$0.isEmpty }
+        }
+        func ours(_ data: Data) -> [String] {
+            var text = String(decoding: data, as: UTF8.self)
+            if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+            return text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        }
+        // The entries: the same lines, but for the separator LibreOffice was asked for and the totals row.
+        let entries = try read("entries.csv")
+        #expect(Array(entries.dropLast()) == ours(csv).map { $0.replacingOccurrences(of: ",", with: ";") })
+        #expect(entries.last?.hasPrefix("total;") == true)
+        // The act: LibreOffice writes numbers with its locale's decimal point, the act a decimal comma.
+        let back = try read("acts.csv")
+        #expect(Array(back.dropLast()).map { $0.replacingOccurrences(of: ",", with: ".") } == ours(acts).map { $0.replacingOccurrences(of: ",", with: ".") })
+        #expect(back.last?.hasPrefix("Итого;") == true)
     }
 
     // MARK: - Invoice

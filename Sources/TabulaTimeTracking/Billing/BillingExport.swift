@@ -113,8 +113,9 @@ public enum BillingExport {
         }
         let output = request.output.map { request.draft ? draftName($0) : $0 }
         var temporary: String?
+        let summary: (ExportSummary, Data?)
         do {
-            let summary = try base.write { tx -> (ExportSummary, Data?) in
+            summary = try base.write { tx -> (ExportSummary, Data?) in
                 try TimeTracking.requireRole(base, anyOf: roles, toDo: request.markBilled ? "mark entries billed" : "export billing")
                 let (table, summary, billed) = try prepare(base, request, month: month)
                 let title = request.draft ? "DRAFT: \(month) is \(summary.state) and not approved - not for import" : nil
@@ -136,20 +137,22 @@ public enum BillingExport {
                 try afterWritingFile()
                 return (result, nil)
             }.value
-            if let temporary, let output {
-                do {
-                    if FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
-                    try FileManager.default.moveItem(atPath: temporary, toPath: output)
-                } catch {
-                    throw EngineError(.storage, "the export was written to '\(temporary)' but could not be renamed to '\(output)'",
-                                      hint: summary.0.markedBilled > 0 ? "the entries are marked billed: rename the file by hand" : "rename the file by hand")
-                }
-            }
-            return summary
         } catch {
             if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
             throw error
         }
+        // Committed: the file takes its name. Should that fail, the file is kept under its
+        // temporary name, since the entries it bills are marked billed now.
+        if let temporary, let output {
+            do {
+                if FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
+                try FileManager.default.moveItem(atPath: temporary, toPath: output)
+            } catch {
+                throw EngineError(.storage, "the export was written to '\(temporary)' but could not be renamed to '\(output)'",
+                                  hint: summary.0.markedBilled > 0 ? "its entries are marked billed: rename the file by hand" : "rename the file by hand")
+            }
+        }
+        return summary
     }
 
     /// `acts-DRAFT.xlsx` for `acts.xlsx` (unchanged when it says DRAFT already).
