@@ -88,7 +88,8 @@ enum InvoiceFormat: String, CaseIterable, ExpressibleByArgument {
 struct InvoiceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invoice",
-        abstract: "A client's invoice for a month: hours at their rates, fixed prices, fees, VAT; --preview for a month still open. Needs the finance or lead role.")
+        abstract: "A client's invoice for a month: hours at their rates, fixed prices, fees, VAT; --preview for a month still open. Needs the finance or lead role.",
+        discussion: "The hours are rounded as tabula export rounds them (--round, --to, --rounding), so an invoice and the export it goes with agree.")
 
     @Argument(help: "The base file.") var base: String
     @Option(help: ArgumentHelp("The month, e.g. 2026-11.", valueName: "month")) var period: String
@@ -97,6 +98,7 @@ struct InvoiceCommand: ParsableCommand {
     @Option(help: "The output (xlsx needs --out).") var format: InvoiceFormat = .table
     @Option(help: "Write to this file instead of standard output.") var out: String?
     @Flag(help: "The fee so far of a month not approved yet (says PREVIEW).") var preview = false
+    @OptionGroup var rounding: RoundingOptions
     @OptionGroup var actor: ActorOptions
 
     func run() throws {
@@ -104,7 +106,7 @@ struct InvoiceCommand: ParsableCommand {
             if format == .xlsx && out == nil { throw CLIError("xlsx is a binary file: give it a file name", hint: "add --out invoice.xlsx") }
             let b = try openBase(base, actor)
             defer { b.close() }
-            let invoice = try Invoicing.make(b, month: period, client: client, by: by, preview: preview)
+            let invoice = try Invoicing.make(b, month: period, client: client, by: by, preview: preview, rounding: try rounding.resolved())
             let data: Data
             switch format {
             case .table: data = Data((invoice.table(context: b.schema.valueContext) + "\n").utf8)

@@ -259,7 +259,8 @@ import ZIPFoundation
         // Over New York's end of daylight saving: four real hours, on boris's day.
         let dst = try #require(rows.first { $0[0] == "00001002" && $0[1] == "20261101" })
         #expect(dst[2] == "4.00" && dst[3] == "H" && dst[4] == "DEV" && dst[5] == "P-2" && dst[8] == "30")
-        #expect(rows.dropFirst().allSatisfy { $0[6].count <= 40 && !$0[7].isEmpty && $0[2].contains(".") })
+        #expect(rows.dropFirst().allSatisfy { $0[6].count <= 40 && !$0[7].isEmpty && $0[7].count <= 20 && $0[7] == $0[7].uppercased() && $0[2].contains(".") })
+        #expect(try export(base, .sapCATS).1 == data)   // the same ids on a second export
         #expect(Set(rows.dropFirst().map { $0[7] }).count == rows.count - 1)
     }
 
@@ -503,6 +504,9 @@ import ZIPFoundation
         let book = try parts(try invoice.workbook())
         #expect(book["xl/worksheets/sheet2.xml"]?.contains("after the change") == true)
 
+        let quarter = HourRounding(scope: .entry, step: 900)
+        let rounded = try Invoicing.make(base, month: "2026-11", client: "Acme", rounding: quarter)
+        #expect(rounded.lines.filter { $0.rate != nil }.reduce(0) { $0 + $1.amount.minorUnits } == (try self.export(base, .oneC, rounding: quarter)).0.amount.minorUnits)
         let byPerson = try Invoicing.make(base, month: "2026-11", client: "Acme", by: .person)
         #expect(byPerson.lines.contains { $0.description == "App: boris" })
         #expect(byPerson.total == invoice.total)

@@ -223,7 +223,8 @@ extension ExportTemplate {
             let ownWBS = !(e.phase?.wbsElement ?? "").isEmpty
             let key = CostKey(person: e.person?.name ?? "", day: e.day, project: e.project?.name ?? "",
                               wbs: ownWBS ? e.phase!.wbsElement : (e.project?.wbsElement ?? ""), activity: e.project?.activityType ?? "",
-                              personID: e.person?.id, object: ownWBS ? "F\(e.phase!.id)" : e.project.map { "P\($0.id)" } ?? "N")
+                              personID: e.person?.id,
+                              object: ownWBS ? "F" + String(e.phase!.id, radix: 36).uppercased() : e.project.map { "P" + String($0.id, radix: 36).uppercased() } ?? "N")
             groups[key, default: []].append(b)
         }
         var rows: [[ExportCell]] = []
@@ -236,7 +237,10 @@ extension ExportTemplate {
             let subject = [key.project, first.phase?.name ?? ""].filter { !$0.isEmpty }.joined(separator: " / ")
             let text = String(([subject, tasks.joined(separator: ", ")].filter { !$0.isEmpty }.joined(separator: ": ")).prefix(40))
             let number = first.person?.employeeNumber ?? ""
-            let document = "TT" + ExportCell.date(key.day, format: .compact).csv(comma: false) + "-\(key.personID ?? 0)-\(key.object)"
+            // SAP's external document number: at most 20 characters, capitals, unique per person,
+            // day and cost object, and the same on a second export (ids in base 36 to fit).
+            let document = "TT" + ExportCell.date(key.day, format: .compact).csv(comma: false) + "-" + String(key.personID ?? 0, radix: 36).uppercased()
+                + "-" + key.object
             switch self {
             case .sapCATS:
                 rows.append([.text(number), .date(key.day, format: .compact), .hours(seconds, places: 2), .text("H"), .text(key.activity),
