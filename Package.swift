@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "TabulaIO", dependencies: ["TabulaEngine", "TabulaLanguage",
                                                 .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "TabulaReports", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaIO"]),
-        .target(name: "TabulaTimeTracking", dependencies: ["TabulaEngine", "TabulaReports"],
+        .target(name: "TabulaTimeTracking", dependencies: ["TabulaEngine", "TabulaIO", "TabulaReports"],
                 resources: [.copy("Resources")]),
         .target(name: "TabulaREPL", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports", "CLibEdit"]),
         // Benchmarks: run by `tabula bench ...`, nothing of them in the shipped modules.
@@ -37,7 +37,8 @@ let package = Package(
         .testTarget(name: "TabulaIOTests", dependencies: ["TabulaIO"]),
         .testTarget(name: "TabulaReportsTests", dependencies: ["TabulaReports", "TabulaIO", "TabulaEngine", "TabulaLanguage"]),
         .testTarget(name: "TabulaREPLTests", dependencies: ["TabulaREPL", "TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports"]),
-        .testTarget(name: "TabulaTimeTrackingTests", dependencies: ["TabulaTimeTracking", "TabulaEngine", "TabulaReports"]),
+        .testTarget(name: "TabulaTimeTrackingTests", dependencies: ["TabulaTimeTracking", "TabulaEngine", "TabulaLanguage", "TabulaReports",
+                                                                .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "TabulaCLITests", dependencies: ["TabulaCLI", "TabulaEngine", "TabulaIO", "TabulaReports", "TabulaTimeTracking"]),
     ],
     swiftLanguageModes: [.v6]

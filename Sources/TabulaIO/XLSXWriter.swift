@@ -16,14 +16,27 @@ public enum XLSXWriter {
     public static func workbook(_ table: ResultTable, sheet: String, context: ValueContext) throws -> Data {
         var styles = StyleBook()
         let sheetXML = worksheet(table, context: context, styles: &styles)
-        let files: [(String, String)] = [
-            ("[Content_Types].xml", contentTypes),
+        return try package([(sheet, sheetXML)], styles: styles)
+    }
+
+    /// A workbook of several sheets, each with typed cells, a header row, an optional first
+    /// title line and totals row, and column widths.
+    public static func workbook(_ sheets: [Worksheet]) throws -> Data {
+        var styles = StyleBook()
+        let parts = sheets.map { ($0.name, worksheet($0, styles: &styles)) }
+        return try package(parts, styles: styles)
+    }
+
+    /// The zip container of a workbook: its parts, one worksheet per sheet.
+    static func package(_ sheets: [(name: String, xml: String)], styles: StyleBook) throws -> Data {
+        var files: [(String, String)] = [
+            ("[Content_Types].xml", contentTypes(sheets: sheets.count)),
             ("_rels/.rels", rootRelationships),
-            ("xl/workbook.xml", workbookXML(sheetName: sheet)),
-            ("xl/_rels/workbook.xml.rels", workbookRelationships),
+            ("xl/workbook.xml", workbookXML(sheetNames: sheets.map(\.name))),
+            ("xl/_rels/workbook.xml.rels", workbookRelationships(sheets: sheets.count)),
             ("xl/styles.xml", styles.xml),
-            ("xl/worksheets/sheet1.xml", sheetXML),
         ]
+        for (i, sheet) in sheets.enumerated() { files.append(("xl/worksheets/sheet\(i + 1).xml", sheet.xml)) }
         do {
             let archive = try Archive(accessMode: .create)
             for (path, text) in files {
@@ -47,21 +60,22 @@ public enum XLSXWriter {
     struct StyleBook {
         /// Custom number formats (id from 164) by format code.
         var formats: [String] = []
-        /// Cell styles: the number format id of each; style 0 is the default.
-        var styles: [Int] = [0]
+        /// Cell styles: the number format id of each and whether it is bold; style 0 is the default.
+        var styles: [Style] = [Style(format: 0, bold: false)]
 
-        mutating func style(format code: String) -> Int {
+        struct Style: Equatable { var format: Int; var bold: Bool }
+
+        mutating func style(format code: String, bold: Bool = false) -> Int {
             let id: Int
             if let i = formats.firstIndex(of: code) { id = 164 + i } else { formats.append(code); id = 163 + formats.count }
-            if let s = styles.firstIndex(of: id) { return s }
-            styles.append(id)
-            return styles.count - 1
+            return style(builtin: id, bold: bold)
         }
 
-        /// A built-in number format (10 is 0.00%).
-        mutating func style(builtin id: Int) -> Int {
-            if let s = styles.firstIndex(of: id) { return s }
-            styles.append(id)
+        /// A built-in number format (0 is General, 10 is 0.00%).
+        mutating func style(builtin id: Int, bold: Bool = false) -> Int {
+            let wanted = Style(format: id, bold: bold)
+            if let s = styles.firstIndex(of: wanted) { return s }
+            styles.append(wanted)
             return styles.count - 1
         }
 
@@ -77,19 +91,19 @@ public enum XLSXWriter {
             s += #"<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>"#
             s += #"<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"#
             s += #"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#
-            s += "<cellXfs count=\"\(styles.count + 1)\">"
-            for id in styles {
-                s += "<xf numFmtId=\"\(id)\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"\(id == 0 ? "" : " applyNumberFormat=\"1\"")/>"
+            s += "<cellXfs count=\"\(styles.count)\">"
+            for style in styles {
+                s += "<xf numFmtId=\"\(style.format)\" fontId=\"\(style.bold ? 1 : 0)\" fillId=\"0\" borderId=\"0\" xfId=\"0\""
+                    + (style.format == 0 ? "" : " applyNumberFormat=\"1\"") + (style.bold ? " applyFont=\"1\"" : "") + "/>"
             }
-            s += #"<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>"#
             s += "</cellXfs>"
             s += #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#
             s += "</styleSheet>"
             return s
         }
 
-        /// The bold style of the header row (written last).
-        var headerStyle: Int { styles.count }
+        /// The bold style of a header row.
+        mutating func headerStyle() -> Int { style(builtin: 0, bold: true) }
     }
 
     static func worksheet(_ table: ResultTable, context: ValueContext, styles: inout StyleBook) -> String {
@@ -106,7 +120,7 @@ public enum XLSXWriter {
             }
             body.append(cells)
         }
-        let headerStyle = styles.headerStyle
+        let headerStyle = styles.headerStyle()
         header = header.map { $0.replacingOccurrences(of: "<c ", with: "<c s=\"\(headerStyle)\" ") }
         rows.append("<row r=\"1\">\(header.joined())</row>")
         for (r, cells) in body.enumerated() { rows.append("<row r=\"\(r + 2)\">\(cells.joined())</row>") }
@@ -184,29 +198,43 @@ public enum XLSXWriter {
         return out
     }
 
-    static func workbookXML(sheetName: String) -> String {
-        #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+    static func workbookXML(sheetNames: [String]) -> String {
+        var used: Set<String> = []
+        var sheets = ""
+        for (i, name) in sheetNames.enumerated() {
+            // Sheet names are at most 31 characters, without []:*?/\ and unique.
+            var clean = String(name.map { "[]:*?/\\".contains($0) ? "-" : $0 }.prefix(31))
+            if clean.isEmpty { clean = "Sheet\(i + 1)" }
+            while used.contains(clean.lowercased()) { clean = String(clean.prefix(28)) + " \(i + 1)" }
+            used.insert(clean.lowercased())
+            sheets += "<sheet name=\"\(escape(clean))\" sheetId=\"\(i + 1)\" r:id=\"rId\(i + 1)\"/>"
+        }
+        return #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
             + #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
-            + "<sheets><sheet name=\"\(escape(String(sheetName.prefix(31))))\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+            + "<sheets>\(sheets)</sheets></workbook>"
     }
 
-    static let contentTypes = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
-        + #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
-        + #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#
-        + #"<Default Extension="xml" ContentType="application/xml"/>"#
-        + #"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#
-        + #"<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
-        + #"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
-        + "</Types>"
+    static func contentTypes(sheets: Int) -> String {
+        #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+            + #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
+            + #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#
+            + #"<Default Extension="xml" ContentType="application/xml"/>"#
+            + #"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#
+            + (1...max(1, sheets)).map { "<Override PartName=\"/xl/worksheets/sheet\($0).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>" }.joined()
+            + #"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
+            + "</Types>"
+    }
 
     static let rootRelationships = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
         + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
         + #"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>"#
         + "</Relationships>"
 
-    static let workbookRelationships = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
-        + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
-        + #"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>"#
-        + #"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#
-        + "</Relationships>"
+    static func workbookRelationships(sheets: Int) -> String {
+        #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+            + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+            + (1...max(1, sheets)).map { "<Relationship Id=\"rId\($0)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\($0).xml\"/>" }.joined()
+            + "<Relationship Id=\"rId\(max(1, sheets) + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
+            + "</Relationships>"
+    }
 }

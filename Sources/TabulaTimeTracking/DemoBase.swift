@@ -30,25 +30,31 @@ public enum DemoBase {
         func a(_ pairs: [(String, String)]) -> [TextAssignment] { pairs.map { TextAssignment(field: $0.0, text: $0.1) } }
         let people = ["anna", "boris", "chen"]
         _ = try base.insert(into: "People", rows: [
-            a([("name", "anna"), ("email", "anna@example.com"), ("role", "lead"), ("rate", "100.00"), ("cost_rate", "55.00")]),
-            a([("name", "boris"), ("email", "boris@example.com"), ("rate", "90.00"), ("cost_rate", "48.00")]),
-            a([("name", "chen"), ("email", "chen@example.com"), ("rate", "85.00"), ("cost_rate", "45.00"), ("timezone", "Asia/Shanghai")]),
+            a([("name", "anna"), ("email", "anna@example.com"), ("role", "lead"), ("rate", "100.00"), ("cost_rate", "55.00"), ("employee_number", "00001001")]),
+            a([("name", "boris"), ("email", "boris@example.com"), ("rate", "90.00"), ("cost_rate", "48.00"), ("employee_number", "00001002")]),
+            a([("name", "chen"), ("email", "chen@example.com"), ("rate", "85.00"), ("cost_rate", "45.00"), ("timezone", "Asia/Shanghai"),
+               ("employee_number", "00001003")]),
+            a([("name", "dana"), ("email", "dana@example.com"), ("role", "finance")]),
         ])
         _ = try base.insert(into: "Clients", rows: [
-            a([("name", "Acme"), ("rate", "120.00")]),
-            a([("name", "Globex"), ("rate", "95.50")]),
+            a([("name", "Acme"), ("rate", "120.00"), ("tax_id", "7701234567"), ("contract", "No. 12/2026 of 2026-01-15")]),
+            a([("name", "Globex"), ("rate", "95.50"), ("tax_id", "7802345678")]),
             a([("name", "Initech"), ("rate", "110.00")]),
         ])
         _ = try base.insert(into: "Projects", rows: [
-            a([("name", "Website"), ("client", "Acme"), ("budget", "40h")]),
-            a([("name", "Mobile app"), ("client", "Acme"), ("budget", "120h"), ("rate", "135.00")]),
-            a([("name", "Data platform"), ("client", "Globex"), ("budget", "80h")]),
-            a([("name", "Audit"), ("client", "Initech"), ("budget", "16h"), ("billing", "fixed_price"), ("price", "2000.00")]),
+            a([("name", "Website"), ("client", "Acme"), ("budget", "40h"), ("bill_by", "phase"), ("service_item", "Web development"),
+               ("wbs_element", "P-1001"), ("activity_type", "DEV")]),
+            a([("name", "Mobile app"), ("client", "Acme"), ("budget", "120h"), ("rate", "135.00"), ("service_item", "App development"),
+               ("wbs_element", "P-1002"), ("activity_type", "DEV")]),
+            a([("name", "Data platform"), ("client", "Globex"), ("budget", "80h"), ("service_item", "Consulting"),
+               ("wbs_element", "P-2001"), ("activity_type", "CONS")]),
+            a([("name", "Audit"), ("client", "Initech"), ("budget", "16h"), ("billing", "fixed_price"), ("price", "2000.00"),
+               ("wbs_element", "P-3001"), ("activity_type", "CONS")]),
         ])
         _ = try base.insert(into: "Assignments", rows: [a([("person", "anna"), ("project", "Mobile app"), ("rate", "150.00")])])
         _ = try base.insert(into: "Phases", rows: [
-            a([("name", "Design"), ("project", "Website"), ("planned", "12h")]),
-            a([("name", "Build"), ("project", "Website"), ("planned", "28h")]),
+            a([("name", "Design"), ("project", "Website"), ("planned", "12h"), ("wbs_element", "P-1001-01")]),
+            a([("name", "Build"), ("project", "Website"), ("planned", "28h"), ("wbs_element", "P-1001-02")]),
         ])
         let tasks: [(String, String, String, String)] = [
             ("Landing page", "Website", "frontend, design", "Design"), ("CMS integration", "Website", "backend", "Build"),
@@ -77,6 +83,17 @@ public enum DemoBase {
             }
         }
         _ = try base.insert(into: "TimeEntries", rows: entries)
+        // Billing: the fixed-price audit falls due in two milestones, the website has a monthly
+        // hosting fee, and the SAP company code is set.
+        let lastMonth = today.monthStart.adding(months: -1)
+        _ = try base.insert(into: "Milestones", rows: [
+            a([("name", "Kick-off"), ("project", "Audit"), ("due", lastMonth.monthEnd.iso), ("share", "30%")]),
+            a([("name", "Report"), ("project", "Audit"), ("due", today.monthEnd.iso), ("share", "70%")]),
+        ])
+        _ = try base.insert(into: "Fees", rows: [lastMonth, today.monthStart].map {
+            a([("description", "Hosting"), ("project", "Website"), ("period", String(format: "%04d-%02d", $0.year, $0.month)), ("amount", "49.00")])
+        })
+        try base.setSetting(TimeTracking.companyCode, to: "1010")
     }
 
     /// The days the demo logs hours on: from the first of last month to today, so this month,

@@ -16,8 +16,25 @@ public enum TimeTracking {
     public static let fourEyes = SettingSpec(name: "four_eyes", summary: "another person approves an edit request than the one who filed it",
                                              values: ["on", "off"])
 
+    /// The VAT on invoices and 1C acts: none (1C's «Без НДС») or a percentage.
+    public static let vat = SettingSpec(name: "vat", summary: "the VAT on invoices and 1C acts", values: ["none", "Без НДС"], accepts: .percent)
+
+    /// The SAP company code the sap-timesheet export writes.
+    public static let companyCode = SettingSpec(name: "company_code", summary: "the SAP company code of the sap-timesheet export",
+                                                values: [], defaultValue: "", accepts: .text)
+
     /// The settings the package offers on its bases.
-    public static let settings = [fourEyes]
+    public static let settings = [fourEyes, vat, companyCode]
+
+    /// Refuses unless the acting person has one of the roles (finance or lead for billing).
+    public static func requireRole(_ base: Base, anyOf roles: [String], toDo what: String) throws {
+        let mine = try base.actorRoles().map { $0.lowercased() }
+        guard !roles.contains(where: { mine.contains($0.lowercased()) }) else { return }
+        let people = base.schema.peopleTable.flatMap { base.schema.table(id: $0)?.name } ?? "People"
+        let needed = roles.joined(separator: " or ")
+        throw EngineError(.forbidden, "\(base.actor) may not \(what): that needs the role \(needed)",
+                          remedy: .actAsRole(role: needed, peopleTable: people))
+    }
 
     /// Whom `--as NAME` means: a person by name, login or email.
     public static let directory = ActorDirectory(
@@ -44,7 +61,8 @@ public enum TimeTracking {
     /// Why a time entry is locked: its month is closed or approved, or its person's edit
     /// deadline passed.
     static func explainLock(_ base: Base, _ table: Table, _ row: RowID) throws -> String? {
-        guard table.name == "TimeEntries", let entry = try read(base, "TimeEntries", row, ["period", "person", "start"]) else { return nil }
+        guard table.name == "TimeEntries", let entry = try read(base, "TimeEntries", row, ["period", "person", "start", "status"]) else { return nil }
+        if entry["status"] == .text("billed") { return "it is billed" }
         if let period = try read(base, "Periods", entry.link("period"), ["state", "month"]), case .text(let state) = period["state"],
            state == "closed" || state == "approved", case .text(let month) = period["month"] {
             return "it is in \(monthName(month)), which is \(state)"
