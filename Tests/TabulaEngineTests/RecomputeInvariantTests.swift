@@ -40,6 +40,8 @@ import Testing
       ends      mirror min(entries.end)
       noted     mirror count(entries.note)
       rows      mirror count_all(entries.note) where not is_blank(end)
+      timer     timer -> TimeEntries max 3
+      timed     formula timer + 1h
     }
     table TimeEntries {
       task      link Tasks
@@ -52,6 +54,7 @@ import Testing
       pieces    integer
       fee       formula cost / pieces
       label     formula task.title & ": " & note
+      by        author
     }
     """
 
@@ -81,7 +84,7 @@ import Testing
     }
 
     func randomWrite(_ base: Base, step: Int, rng: inout SeededGenerator) throws {
-        let op = rng.next() % 17
+        let op = rng.next() % 19
         let entries = try base.allRowIDs(of: base.table(named: "TimeEntries"))
         switch op {
         case 0, 1, 2:
@@ -162,6 +165,18 @@ import Testing
                     try tx.update("Tasks", row: "#\(t)", a(("title", "R\(step)")))
                 }
             }.value
+        case 16, 17:
+            // The timer path: start one (up to its maximum), or stop one, as one of two actors.
+            let tasks = try base.allRowIDs(of: base.table(named: "Tasks"))
+            guard let t = tasks.randomElement(using: &rng) else { return }
+            base.actor = rng.next() % 2 == 0 ? "test" : "other"
+            defer { base.actor = "test" }
+            base.now = { [minute = Int64(step * 97 + Int(rng.next() % 50))] in Instant(millisecondsSinceEpoch: 1_795_000_000_000 + minute * 60_000) }
+            if op == 16 {
+                _ = try? base.write { try $0.startTimer(table: "Tasks", row: "#\(t)") }
+            } else {
+                _ = try? base.write { try $0.stopTimer(all: true) }
+            }
         default:
             _ = try base.write { try $0.update("Clients", row: "#\(rng.next() % 3 + 1)", a(("name", "C\(rng.next() % 100)"))) }.value
         }

@@ -23,9 +23,31 @@ struct DeltaPlan {
     /// The contributions of a range of new child rows, aggregated per member by one query
     /// (`?` and `?`: the id range); nil when the value or the `where` has no exact SQL form.
     var newRowsSQL: String? = nil
+    /// For a timer's total: each child brings the seconds from its start to its end (both set).
+    var interval: (start: FieldID, end: FieldID)? = nil
 
     /// The child fields whose change moves a contribution.
-    var childFields: Set<FieldID> { Set([memberColumn] + (valueField.map { [$0] } ?? []) + filterFields) }
+    var childFields: Set<FieldID> {
+        Set([memberColumn] + (valueField.map { [$0] } ?? []) + filterFields + (interval.map { [$0.start, $0.end] } ?? []))
+    }
+
+    /// A timer's total kept by delta: the sum of its rows' closed intervals, in seconds.
+    static func make(timer roles: TimerRoles, schema: Schema) -> DeltaPlan? {
+        guard let (log, back) = schema.field(id: roles.back), case .link(let spec) = back.kind, spec.storage == .column else { return nil }
+        var plan = DeltaPlan(mirror: roles.timerField, aggregate: .sum, resultType: .duration, childTable: log.id, memberColumn: roles.back,
+                             valueField: nil, valueType: .duration, filter: nil, filterFields: [], upperLinks: [])
+        plan.interval = (roles.start, roles.end)
+        let m = "c.\(Layout.column(roles.back))", start = "c.\(Layout.column(roles.start))", end = "c.\(Layout.column(roles.end))"
+        let v = "((\(end) - \(start)) / 1000)"
+        plan.newRowsSQL = "SELECT \(m), count(*), count(\(v)), sum(\(v)), min(\(v)), max(\(v)), 0 FROM \(Layout.table(log.id)) c WHERE c.id BETWEEN ? AND ? AND \(m) IS NOT NULL AND \(end) IS NOT NULL AND \(start) IS NOT NULL GROUP BY \(m)"
+        return plan
+    }
+
+    /// The inputs of a timer's total that its delta covers.
+    static func coveredInputs(timer roles: TimerRoles) -> Set<DeltaInput> {
+        [DeltaInput(field: roles.entries, path: []), DeltaInput(field: roles.start, path: [roles.entries]),
+         DeltaInput(field: roles.end, path: [roles.entries])]
+    }
 
     /// A plan for a mirror, or nil when it must re-read its rows.
     static func make(field: Field, spec given: MirrorSpec, filter: CompiledFormula?, schema: Schema, volatile: Set<FieldID>) -> DeltaPlan? {
@@ -184,7 +206,7 @@ extension Base {
             }
         }
 
-        let columns = [plan.memberColumn] + (plan.valueField.map { [$0] } ?? []) + plan.filterFields
+        let columns = Array(plan.childFields).sorted()
         let live = touched.subtracting(deleted)
         let current = try columnValues(columns.compactMap { child.field(id: $0) }, in: child, rows: Array(live).sorted())
         let now = self.now(), context = schema.valueContext
@@ -194,6 +216,10 @@ extension Base {
             if let filter = plan.filter {
                 let inputs = LoadedInputs(values: plan.filterFields.map(read), now: now, context: context)
                 guard filter.evaluate(inputs) == .bool(true) else { return nil }
+            }
+            if let (start, end) = plan.interval {
+                guard case .datetime(let from) = read(start), case .datetime(let to) = read(end) else { return nil }
+                return Contribution(member: member, value: .duration((to.millisecondsSinceEpoch - from.millisecondsSinceEpoch) / 1000))
             }
             return Contribution(member: member, value: plan.valueField.map(read) ?? .bool(true))
         }

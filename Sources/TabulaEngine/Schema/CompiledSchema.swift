@@ -94,6 +94,11 @@ final class CompiledSchema {
                 deltaInputs[field.id] = plan.coveredInputs(spec, in: schema)
             }
         }
+        for roles in timers {
+            guard let plan = DeltaPlan.make(timer: roles, schema: schema) else { continue }
+            deltaPlans[roles.timerField] = plan
+            deltaInputs[roles.timerField] = DeltaPlan.coveredInputs(timer: roles)
+        }
     }
 
     /// Whether the spread along `edge` from `input` is left to the delta of a mirror.
