@@ -22,6 +22,17 @@ import Testing
         }
     }
 
+    @Test func benchSpeedPrintsEveryMeasureBesideItsFloorAndTheSizeRatios() throws {
+        let result = try CLI().run("bench", "speed", "--entries", "1000", "--repetitions", "5")
+        #expect(result.status == 0, "\(result.stderr)")
+        for line in ["load through the bulk path", "timer start (median)", "timer stop (median)", "one entry changed", "1,000 changes, one transaction",
+                     "full recompute", "report: all history by client", "by client, person", "peak memory"] {
+            let row = result.stdout.split(separator: "\n").first { $0.contains(line) }
+            #expect(row != nil, "missing \(line)")
+            if let row, line != "peak memory" { #expect(row.contains("x "), "no ratio to the floor in: \(row)") }
+        }
+    }
+
     @Test func benchRefusesASizeTooSmall() throws {
         let result = try CLI().run("bench", "recompute", "--entries", "5")
         #expect(result.status != 0)
