@@ -180,6 +180,13 @@ struct DeltaInput: Hashable {
     let path: [FieldID]
 }
 
+/// Child rows' columns read during one recompute, shared by the rollups over them.
+struct DeltaReads {
+    let fields: Set<FieldID>
+    var loaded: Set<RowID> = []
+    var values: [RowID: [FieldID: Value]] = [:]
+}
+
 /// One child row's part in a rollup: which parent-side row it hangs on and the value it brings.
 private struct Contribution: Equatable {
     var member: RowID
@@ -206,9 +213,8 @@ extension Base {
             }
         }
 
-        let columns = Array(plan.childFields).sorted()
         let live = touched.subtracting(deleted)
-        let current = try columnValues(columns.compactMap { child.field(id: $0) }, in: child, rows: Array(live).sorted())
+        let current = try deltaColumnValues(child, rows: live)
         let now = self.now(), context = schema.valueContext
 
         func contribution(_ read: (FieldID) -> Value) -> Contribution? {
@@ -274,6 +280,7 @@ extension Base {
             }
             if ValueCoding.encode(after) == ValueCoding.encode(before) { continue }
             try update.run([ValueCoding.encode(after), .integer(p)])
+            forgetDeltaReads(mirrorTable.id, field: mirror.id)
             self.pending?.recordBefore(mirrorTable.id, p, mirror.id, before)
             noteChange(mirrorTable.id, p, mirror.id)
             changed.append(p)
@@ -326,6 +333,7 @@ extension Base {
             guard let after = plan.combine(before, adding: byParent[p]!) else { reread.insert(p); continue }
             if ValueCoding.encode(after) == ValueCoding.encode(before) { continue }
             try update.run([ValueCoding.encode(after), .integer(p)])
+            forgetDeltaReads(mirrorTable.id, field: mirror.id)
             pending?.recordBefore(mirrorTable.id, p, mirror.id, before)
             noteChange(mirrorTable.id, p, mirror.id)
             changed.append(p)
@@ -348,6 +356,26 @@ extension Base {
             for f in fields { if let v = pending.valueBefore(child.id, row, f) { before[row, default: [:]][f] = v } }
         }
         return (inserted, deleted, touched, before, pending.deleted[mirrorTable.id] ?? [], pending.inserted[mirrorTable.id] ?? [])
+    }
+
+    /// The columns that the table's delta-kept rollups read, for some of its rows: read once per
+    /// recompute for all those rollups, and again only after the recompute wrote one of them.
+    private func deltaColumnValues(_ child: Table, rows: Set<RowID>) throws -> [RowID: [FieldID: Value]] {
+        let fields = (try compiledSchema().deltaFields[child.id] ?? []).compactMap { child.field(id: $0) }
+        var reads = deltaReads[child.id] ?? DeltaReads(fields: Set(fields.map(\.id)))
+        let missing = rows.subtracting(reads.loaded)
+        if !missing.isEmpty {
+            let loaded = try columnValues(fields, in: child, rows: Array(missing).sorted())
+            reads.values.merge(loaded) { _, new in new }
+            reads.loaded.formUnion(missing)
+            deltaReads[child.id] = reads
+        }
+        return reads.values
+    }
+
+    /// Forgets the columns read for rollups once the recompute wrote one of them.
+    func forgetDeltaReads(_ table: TableID, field: FieldID) {
+        if deltaReads[table]?.fields.contains(field) == true { deltaReads[table] = nil }
     }
 
     /// For each row of the link's target table, the rows of the link's own table linking to it.

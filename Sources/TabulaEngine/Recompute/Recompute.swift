@@ -35,6 +35,8 @@ extension Base {
     func recompute(_ changes: ChangeSet) throws {
         let compiled = try compiledSchema()
         if compiled.graph.order.isEmpty { return }
+        deltaReads = [:]
+        defer { deltaReads = [:] }
         var dirty: [FieldID: Set<RowID>] = [:]
         var deleted: [TableID: Set<RowID>] = changes.deleted
         for (t, rows) in changes.inserted { deleted[t]?.subtract(rows) }
@@ -102,6 +104,7 @@ extension Base {
             let value = fresh[row] ?? .blank
             if sameStored(value, stored[row] ?? .blank) { continue }
             try update.run([ValueCoding.encode(value), .integer(row)])
+            forgetDeltaReads(table.id, field: field.id)
             pending?.recordBefore(table.id, row, field.id, stored[row] ?? .blank)
             noteChange(table.id, row, field.id)
             changed.append(row)

@@ -24,6 +24,8 @@ final class CompiledSchema {
     private(set) var checks: [TableID: [(RowCheck, CompiledFormula)]] = [:]
     /// Every timer field with its roles.
     let timers: [TimerRoles]
+    /// The columns of each table that the delta-kept rollups over it read.
+    private(set) var deltaFields: [TableID: [FieldID]] = [:]
     /// Each table's insert plan, made on first insert (Transaction/BulkInsert.swift).
     var insertPlans: [TableID: InsertPlan] = [:]
 
@@ -99,6 +101,9 @@ final class CompiledSchema {
             deltaPlans[roles.timerField] = plan
             deltaInputs[roles.timerField] = DeltaPlan.coveredInputs(timer: roles)
         }
+        var fieldsByChild: [TableID: Set<FieldID>] = [:]
+        for plan in deltaPlans.values { fieldsByChild[plan.childTable, default: []].formUnion(plan.childFields) }
+        deltaFields = fieldsByChild.mapValues { $0.sorted() }
     }
 
     /// Whether the spread along `edge` from `input` is left to the delta of a mirror.

@@ -45,6 +45,9 @@ public final class Base {
     public var editRequestPolicy = EditRequestPolicy()
     /// Rules and lock state attached by timers, locks and packages (Rules/RowRules.swift).
     var attachments = BaseAttachments()
+    /// During a recompute: child rows' columns read once for all the rollups kept by delta over
+    /// them (Recompute/DeltaMaintenance.swift).
+    var deltaReads: [TableID: DeltaReads] = [:]
 
     private init(path: String, db: Connection, schema: Schema, schemaSource: String, actor: String, now: @escaping @Sendable () -> Instant) {
         self.path = path; self.db = db; self.schema = schema; self.schemaSource = schemaSource
