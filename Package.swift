@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "TabulaIO", dependencies: ["TabulaEngine", "TabulaLanguage",
                                                 .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "TabulaReports", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaIO"]),
-        .target(name: "TabulaTimeTracking", dependencies: ["TabulaEngine", "TabulaReports"],
+        .target(name: "TabulaTimeTracking", dependencies: ["TabulaEngine", "TabulaIO", "TabulaReports"],
                 resources: [.copy("Resources")]),
         .target(name: "TabulaREPL", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports", "CLibEdit"]),
         // Benchmarks: run by `tabula bench ...`, nothing of them in the shipped modules.
