@@ -89,6 +89,7 @@ struct ImportResolve: ParsableCommand {
     @Argument(help: "The queued row's id (from `tabula import queue`).") var id: String?
     @Argument(help: "field=value pairs: person=NAME, project=NAME, task=TITLE, or a field of the entry.") var assignments: [String] = []
     @Flag(help: "Try every queued row again (after `map` rules or new rows).") var all = false
+    @Flag(help: "Create the clients, projects and tasks the rows name and the base lacks.") var create = false
     @OptionGroup var actor: ActorOptions
 
     func validate() throws {
@@ -101,14 +102,14 @@ struct ImportResolve: ParsableCommand {
             let b = try openBase(base, actor)
             defer { b.close() }
             if all {
-                let result = try TimeImport.resolveAll(b)
+                let result = try TimeImport.resolveAll(b, create: create)
                 print("imported \(result.imported.count) queued row\(result.imported.count == 1 ? "" : "s"); \(result.stillQueued.count) still queued")
                 return
             }
             guard let text = id, let row = RowID(text.hasPrefix("#") ? String(text.dropFirst()) : text) else {
                 throw CLIError("'\(id ?? "")' is not a queued row's id", hint: "give the id `tabula import queue BASE` shows, e.g. 3")
             }
-            let entry = try TimeImport.resolve(b, id: row, with: try parseAssignments(assignments))
+            let entry = try TimeImport.resolve(b, id: row, with: try parseAssignments(assignments), create: create)
             print("imported queued row #\(row) as TimeEntries #\(entry)")
         }
     }

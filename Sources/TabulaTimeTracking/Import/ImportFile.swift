@@ -175,7 +175,7 @@ struct RowParser {
     mutating func row(_ fields: [String], line: Int, lastLine: Int) throws -> ImportRow {
         func cell(_ c: ImportColumn) -> String {
             guard let i = columns.index[c], i < fields.count else { return "" }
-            return fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
+            return ImportValues.trimmed(fields[i])
         }
         func fail(_ c: ImportColumn, _ problem: String, _ hint: String) -> ImportFileError {
             ImportFileError(line: line, column: columns.name(of: c), problem: problem, hint: hint)
@@ -188,6 +188,9 @@ struct RowParser {
             return d
         }
         func time(_ c: ImportColumn, _ text: String) throws -> Int {
+            // Older exports write the whole date and time in a time column (`2019-06-16 12:00`).
+            let text = text.contains(" ") && ImportValues.dateParts(String(text.split(separator: " ")[0])) != nil
+                ? String(text.split(separator: " ").dropFirst().joined(separator: " ")) : text
             guard let t = ImportValues.time(text) else {
                 throw fail(c, text.isEmpty ? "the time is missing" : "'\(text)' is not a time of day", "write it as 14:30, 14:30:05 or 2:30 PM")
             }

@@ -46,11 +46,12 @@ extension TimeImport {
 
     /// Imports one queued row with what was missing: `person=`, `client=`, `project=` and
     /// `task=` name rows of the base (by name or `#id`); any other field sets the entry's field.
-    /// Refused, changing nothing, when the row still cannot be placed.
-    public static func resolve(_ base: Base, id: RowID, with assignments: [TextAssignment]) throws -> RowID {
+    /// Refused, changing nothing, when the row still cannot be placed. `create` makes the
+    /// clients, projects and tasks the row names and the base lacks, as an import's `--create`.
+    public static func resolve(_ base: Base, id: RowID, with assignments: [TextAssignment], create: Bool = false) throws -> RowID {
         try requireSchema(base)
         return try base.write { tx in
-            let result = try resolve(tx, ids: [id], assignments: assignments)
+            let result = try resolve(tx, ids: [id], assignments: assignments, create: create)
             if let (_, reason) = result.stillQueued.first {
                 throw EngineError(.conflict, "queued row #\(id) still cannot be imported: \(reason)",
                                   hint: "say what is missing, e.g. person=NAME, project=NAME or task=TITLE, or add a rule with `tabula import map`")
@@ -61,13 +62,13 @@ extension TimeImport {
 
     /// Tries every queued row again (after `map` rules were added or rows created), importing
     /// those that can now be placed.
-    public static func resolveAll(_ base: Base) throws -> Resolved {
+    public static func resolveAll(_ base: Base, create: Bool = false) throws -> Resolved {
         try requireSchema(base)
         let ids = try queue(base).map(\.id)
-        return try base.write { tx in try resolve(tx, ids: ids, assignments: []) }.value
+        return try base.write { tx in try resolve(tx, ids: ids, assignments: [], create: create) }.value
     }
 
-    private static func resolve(_ tx: WriteTransaction, ids: [RowID], assignments: [TextAssignment]) throws -> Resolved {
+    private static func resolve(_ tx: WriteTransaction, ids: [RowID], assignments: [TextAssignment], create: Bool) throws -> Resolved {
         let base = tx.base
         let queue = try base.table(named: "ImportQueue")
         var forced = ImportForced()
@@ -83,7 +84,7 @@ extension TimeImport {
             }
         }
         forced.values = try base.parseAssignments(rest, for: try base.table(named: "TimeEntries"))
-        var placer = try ImportPlacer(base: base, directory: try ImportDirectory(base: base), create: false)
+        var placer = try ImportPlacer(base: base, directory: try ImportDirectory(base: base), create: create)
         var entries: [[FieldID: Value]] = [], placed: [RowID] = [], labels: [String] = []
         var still: [(queued: RowID, reason: String)] = []
         for id in ids {

@@ -12,12 +12,38 @@ enum ImportValues {
     /// Numeric date parts `(a, b, c)` as written, with the separator: `11/02/2026` is
     /// (11, 2, 2026, "/"); nil when the text is not three groups of digits.
     static func dateParts(_ text: String) -> (Int, Int, Int, Character)? {
+        if let iso = isoDateParts(text) { return iso }
         let t = text.trimmingCharacters(in: .whitespaces)
         guard let sep = t.first(where: { $0 == "-" || $0 == "/" || $0 == "." }) else { return nil }
         let parts = t.split(separator: sep, omittingEmptySubsequences: false)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) && $0.count <= 4 }),
               let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]) else { return nil }
         return (a, b, c, sep)
+    }
+
+    /// `2026-11-02` read byte by byte: the common case, without splitting strings.
+    private static func isoDateParts(_ text: String) -> (Int, Int, Int, Character)? {
+        let utf8 = text.utf8
+        guard utf8.count == 10 else { return nil }
+        return utf8.withContiguousStorageIfAvailable { b -> (Int, Int, Int, Character)? in
+            func digits(_ from: Int, _ count: Int) -> Int? {
+                var n = 0
+                for i in from..<(from + count) {
+                    guard b[i] >= 48 && b[i] <= 57 else { return nil }
+                    n = n * 10 + Int(b[i] - 48)
+                }
+                return n
+            }
+            guard b[4] == 45, b[7] == 45, let y = digits(0, 4), let m = digits(5, 2), let d = digits(8, 2) else { return nil }
+            return (y, m, d, "-")
+        } ?? nil
+    }
+
+    /// A cell without the spaces around it; most cells have none, and are returned as they are.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+        func plain(_ b: UInt8) -> Bool { b > 32 && b < 128 }
+        return plain(first) && plain(last) ? text : text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A date: `2026-11-02` and `2016-8-1` (year first), `26.01.2015` (dotted: day first), and
