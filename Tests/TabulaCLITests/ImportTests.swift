@@ -217,6 +217,21 @@ import Testing
         #expect(try cli.run("import", "queue", "tt.db").stdout.contains("locked: it is in November 2026, which is closed"))
     }
 
+    @Test("a row past the person's edit deadline is queued with that reason")
+    func editDeadline() throws {
+        let cli = try makeBase()
+        #expect(try cli.run("add", "tt.db", "People", "name=Edith Roe", "email=edith@example.com", "edit_days=7").status == 0)
+        let file = try cli.write("edith.csv", """
+            User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,End time,Duration,Tags
+            Edith Roe,edith@example.com,Acme,Web,Landing,Too late,Yes,2026-11-02,09:00:00,2026-11-02,10:00:00,,
+            Edith Roe,edith@example.com,Acme,Web,Landing,In time,Yes,2026-11-18,09:00:00,2026-11-18,10:00:00,,
+
+            """)
+        let r = try cli.run("import", "tt.db", file, "--format", "json")
+        #expect(r.stdout.contains("\"imported\": 1, \"queued\": 1"), "\(r.stdout)\(r.stderr)")
+        #expect(try cli.run("import", "queue", "tt.db").stdout.contains("locked: Edith Roe's edit deadline (7 days) passed on 2026-11-09"))
+    }
+
     @Test("a dry run prints the same summary and writes nothing")
     func dryRun() throws {
         let cli = try makeBase()
