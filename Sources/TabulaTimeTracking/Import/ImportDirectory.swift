@@ -28,7 +28,9 @@ struct ImportDirectory {
     var origins: Set<String> = []
 
     /// Names compare trimmed, with inner spaces collapsed and case folded under the base's locale.
-    func key(_ text: String) -> String {
+    func key(_ text: String) -> String { Self.key(text, locale: locale) }
+
+    static func key(_ text: String, locale: String) -> String {
         TextCase.lower(text.split(whereSeparator: \.isWhitespace).joined(separator: " "), locale: locale)
     }
 

@@ -140,10 +140,10 @@ extension TimeImport {
         let table = try base.table(named: kind.table)
         let row = try base.resolveRow(target, in: table)
         let rules = try base.table(named: "ImportRules")
-        let directory = try ImportDirectory(base: base)
+        let locale = base.schema.locale
         let existing = try base.columnValues(of: rules, fields: ["kind", "name"]).first { _, v in
             guard v[0] == .text(kind.rawValue), case .text(let n) = v[1] else { return false }
-            return directory.key(n) == directory.key(trimmed)
+            return ImportDirectory.key(n, locale: locale) == ImportDirectory.key(trimmed, locale: locale)
         }?.id
         var values: [FieldID: Value] = [:]
         for (field, value) in [("name", Value.text(trimmed)), ("kind", .text(kind.rawValue)), (kind.rawValue, .link(row))] {
