@@ -50,7 +50,8 @@ struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Migrate a base to a schema file: print the plan and apply it in one transaction.")
 
     @Argument(help: "The base file.") var base: String
-    @Argument(help: "The new schema file.") var file: String
+    @Argument(help: "The new schema file.") var file: String?
+    @Option(help: "A shipped schema package instead of a file (e.g. timetracking): its current version, with the base's own time zone and currency.") var package: String?
     @Flag(help: "Print the plan and run the migration with all its checks, then roll it back: nothing is changed, and it fails where the real one would.") var dryRun = false
     @Flag(help: "Allow steps that lose data (dropping tables or fields, lossy conversions).") var allowDestructive = false
     @OptionGroup var actor: ActorOptions
@@ -59,7 +60,18 @@ struct Apply: ParsableCommand {
         try runReportingErrors {
             let b = try openBase(base, actor)
             defer { b.close() }
-            let plan = try b.migrations.plan(to: try readFile(file), sourceName: file, reportChecker: ReportChecker())
+            let (source, name): (String, String)
+            switch (file, package) {
+            case (let file?, nil): (source, name) = (try readFile(file), file)
+            case (nil, let pkg?):
+                guard let p = SchemaPackage.named(pkg) else {
+                    throw CLIError("no schema package '\(pkg)'", hint: "the packages are: \(SchemaPackage.available.joined(separator: ", "))")
+                }
+                (source, name) = (p.configured(timeZone: b.schema.timeZone, currency: b.schema.currency), "package \(pkg)")
+            case (nil, nil): throw CLIError("give the new schema: FILE or --package NAME", hint: "e.g. tabula apply team.db Samples/tour/v2.tabula")
+            default: throw CLIError("give either a schema file or --package, not both")
+            }
+            let plan = try b.migrations.plan(to: source, sourceName: name, reportChecker: ReportChecker())
             print(plan.description)
             if plan.isEmpty { return }
             try b.migrations.apply(plan, allowDestructive: allowDestructive, dryRun: dryRun)

@@ -109,8 +109,11 @@ public struct RowFileReader: Sendable {
     private let scalars: [Unicode.Scalar]
     private var position = 0
     private var line = 1
-    /// The CSV header's column names, once read.
-    private var header: [String]?
+    /// The CSV header's column names (trimmed), once the first row has been asked for.
+    public private(set) var header: [String]?
+    /// Whether a CSV row with fewer fields than the header is read with the missing trailing
+    /// cells empty (exports that leave out an optional last column), instead of refused.
+    public var padsShortRows = false
 
     /// A reader of `text`, in the format given or else the one `name` implies.
     public init(text: String, name: String, format: RowFileFormat? = nil) {
@@ -152,6 +155,10 @@ public struct RowFileReader: Sendable {
         let names = header!
         while let (recordLine, fields) = try nextRecord() {
             if fields.count == 1 && fields[0].isEmpty { continue }
+            var fields = fields
+            if padsShortRows && fields.count < names.count {
+                fields += Array(repeating: "", count: names.count - fields.count)
+            }
             guard fields.count == names.count else {
                 throw RowFileError(file: name, line: recordLine, problem: .fieldCount(count: fields.count, header: names.count))
             }

@@ -33,6 +33,15 @@ import Testing
         }
     }
 
+    @Test func benchImportImportsEveryGeneratedRowAndPrintsRowsPerSecond() throws {
+        let result = try CLI().run("bench", "import", "--entries", "300")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("generated a Toggl CSV of 300 rows"))
+        #expect(result.stdout.contains("import: 300 entries in"))
+        #expect(result.stdout.contains("rows/s"))
+        #expect(result.stdout.contains("(equal)"))
+    }
+
     @Test func benchRefusesASizeTooSmall() throws {
         let result = try CLI().run("bench", "recompute", "--entries", "5")
         #expect(result.status != 0)

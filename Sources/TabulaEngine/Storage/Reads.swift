@@ -107,6 +107,25 @@ extension Base {
         return records
     }
 
+    /// Some fields of every row of a table, in id order, each row's values in the order asked:
+    /// only fields kept in the table's own columns, so reading the name and code of every project
+    /// does not read every entry that links to them. A field of another kind is refused.
+    public func columnValues(of table: Table, fields names: [String]) throws -> [(id: RowID, values: [Value])] {
+        let fields = try names.map { name -> Field in
+            let field = try self.field(named: name, in: table)
+            guard Layout.hasColumn(field) else {
+                throw EngineError(.invalidValue, "\(table.name).\(field.name) is not kept in a column of its own", hint: "read it with rows(of:ids:)")
+            }
+            return field
+        }
+        var result: [(id: RowID, values: [Value])] = []
+        let sql = "SELECT id\(fields.map { ", " + Layout.column($0.id) }.joined()) FROM \(Layout.table(table.id)) ORDER BY id"
+        try db.prepare(sql).forEachRow { stmt in
+            result.append((stmt.int64(0), fields.enumerated().map { i, f in ValueCoding.decode(stmt.column(Int32(i + 1)), as: f.valueType) }))
+        }
+        return result
+    }
+
     /// All (row, linked row) pairs of a multiple link field, ordered by row then linked row.
     func linkPairs(_ field: Field, spec: LinkSpec) throws -> [(RowID, RowID)] {
         guard let sql = LinkRelation(field, in: schema)?.allPairsSQL else { return [] }
