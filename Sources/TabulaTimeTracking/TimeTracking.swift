@@ -200,7 +200,9 @@ public enum TimeTracking {
     /// `2026-11`: the month of an instant in a zone (or `offset` months from it).
     public static func month(of instant: Instant, zone: String, offset: Int = 0) -> String {
         let date = instant.civilDate(in: zone).monthStart.adding(months: offset)
-        return String(format: "%04d-%02d", date.year, date.month)
+        // Not String(format:): imports and bulk loads call this once per row.
+        let year = String(date.year), month = date.month < 10 ? "0\(date.month)" : String(date.month)
+        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-" + month
     }
 
     /// The Periods row of a month, created (open) when missing.

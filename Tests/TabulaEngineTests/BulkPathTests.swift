@@ -141,6 +141,32 @@ import Testing
         #expect(try base.integrity.check().isEmpty)
     }
 
+    @Test func aFailedBulkInsertCaughtInsideTheWriteStillLeavesNothing() throws {
+        let (base, path) = try makeBase()
+        defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
+        let entries = try base.table(named: "TimeEntries")
+        var rng = SeededGenerator(seed: 4)
+        var rows = entryRows(30, rng: &rng)
+        rows[20] = a(("task", "#2"))  // no start
+        var laterWriteRefused = false
+        #expect(throws: EngineError.self) {
+            try base.write { tx in
+                do { try tx.insert(into: "TimeEntries", rows: rows) } catch {}
+                // The transaction cannot go on, and does not commit the first twenty rows.
+                do { try tx.insert(into: "TimeEntries", rows: [self.a(("start", "2026-10-01 08:00"))]) } catch { laterWriteRefused = true }
+            }
+        }
+        #expect(laterWriteRefused)
+        #expect(try base.rowCount(of: entries) == 0)
+        // In a savepoint, only the savepoint's work goes; the write goes on.
+        _ = try base.write { tx in
+            _ = try? tx.savepoint { inner in try inner.insert(into: "TimeEntries", rows: rows) }
+            try tx.insert(into: "TimeEntries", rows: [a(("start", "2026-10-01 08:00")), a(("start", "2026-10-02 08:00"))])
+        }
+        #expect(try base.rowCount(of: entries) == 2)
+        #expect(try base.integrity.check().isEmpty)
+    }
+
     @Test func aValueGivenTwiceToAUniqueFieldInOneBulkInsertIsRefusedWithBothPlaces() throws {
         let (base, path) = try makeBase()
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }

@@ -22,13 +22,19 @@ extension WriteTransaction {
         return try insertRows(into: table, rows: parsed, labels: labels)
     }
 
-    /// Adds many rows with typed values: the bulk path every import and file load takes. An error
-    /// names the row's place (`labels[i]`) and the field; then nothing of the call stays.
+    /// Adds many rows with typed values: the bulk path every import and file load takes (call it
+    /// once per chunk of rows: the recompute runs once, at the end of the transaction). An error
+    /// names the row's place (`labels[i]`) and the field, and the transaction can no longer
+    /// commit, so nothing of the call stays (inside `savepoint`, only the savepoint's work goes).
     @discardableResult
     public func insertRows(into table: Table, rows: [[FieldID: Value]], labels: [String]? = nil) throws -> [RowID] {
         try requireOpen()
-        if rows.count == 1 { return try insertPlannedRows(into: table, rows: rows, labels: labels) }
-        return try savepoint { tx in try tx.insertPlannedRows(into: table, rows: rows, labels: labels) }
+        do {
+            return try insertPlannedRows(into: table, rows: rows, labels: labels)
+        } catch {
+            if rows.count > 1 { failedBulkInsert = error }
+            throw error
+        }
     }
 
     /// Adds one row with typed values; fields not given take their default.

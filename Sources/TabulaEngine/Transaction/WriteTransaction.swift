@@ -25,6 +25,9 @@ public final class WriteTransaction {
     public var changes: ChangeSet { base.pending ?? ChangeSet() }
     /// What the transaction did besides what it was asked (a Pomodoro closed at its deadline).
     public internal(set) var notices: [WriteNotice] = []
+    /// A bulk insert that failed part-way: the transaction (or the savepoint around it) cannot
+    /// commit what it wrote before the failing row.
+    var failedBulkInsert: (any Error)?
 
     var db: Connection { base.db }
 
@@ -33,13 +36,18 @@ public final class WriteTransaction {
     @discardableResult
     public func savepoint<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
         try requireOpen()
-        let saved = base.pending, savedSettled = base.settled, savedNotices = notices
+        let saved = base.pending, savedSettled = base.settled, savedNotices = notices, savedFailure = failedBulkInsert
         do {
-            return try db.transaction { try body(self) }
+            return try db.transaction {
+                let value = try body(self)
+                if let failure = failedBulkInsert, savedFailure == nil { throw failure }
+                return value
+            }
         } catch {
             base.pending = saved
             base.settled = savedSettled
             notices = savedNotices
+            failedBulkInsert = savedFailure
             throw error
         }
     }
@@ -60,6 +68,10 @@ public final class WriteTransaction {
     func requireOpen() throws {
         guard isOpen else {
             throw EngineError(.storage, "this write transaction has already ended", hint: "write inside the `write` call that made it")
+        }
+        if let failure = failedBulkInsert {
+            throw EngineError(.conflict, "this write cannot go on: a bulk insert in it failed (\(failure))",
+                              hint: "nothing of it is kept; fix the row the error names and write again")
         }
     }
 }
@@ -109,6 +121,7 @@ extension Base {
             let value = try db.transaction {
                 for hook in attachments.beforeWrite { try hook.run(tx) }
                 let result = try body(tx)
+                if let failure = tx.failedBulkInsert { throw failure }
                 try finishCommand(tx)
                 if settled.isEmpty {
                     lastChanges = pending ?? ChangeSet()

@@ -29,7 +29,10 @@ struct ImportPlacer {
     /// What `--create` made, for the summary: `client Acme`, `project Web`, `task WEB-12`.
     var created: [String] = []
     private var inherited: [RowID: [FieldID: Value]] = [:]
-    private var rates: [String: Money?] = [:]
+    private struct RateKey: Hashable { let person: RowID, project: RowID?, task: RowID? }
+    private var rates: [RateKey: Money?] = [:]
+    /// The entry fields by name, looked up once.
+    private let entryFields: [String: FieldID]
     private var periods: [String: RowID] = [:]
     private let today: CivilDate
 
@@ -38,6 +41,7 @@ struct ImportPlacer {
         entries = try base.table(named: "TimeEntries"); people = try base.table(named: "People")
         clients = try base.table(named: "Clients"); projects = try base.table(named: "Projects"); tasks = try base.table(named: "Tasks")
         today = base.now().civilDate(in: base.schema.timeZone)
+        entryFields = Dictionary(entries.fields.map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
     }
 
     private func field(_ table: Table, _ name: String) -> FieldID? { table.field(named: name)?.id }
@@ -56,7 +60,8 @@ struct ImportPlacer {
             end = Instant(date: endDay, secondsOfDay: e, rules: zone)
         }
         if end < start { return .queued("the interval ends before it starts") }
-        if let reason = lockReason(start: start, person: person) { return .queued("locked: \(reason)") }
+        let month = TimeTracking.month(of: start, zone: base.schema.timeZone)
+        if let reason = lockReason(start: start, month: month, person: person) { return .queued("locked: \(reason)") }
 
         var client = forced.client
         if client == nil, !row.client.isEmpty {
@@ -120,7 +125,7 @@ struct ImportPlacer {
         guard task != nil || project != nil else { return .queued("the row names no project or task") }
 
         var values: [FieldID: Value] = [:]
-        func set(_ name: String, _ value: Value) { if let f = field(entries, name), !value.isBlank { values[f] = value } }
+        func set(_ name: String, _ value: Value) { if let f = entryFields[name], !value.isBlank { values[f] = value } }
         if let task {
             for (f, v) in try inheritedValues(of: task) { values[f] = v }
             set("task", .link(task))
@@ -141,7 +146,7 @@ struct ImportPlacer {
         set("tags", .text(row.tags))
         set("import_amount", .text(row.amount ?? ""))
         if let rate = try rate(person: person, task: task, project: project) { set("rate", .money(rate)) }
-        set("period", .link(try period(of: start, tx)))
+        set("period", .link(try period(month: month, tx)))
         for (f, v) in forced.values { values[f] = v }
         return .entry(values, seconds: Int64((end.millisecondsSinceEpoch - start.millisecondsSinceEpoch) / 1000))
     }
@@ -169,7 +174,7 @@ struct ImportPlacer {
 
     /// The package's rate rule (most specific first), once per person and project.
     private mutating func rate(person: RowID, task: RowID?, project: RowID?) throws -> Money? {
-        let key = "\(person)/\(project.map(String.init) ?? "-")/\(project == nil ? task.map(String.init) ?? "-" : "")"
+        let key = RateKey(person: person, project: project, task: project == nil ? task : nil)
         if let known = rates[key] { return known }
         let rate = try TimeTracking.resolveRate(base, person: person, task: task, project: project)
         rates[key] = rate
@@ -177,8 +182,7 @@ struct ImportPlacer {
     }
 
     /// The Periods row of the entry's month, as the package files entries.
-    private mutating func period(of start: Instant, _ tx: WriteTransaction) throws -> RowID {
-        let month = TimeTracking.month(of: start, zone: base.schema.timeZone)
+    private mutating func period(month: String, _ tx: WriteTransaction) throws -> RowID {
         if let id = periods[month] { return id }
         let id = try TimeTracking.periodRow(tx, month: month)
         periods[month] = id
@@ -187,9 +191,8 @@ struct ImportPlacer {
 
     /// Why an entry starting then for that person would be locked, as the package's lock rule
     /// says: its month is closed or approved, or the person's edit deadline passed.
-    func lockReason(start: Instant, person: RowID) -> String? {
+    func lockReason(start: Instant, month: String, person: RowID) -> String? {
         let zone = base.schema.timeZone
-        let month = TimeTracking.month(of: start, zone: zone)
         if let state = directory.periodState[month], state == "closed" || state == "approved" {
             return "it is in \(TimeTracking.monthName(month)), which is \(state)"
         }

@@ -78,6 +78,15 @@ public enum TimeImport {
             var placer = try ImportPlacer(base: base, directory: try ImportDirectory(base: base), create: options.create)
             var entries: [[FieldID: Value]] = [], labels: [String] = []
             var queued: [(ImportRow, String)] = []
+            // Entries go in by chunks of the bulk path (memory stays flat); the recompute runs
+            // once, when the write ends.
+            func flush() throws {
+                guard !entries.isEmpty else { return }
+                try tx.insertRows(into: placer.entries, rows: entries, labels: labels)
+                summary.imported += entries.count
+                entries.removeAll(keepingCapacity: true)
+                labels.removeAll(keepingCapacity: true)
+            }
             for row in file.rows {
                 guard placer.directory.origins.insert(row.origin).inserted else { summary.duplicates += 1; continue }
                 switch try placer.place(row, tx) {
@@ -85,16 +94,16 @@ public enum TimeImport {
                     entries.append(values)
                     labels.append("\(name):\(row.line)")
                     summary.seconds += seconds
+                    if entries.count >= 20_000 { try flush() }
                 case .queued(let reason):
                     queued.append((row, reason))
                 }
             }
-            try tx.insertRows(into: placer.entries, rows: entries, labels: labels)
+            try flush()
             let lines = queued.isEmpty ? [] : file.text.split(separator: "\n", omittingEmptySubsequences: false)
             try tx.insertRows(into: try base.table(named: "ImportQueue"), rows: try queued.map { row, reason in
                 try queueValues(base, row: row, reason: reason, format: file.format, file: name, raw: file.raw(of: row, lines: lines))
             })
-            summary.imported = entries.count
             summary.queued = queued.count
             for (_, reason) in queued { summary.reasons[reasonKind(reason), default: 0] += 1 }
             summary.created = placer.created
