@@ -28,7 +28,17 @@ struct ImportDirectory {
     var origins: Set<String> = []
 
     /// Names compare trimmed, with inner spaces collapsed and case folded under the base's locale.
-    func key(_ text: String) -> String { Self.key(text, locale: locale) }
+    func key(_ text: String) -> String {
+        // Files repeat the same few names on every row: fold each once.
+        if let known = keys.folded[text] { return known }
+        let folded = Self.key(text, locale: locale)
+        keys.folded[text] = folded
+        return folded
+    }
+
+    /// Names already folded by `key`.
+    private final class FoldedNames { var folded: [String: String] = [:] }
+    private let keys = FoldedNames()
 
     static func key(_ text: String, locale: String) -> String {
         TextCase.lower(text.split(whereSeparator: \.isWhitespace).joined(separator: " "), locale: locale)

@@ -69,6 +69,7 @@ enum ImportValues {
 
     /// A time of day in seconds: `14:33`, `09:15:00`, `9:15 AM`, `09:15:00 PM`, `12:00 AM` (midnight).
     static func time(_ text: String) -> Int? {
+        if let plain = plainTime(text) { return plain }
         var t = text.trimmingCharacters(in: .whitespaces).uppercased()
         var meridiem: String?
         for m in ["AM", "PM"] where t.hasSuffix(m) {
@@ -86,6 +87,26 @@ enum ImportValues {
             if meridiem == "PM" { h += 12 }
         }
         guard h < 24 || (h == 24 && m == 0 && s == 0) else { return nil }
+        return h * 3600 + m * 60 + s
+    }
+
+    /// `9:15`, `09:15` or `09:15:00` read byte by byte: the common case, without splitting strings.
+    private static func plainTime(_ text: String) -> Int? {
+        let b = Array(text.utf8)
+        func digit(_ i: Int) -> Int? { i < b.count && b[i] >= 48 && b[i] <= 57 ? Int(b[i] - 48) : nil }
+        var i = 0
+        guard var h = digit(0) else { return nil }
+        i = 1
+        if let d = digit(1) { h = h * 10 + d; i = 2 }
+        guard i < b.count, b[i] == 58, let m1 = digit(i + 1), let m2 = digit(i + 2) else { return nil }
+        let m = m1 * 10 + m2
+        i += 3
+        var s = 0
+        if i < b.count {
+            guard b[i] == 58, let s1 = digit(i + 1), let s2 = digit(i + 2), i + 3 == b.count else { return nil }
+            s = s1 * 10 + s2
+        }
+        guard m < 60, s < 60, h < 24 || (h == 24 && m == 0 && s == 0) else { return nil }
         return h * 3600 + m * 60 + s
     }
 
