@@ -15,7 +15,10 @@ struct MirrorQuery {
     private let select: String
     /// Whether the rows may repeat (then they are made distinct in a subquery before grouping).
     private let grouped: Bool
-    private let hasWhere: Bool
+    let hasWhere: Bool
+    /// The parts several mirrors over the same rows share in one scan (`combined`): the FROM
+    /// with its joins, the value read and the `where`; nil when the rows may repeat.
+    let scan: (from: String, value: String, condition: String?)?
 
     static func make(field: Field, spec given: MirrorSpec, schema: Schema) -> MirrorQuery? {
         let spec = given.countingRowsOfLastLink(in: schema)
@@ -66,8 +69,10 @@ struct MirrorQuery {
         } else {
             select = "SELECT a0.id, \(aggregates(of: value)) \(from)"
         }
+        let joined = "FROM \(Layout.table(table.id)) a0 \(joins.joined(separator: " "))"
         return MirrorQuery(mirror: field.id, aggregate: spec.aggregate, resultType: spec.resultType, valueType: valueType,
-                           countsRows: countsRows, select: select, grouped: mayRepeat, hasWhere: !conditions.isEmpty)
+                           countsRows: countsRows, select: select, grouped: mayRepeat, hasWhere: !conditions.isEmpty,
+                           scan: mayRepeat ? nil : (joined, value, conditions.first))
     }
 
     private static func isIntegerCoded(_ type: ValueType) -> Bool {
@@ -208,7 +213,50 @@ extension Field {
     fileprivate func table(in schema: Schema) -> Table? { schema.field(id: id)?.table }
 }
 
+extension MirrorQuery {
+    /// One scan for several mirrors over the same rows (same table and joins): each mirror's six
+    /// aggregates, its `where` as a CASE inside them, grouped by parent. Parents whose rows all
+    /// fail a mirror's `where` read as having no rows for it, as in its own query.
+    static func combined(_ queries: [MirrorQuery]) -> String? {
+        guard let first = queries.first?.scan, queries.allSatisfy({ $0.scan?.from == first.from }) else { return nil }
+        var columns: [String] = []
+        for q in queries {
+            guard let scan = q.scan else { return nil }
+            let when = scan.condition ?? "1"
+            let v = scan.value
+            columns += ["count(CASE WHEN \(when) THEN 1 END)", "count(CASE WHEN \(when) THEN \(v) END)",
+                        "sum(CASE WHEN \(when) THEN \(v) END)", "min(CASE WHEN \(when) THEN \(v) END)",
+                        "max(CASE WHEN \(when) THEN \(v) END)", "max(CASE WHEN \(when) THEN typeof(\(v)) = 'blob' END)"]
+        }
+        return "SELECT a0.id, \(columns.joined(separator: ", ")) \(first.from) GROUP BY a0.id"
+    }
+}
+
 extension Base {
+    /// The values of several mirrors over the same rows for every parent, by one scan; per
+    /// mirror as `queryMirror(_:parents: nil)` gives them.
+    func queryMirrors(_ queries: [MirrorQuery]) throws -> [FieldID: (values: [RowID: Value], unsettled: [RowID])]? {
+        guard queries.count > 1, let sql = MirrorQuery.combined(queries) else { return nil }
+        var results: [FieldID: (values: [RowID: Value], unsettled: [RowID])] = [:]
+        for q in queries { results[q.mirror] = ([:], []) }
+        try db.prepare(sql).forEachRow([]) { s in
+            let parent = s.int64(0)
+            for (i, q) in queries.enumerated() {
+                let c = Int32(1 + i * 6)
+                let rows = s.int64(c)
+                // A parent none of whose rows passes this mirror's `where`: as if it had none.
+                if rows == 0 && q.hasWhere { continue }
+                if let v = q.value(rows: rows, present: s.int64(c + 1), sum: s.column(c + 2), min: s.column(c + 3), max: s.column(c + 4),
+                                   hasError: s.int64(c + 5) != 0) {
+                    results[q.mirror]!.values[parent] = v
+                } else {
+                    results[q.mirror]!.unsettled.append(parent)
+                }
+            }
+        }
+        return results
+    }
+
     /// A mirror's values for some parents (all when nil) by its SQL aggregate; parents whose
     /// group holds an error value are left out, for the row-by-row aggregate.
     func queryMirror(_ query: MirrorQuery, parents: [RowID]?) throws -> (values: [RowID: Value], unsettled: [RowID]) {

@@ -371,9 +371,10 @@ extension Base {
         if fields.isEmpty { return }
         let compiled = try compiledSchema()
         let wanted = Set(fields)
+        let scans = MirrorScans(compiled: compiled, fields: wanted)
         for id in compiled.graph.order where wanted.contains(id) && !compiled.graph.volatile.contains(id) {
             guard let (table, field) = schema.field(id: id) else { continue }
-            try forEachFreshChunk(field, in: table, compiled: compiled, setWise: true) { rows, fresh in
+            try forEachFreshChunk(field, in: table, compiled: compiled, setWise: true, scans: scans) { rows, fresh in
                 _ = try store(fresh, of: field, in: table, rows: rows)
             }
         }
@@ -388,11 +389,11 @@ extension Base {
     /// A computed field's fresh values over all rows of its table, chunk by chunk, so memory stays
     /// flat whatever the table's size: a mirror with an SQL form by one aggregate over the whole
     /// table, anything else computed per chunk.
-    func forEachFreshChunk(_ field: Field, in table: Table, compiled: CompiledSchema, setWise: Bool,
+    func forEachFreshChunk(_ field: Field, in table: Table, compiled: CompiledSchema, setWise: Bool, scans: MirrorScans? = nil,
                            _ body: ([RowID], [RowID: Value]) throws -> Void) throws {
         let rows = try allRowIDs(of: table)
         if setWise, case .mirror(let spec) = field.kind, let query = compiled.mirrorQueries[field.id],
-           let (values, rest) = try? queryMirror(query, parents: nil) {
+           let (values, rest) = try scans?.take(field.id, base: self) ?? (try? queryMirror(query, parents: nil)) {
             let unsettled = Set(rest)
             for chunk in rows.chunked(Self.chunkSize) {
                 let chunk = Array(chunk)
@@ -434,9 +435,10 @@ extension Base {
         let compiled = try compiledSchema()
         var mismatches: [ComputedMismatch] = []
         let body = {
+            let scans = MirrorScans(compiled: compiled, fields: Set(compiled.graph.order))
             for id in compiled.graph.order where !compiled.graph.volatile.contains(id) {
                 guard let (table, field) = self.schema.field(id: id) else { continue }
-                try self.forEachFreshChunk(field, in: table, compiled: compiled, setWise: !rowByRow) { rows, fresh in
+                try self.forEachFreshChunk(field, in: table, compiled: compiled, setWise: !rowByRow, scans: scans) { rows, fresh in
                     let stored = try self.storedValues(field, in: table, rows: rows)
                     for row in rows {
                         let want = fresh[row] ?? .blank, have = stored[row] ?? .blank
@@ -461,6 +463,36 @@ extension Base {
             try body()
         }
         return mismatches
+    }
+}
+
+/// Mirrors of one full recompute that read the same rows at the same level of the graph,
+/// computed by one scan when the first of them is reached (their inputs are final by then).
+final class MirrorScans {
+    private let compiled: CompiledSchema
+    private var groups: [FieldID: [MirrorQuery]] = [:]
+    private var done: [FieldID: (values: [RowID: Value], unsettled: [RowID])] = [:]
+
+    init(compiled: CompiledSchema, fields: Set<FieldID>) {
+        self.compiled = compiled
+        struct Key: Hashable { let from: String; let level: Int }
+        var byKey: [Key: [MirrorQuery]] = [:]
+        for id in compiled.graph.order where fields.contains(id) && !compiled.graph.volatile.contains(id) {
+            guard let query = compiled.mirrorQueries[id], let scan = query.scan else { continue }
+            byKey[Key(from: scan.from, level: compiled.graph.level[id] ?? 0), default: []].append(query)
+        }
+        for queries in byKey.values where queries.count > 1 { for q in queries { groups[q.mirror] = queries } }
+    }
+
+    /// The mirror's values for every parent, from its group's scan; nil when it has no group or
+    /// the scan cannot run (a sum too large), for its own query to decide.
+    func take(_ field: FieldID, base: Base) throws -> (values: [RowID: Value], unsettled: [RowID])? {
+        if let result = done.removeValue(forKey: field) { return result }
+        guard let group = groups[field] else { return nil }
+        for q in group { groups[q.mirror] = nil }
+        guard let results = try? base.queryMirrors(group) else { return nil }
+        for (id, result) in results where id != field { done[id] = result }
+        return results[field]
     }
 }
 
