@@ -412,7 +412,10 @@ extension Base {
     }
 
     func allRowIDs(of table: Table) throws -> [RowID] {
-        try db.query("SELECT id FROM \(Layout.table(table.id)) ORDER BY id").compactMap { $0[0].int64Value }
+        // Streamed: a table of a million rows gives one array of ids, not a million rows of values.
+        var ids: [RowID] = []
+        try db.cachedStatement("SELECT id FROM \(Layout.table(table.id)) ORDER BY id").forEachRow([]) { ids.append($0.int64(0)) }
+        return ids
     }
 
     /// Recomputes every computed field of every row, set-wise, in one transaction; returns how
