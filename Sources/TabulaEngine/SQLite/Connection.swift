@@ -165,9 +165,16 @@ package final class Connection {
             return statement
         }
         let statement = try makeStatement(sql, persistent: true)
+        // Bounded: lists of `?` of every length make many distinct statements over a long run.
+        if statementCache.count >= Self.statementCacheLimit {
+            statementCache = statementCache.filter { $0.value.isRunning }
+        }
         statementCache[sql] = statement
         return statement
     }
+
+    /// How many prepared statements the cache keeps before it starts over.
+    static let statementCacheLimit = 300
 
     /// A new statement for `sql`, not cached: it is finalized when released.
     /// `sql` must hold exactly one statement (trailing whitespace, `;` and comments are allowed).
