@@ -107,6 +107,22 @@ import Testing
                                         table: base.table(named: "TimeEntries")) != nil)
     }
 
+    @Test func checkFindsATamperedFormulaValueAmongThousandsAndRecomputeRepairsIt() throws {
+        let (base, path) = try makeBase()
+        defer { base.close(); try? FileManager.default.removeItem(atPath: path) }
+        var rng = SeededGenerator(seed: 8)
+        _ = try base.write { try $0.insert(into: "TimeEntries", rows: entryRows(3000, rng: &rng)) }
+        let entries = try base.table(named: "TimeEntries")
+        let duration = try base.field(named: "duration", in: entries)
+        try base.db.execute("UPDATE t\(entries.id) SET c\(duration.id) = 7 WHERE id = 1234")
+        // The tampered cell first; the rollups read from it follow.
+        let found = try base.integrity.check()
+        #expect(found.first?.row == 1234 && found.first?.field == "duration", "\(found.prefix(3))")
+        #expect(found.filter { $0.table == "TimeEntries" }.count == 1)
+        #expect(try base.integrity.recomputeEverything() >= 1)
+        #expect(try base.integrity.check().isEmpty)
+    }
+
     @Test func aBulkInsertRecordsOneHistoryLinePerRowAndOneForTheWrite() throws {
         let (base, path) = try makeBase()
         defer { base.close(); try? FileManager.default.removeItem(atPath: path) }

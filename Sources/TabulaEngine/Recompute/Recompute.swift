@@ -96,8 +96,8 @@ extension Base {
     }
 
     /// Writes the values that differ from what is stored; returns the rows that changed.
-    private func store(_ fresh: [RowID: Value], of field: Field, in table: Table, rows: [RowID]) throws -> [RowID] {
-        let stored = try storedValues(field, in: table, rows: rows)
+    private func store(_ fresh: [RowID: Value], of field: Field, in table: Table, rows: [RowID], stored known: [RowID: Value]? = nil) throws -> [RowID] {
+        let stored = try known ?? storedValues(field, in: table, rows: rows)
         let update = try db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(Layout.column(field.id)) = ? WHERE id = ?")
         var changed: [RowID] = []
         for row in rows {
@@ -167,21 +167,9 @@ extension Base {
     /// chunk of a full recompute, a bulk insert) read their inputs in one statement and are
     /// evaluated as they stream by; `byRange: false` always loads the inputs path by path.
     func evaluate(_ formula: CompiledFormula, in table: Table, rows: [RowID], byRange: Bool = true) throws -> [RowID: Value] {
+        if byRange, let (fresh, _) = try evaluateByRange(formula, in: table, rows: rows, alsoReading: nil) { return fresh }
         let now = self.now()
         let context = schema.valueContext
-        if byRange, let (low, high) = denseRange(rows), let (sql, types) = try rangeInputsSQL(formula.paths, table: table) {
-            var result: [RowID: Value] = [:]
-            result.reserveCapacity(rows.count)
-            let wanted = high - low + 1 == RowID(rows.count) ? nil : Set(rows)
-            var values = [Value](repeating: .blank, count: types.count)
-            try db.cachedStatement(sql).forEachRow([.integer(low), .integer(high)]) { s in
-                let row = s.int64(0)
-                if let wanted, !wanted.contains(row) { return }
-                for i in 0..<types.count { values[i] = ValueCoding.decode(s.column(Int32(i + 1)), as: types[i]) }
-                result[row] = formula.evaluate(LoadedInputs(values: values, now: now, context: context))
-            }
-            return result
-        }
         let inputs = try loadInputs(formula.paths, table: table, rows: rows)
         var result: [RowID: Value] = [:]
         result.reserveCapacity(rows.count)
@@ -191,15 +179,42 @@ extension Base {
         return result
     }
 
+    /// A formula over rows in a narrow id range, its inputs read by one SELECT as the rows stream
+    /// by, and with `alsoReading` that field's stored values from the same SELECT (what a full
+    /// recompute compares with); nil when the rows are not in such a range or an input has no
+    /// column form.
+    func evaluateByRange(_ formula: CompiledFormula, in table: Table, rows: [RowID], alsoReading stored: Field?) throws
+        -> (fresh: [RowID: Value], stored: [RowID: Value])? {
+        if let stored, !Layout.hasColumn(stored) { return nil }
+        guard let (low, high) = denseRange(rows),
+              let (sql, types) = try rangeInputsSQL(formula.paths, table: table, leading: stored.map { ["t0.\(Layout.column($0.id))"] } ?? []) else { return nil }
+        let now = self.now()
+        let context = schema.valueContext
+        let first: Int32 = stored == nil ? 1 : 2
+        var fresh: [RowID: Value] = [:], storedValues: [RowID: Value] = [:]
+        fresh.reserveCapacity(rows.count)
+        if stored != nil { storedValues.reserveCapacity(rows.count) }
+        let wanted = high - low + 1 == RowID(rows.count) ? nil : Set(rows)
+        var values = [Value](repeating: .blank, count: types.count)
+        try db.cachedStatement(sql).forEachRow([.integer(low), .integer(high)]) { s in
+            let row = s.int64(0)
+            if let wanted, !wanted.contains(row) { return }
+            if let stored { storedValues[row] = ValueCoding.decode(s.column(1), as: stored.valueType) }
+            for i in 0..<types.count { values[i] = ValueCoding.decode(s.column(Int32(i) + first), as: types[i]) }
+            fresh[row] = formula.evaluate(LoadedInputs(values: values, now: now, context: context))
+        }
+        return (fresh, storedValues)
+    }
+
     /// One SELECT of a formula's inputs over an id range (`?`, `?`): same-row columns, and columns
     /// behind single links by LEFT JOINs (a blank link reads blank, as hop by hop); with the
-    /// value type of each input. Nil when an input is not a stored column there (a multiple
-    /// link, a formula that reads the clock, a timer's running state).
-    func rangeInputsSQL(_ paths: [[FieldID]], table: Table) throws -> (String, [ValueType])? {
+    /// value type of each input (`leading` columns come first, their types not given). Nil when
+    /// an input is not a stored column there (a multiple link, a formula that reads the clock, a timer).
+    func rangeInputsSQL(_ paths: [[FieldID]], table: Table, leading: [String] = []) throws -> (String, [ValueType])? {
         let volatile = try compiledSchema().graph.volatile
         var joins: [String] = []
         var joined: [String: String] = [:]  // link path -> alias
-        var columns: [String] = []
+        var columns: [String] = leading
         var types: [ValueType] = []
         for path in paths {
             guard let last = path.last else { return nil }
@@ -374,8 +389,8 @@ extension Base {
         let scans = MirrorScans(compiled: compiled, fields: wanted)
         for id in compiled.graph.order where wanted.contains(id) && !compiled.graph.volatile.contains(id) {
             guard let (table, field) = schema.field(id: id) else { continue }
-            try forEachFreshChunk(field, in: table, compiled: compiled, setWise: true, scans: scans) { rows, fresh in
-                _ = try store(fresh, of: field, in: table, rows: rows)
+            try forEachFreshChunk(field, in: table, compiled: compiled, setWise: true, scans: scans) { rows, fresh, stored in
+                _ = try store(fresh, of: field, in: table, rows: rows, stored: stored)
             }
         }
         // Everything so far is consistent now (callers recompute after their writes, before any
@@ -390,7 +405,7 @@ extension Base {
     /// flat whatever the table's size: a mirror with an SQL form by one aggregate over the whole
     /// table, anything else computed per chunk.
     func forEachFreshChunk(_ field: Field, in table: Table, compiled: CompiledSchema, setWise: Bool, scans: MirrorScans? = nil,
-                           _ body: ([RowID], [RowID: Value]) throws -> Void) throws {
+                           _ body: ([RowID], [RowID: Value], [RowID: Value]?) throws -> Void) throws {
         let rows = try allRowIDs(of: table)
         if setWise, case .mirror(let spec) = field.kind, let query = compiled.mirrorQueries[field.id],
            let (values, rest) = try scans?.take(field.id, base: self) ?? (try? queryMirror(query, parents: nil)) {
@@ -401,13 +416,19 @@ extension Base {
                 let slow = chunk.filter(unsettled.contains)
                 if !slow.isEmpty { fresh = try aggregate(spec, field: field, rows: slow, compiled: compiled) }
                 for row in chunk where !unsettled.contains(row) { fresh[row] = values[row] ?? query.emptyValue }
-                try body(chunk, fresh)
+                try body(chunk, fresh, nil)
             }
             return
         }
         for chunk in rows.chunked(Self.chunkSize) {
             let chunk = Array(chunk)
-            try body(chunk, try computeValues(field, in: table, rows: chunk, compiled: compiled, setWise: setWise))
+            // A formula's fresh and stored values come from one read.
+            if case .formula = field.kind, let formula = compiled.formulas[field.id],
+               let (fresh, stored) = try evaluateByRange(formula, in: table, rows: chunk, alsoReading: field) {
+                try body(chunk, fresh, stored)
+                continue
+            }
+            try body(chunk, try computeValues(field, in: table, rows: chunk, compiled: compiled, setWise: setWise), nil)
         }
     }
 
@@ -441,8 +462,8 @@ extension Base {
             let scans = MirrorScans(compiled: compiled, fields: Set(compiled.graph.order))
             for id in compiled.graph.order where !compiled.graph.volatile.contains(id) {
                 guard let (table, field) = self.schema.field(id: id) else { continue }
-                try self.forEachFreshChunk(field, in: table, compiled: compiled, setWise: !rowByRow, scans: scans) { rows, fresh in
-                    let stored = try self.storedValues(field, in: table, rows: rows)
+                try self.forEachFreshChunk(field, in: table, compiled: compiled, setWise: !rowByRow, scans: scans) { rows, fresh, known in
+                    let stored = try known ?? self.storedValues(field, in: table, rows: rows)
                     for row in rows {
                         let want = fresh[row] ?? .blank, have = stored[row] ?? .blank
                         if self.sameStored(want, have) { continue }
