@@ -99,7 +99,10 @@ extension Base {
 
     /// Makes sure each log table has its index of running intervals (a blank end), so finding
     /// them costs the number of running intervals, not the size of the log.
+    /// Checked once per schema version (a write that rolls back makes it check again), not on
+    /// every timer start and stop.
     func ensureTimerIndexes() throws {
+        guard attachments.timerIndexesVersion != schemaVersion else { return }
         for roles in try compiledSchema().timers {
             let name = "r\(roles.logTable)_\(roles.author.field)_\(roles.end)"
             try db.execute("CREATE INDEX IF NOT EXISTS \(name) ON \(Layout.table(roles.logTable))(\(Layout.column(roles.author.field)), \(Layout.column(roles.back))) WHERE \(Layout.column(roles.end)) IS NULL")
@@ -107,6 +110,7 @@ extension Base {
             // running timers read, without touching the closed ones.
             try db.execute("CREATE INDEX IF NOT EXISTS \(name)_s ON \(Layout.table(roles.logTable))(\(Layout.column(roles.start))) WHERE \(Layout.column(roles.end)) IS NULL")
         }
+        attachments.timerIndexesVersion = schemaVersion
     }
 
     // MARK: - Running intervals
@@ -391,10 +395,7 @@ extension WriteTransaction {
     /// what expired before it reads or writes anything).
     func closeExpiredIntervals() throws {
         let timers = try base.compiledSchema().timers
-        if !timers.isEmpty && base.attachments.timerIndexesVersion != base.schemaVersion {
-            try base.ensureTimerIndexes()
-            base.attachments.timerIndexesVersion = base.schemaVersion
-        }
+        if !timers.isEmpty { try base.ensureTimerIndexes() }
         let now = self.now()
         for roles in timers {
             guard let modeField = roles.mode else { continue }

@@ -135,7 +135,11 @@ extension Base {
             unreadNotices += tx.notices
             return Committed(value: value, changes: lastChanges, notices: tx.notices)
         } catch let error as DatabaseError {
+            attachments.timerIndexesVersion = -1  // an index made in the rolled-back write is gone
             throw EngineError(storage: error, doing: "the base could not be written")
+        } catch {
+            attachments.timerIndexesVersion = -1
+            throw error
         }
     }
 
