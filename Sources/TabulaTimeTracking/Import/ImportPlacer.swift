@@ -20,7 +20,8 @@ struct ImportForced {
 /// and task (creating the missing clients, projects and tasks when asked), turns their local
 /// times into instants in the right zone, refuses what would land in a locked month, and gives
 /// the entry's values as a timer's entry has them (the task's project and inherited fields,
-/// `source = import`, the rate by the package's rule, the period of its month).
+/// `source = import`); the package's preparation of new entries gives the rate and the period
+/// when they are inserted.
 struct ImportPlacer {
     var directory: ImportDirectory
     let base: Base
@@ -29,11 +30,8 @@ struct ImportPlacer {
     /// What `--create` made, for the summary: `client Acme`, `project Web`, `task WEB-12`.
     var created: [String] = []
     private var inherited: [RowID: [FieldID: Value]] = [:]
-    private struct RateKey: Hashable { let person: RowID, project: RowID?, task: RowID? }
-    private var rates: [RateKey: Money?] = [:]
     /// The entry fields by name, looked up once.
     private let entryFields: [String: FieldID]
-    private var periods: [String: RowID] = [:]
     private let today: CivilDate
 
     init(base: Base, directory: ImportDirectory, create: Bool) throws {
@@ -145,8 +143,6 @@ struct ImportPlacer {
         set("origin", .text(row.origin))
         set("tags", .text(row.tags))
         set("import_amount", .text(row.amount ?? ""))
-        if let rate = try rate(person: person, task: task, project: project) { set("rate", .money(rate)) }
-        set("period", .link(try period(month: month, tx)))
         for (f, v) in forced.values { values[f] = v }
         return .entry(values, seconds: Int64((end.millisecondsSinceEpoch - start.millisecondsSinceEpoch) / 1000))
     }
@@ -170,23 +166,6 @@ struct ImportPlacer {
         for f in fields { if let v = read[f.name], !v.isBlank { values[f.id] = v } }
         inherited[task] = values
         return values
-    }
-
-    /// The package's rate rule (most specific first), once per person and project.
-    private mutating func rate(person: RowID, task: RowID?, project: RowID?) throws -> Money? {
-        let key = RateKey(person: person, project: project, task: project == nil ? task : nil)
-        if let known = rates[key] { return known }
-        let rate = try TimeTracking.resolveRate(base, person: person, task: task, project: project)
-        rates[key] = rate
-        return rate
-    }
-
-    /// The Periods row of the entry's month, as the package files entries.
-    private mutating func period(month: String, _ tx: WriteTransaction) throws -> RowID {
-        if let id = periods[month] { return id }
-        let id = try TimeTracking.periodRow(tx, month: month)
-        periods[month] = id
-        return id
     }
 
     /// Why an entry starting then for that person would be locked, as the package's lock rule

@@ -50,6 +50,7 @@ extension TimeImport {
     /// clients, projects and tasks the row names and the base lacks, as an import's `--create`.
     public static func resolve(_ base: Base, id: RowID, with assignments: [TextAssignment], create: Bool = false) throws -> RowID {
         try requireSchema(base)
+        TimeTracking.install(on: base)  // new entries get their rate and period as any other
         return try base.write { tx in
             let result = try resolve(tx, ids: [id], assignments: assignments, create: create)
             if let (_, reason) = result.stillQueued.first {
@@ -64,6 +65,7 @@ extension TimeImport {
     /// those that can now be placed.
     public static func resolveAll(_ base: Base, create: Bool = false) throws -> Resolved {
         try requireSchema(base)
+        TimeTracking.install(on: base)  // new entries get their rate and period as any other
         let ids = try queue(base).map(\.id)
         return try base.write { tx in try resolve(tx, ids: ids, assignments: [], create: create) }.value
     }

@@ -65,6 +65,7 @@ public enum TimeImport {
     /// Imports a file's text (`name` is how errors call it).
     public static func run(_ base: Base, text: String, name: String, options: Options) throws -> Summary {
         try requireSchema(base)
+        TimeTracking.install(on: base)  // new entries get their rate and period as any other
         if let zone = options.timeZone, !TimeZoneRules.isValid(zone) {
             throw EngineError(.invalidValue, "'\(zone)' is not a time zone", hint: "give an IANA zone, e.g. Europe/Berlin or America/New_York")
         }
