@@ -11,6 +11,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // The server (`tabula serve`): HTTP, password hashes, webhook signatures and delivery.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -26,11 +33,22 @@ let package = Package(
         .target(name: "TabulaTimeTracking", dependencies: ["TabulaEngine", "TabulaIO", "TabulaReports"],
                 resources: [.copy("Resources")]),
         .target(name: "TabulaREPL", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports", "CLibEdit"]),
+        .target(name: "TabulaServer", dependencies: [
+            "TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports", "TabulaTimeTracking",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Benchmarks: run by `tabula bench ...`, nothing of them in the shipped modules.
         .target(name: "TabulaBenchmarks", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaReports", "TabulaTimeTracking"]),
         .executableTarget(name: "TabulaCLI", dependencies: [
-            "TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports", "TabulaTimeTracking", "TabulaREPL", "TabulaBenchmarks",
+            "TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports", "TabulaTimeTracking", "TabulaREPL", "TabulaBenchmarks", "TabulaServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TabulaLanguageTests", dependencies: ["TabulaLanguage"]),
         .testTarget(name: "TabulaEngineTests", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaReports"]),
@@ -39,6 +57,12 @@ let package = Package(
         .testTarget(name: "TabulaREPLTests", dependencies: ["TabulaREPL", "TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports"]),
         .testTarget(name: "TabulaTimeTrackingTests", dependencies: ["TabulaTimeTracking", "TabulaEngine", "TabulaLanguage", "TabulaReports",
                                                                 .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "TabulaServerTests", dependencies: [
+            "TabulaServer", "TabulaEngine", "TabulaTimeTracking", "TabulaReports",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "TabulaCLITests", dependencies: ["TabulaCLI", "TabulaEngine", "TabulaIO", "TabulaReports", "TabulaTimeTracking"]),
     ],
     swiftLanguageModes: [.v6]

@@ -9,20 +9,24 @@ import TabulaTimeTracking
 
 /// The `tabula` command: a records database in one SQLite file, with time tracking on top.
 @main
-struct Tabula: ParsableCommand {
+struct Tabula: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tabula",
         abstract: "A records database in one SQLite file: typed tables, links, formulas, rollups, time tracking.",
         subcommands: [Demo.self, Init.self, Apply.self, Add.self, SetRow.self, Delete.self, Show.self, History.self, Check.self,
-                      TimerCommand.self, Log.self, PeriodCommand.self, RequestCommand.self, SettingCommand.self, ImportCommand.self, Export.self, InvoiceCommand.self, Report.self, Repl.self, Bench.self])
+                      TimerCommand.self, Log.self, PeriodCommand.self, RequestCommand.self, SettingCommand.self, ImportCommand.self, Export.self, InvoiceCommand.self, Report.self, Repl.self, Serve.self, TokenCommand.self, Bench.self])
 
     /// Exit codes: 0 done, 1 refused (a bad value, a broken rule, a mistaken query), 2 a usage
     /// error (an unknown option, a missing argument: argument-parser's own usage errors, which
     /// would exit 64, exit 2 like the command's).
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

@@ -171,6 +171,9 @@ extension ReportSQL {
         /// The stored range of the time field over the whole table (from `timeBounds`), for a
         /// bucketed report without a period.
         var tableRange: ClosedRange<Int64>?
+        /// The table's read rule for the acting person: a member's report counts only the
+        /// rows they may read.
+        var access: AccessFilter?
     }
 
     /// One query, ready to run: its statement, where each part lands in a result row, and the
@@ -305,6 +308,10 @@ extension ReportSQL {
             plan.keys = groupKeys + plan.keys
         }
         layout.keyCount = plan.keys.count
+        if let access = resolved.access {
+            let predicate = access.sql(alias: "t") { plan.bind($0) }
+            plan.conditions.append(predicate)
+        }
         if let filter = report.filter {
             plan.conditions.append(condition(filter, fallbackIDs: resolved.fallbackIDs[filter.source], plan: &plan))
         }
@@ -383,6 +390,10 @@ extension ReportSQL {
                 bucketStart = k.start
                 bucket = "CASE WHEN \(column) IS NULL THEN NULL ELSE \(k.sql) END"
             }
+        }
+        if let access = resolved.access {
+            let predicate = access.sql(alias: "t") { inner.bind($0) }
+            inner.conditions.append(predicate)
         }
         if let filter = report.filter {
             inner.conditions.append(condition(filter, fallbackIDs: resolved.fallbackIDs[filter.source], plan: &inner))

@@ -156,6 +156,7 @@ struct ReportExecution {
             fallbackIDs[c.source] = try base.filterRows(report.table, where: c.source)
         }
         resolved.fallbackIDs = fallbackIDs
+        if let access = try base.accessFilter(.read, for: report.table), !access.allowsAll { resolved.access = access }
         let query = sql.query(grouped: grouped, exactErrors: exactErrors, resolved: resolved)
         if let start = query.bucketStart { bucketStart = start }
         return query

@@ -7,8 +7,17 @@ public enum TableView {
     /// With `linksShown`, a multiple link with more rows than that shows the first few and how
     /// many there are in all (`#1, #2, #3, … 12 in all`): a terminal table stays readable, while
     /// CSV and JSON (and `show --full`) pass nil and get every row.
-    public static func make(_ base: Base, table: Table, where filter: String? = nil, linksShown: Int? = nil) throws -> ResultTable {
-        var records = try base.rows(of: table)
+    /// With `ids`, only those rows (in that order), as they are now.
+    public static func make(_ base: Base, table: Table, where filter: String? = nil, linksShown: Int? = nil, ids: [RowID]? = nil) throws -> ResultTable {
+        var records = try base.rows(of: table, ids: ids)
+        if let ids {
+            let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            records = ids.compactMap { byID[$0] }
+        }
+        if table.readCondition != nil {
+            let readable = Set(try base.permittedRows(.read, of: table, among: records.map(\.id)))
+            records = records.filter { readable.contains($0.id) }
+        }
         if let filter {
             let keep = Set(try base.filterRows(table, where: filter))
             records = records.filter { keep.contains($0.id) }
@@ -64,7 +73,8 @@ public enum TableView {
                                      ResultColumn(name: "type", type: .text), ResultColumn(name: "notes", type: .text)], rows: rows)
     }
 
-    static func describe(_ kind: FieldKind, _ schema: Schema) -> String {
+    /// A field's kind as `show` describes it (`link Tasks[]`, `mirror sum -> duration`).
+    public static func describe(_ kind: FieldKind, _ schema: Schema) -> String {
         switch kind {
         case .link(let l): return "link \(schema.table(id: l.target)?.name ?? "?")\(l.many ? "[]" : "")"
         case .formula(let f): return "formula \(f.source) -> \(f.resultType.displayName)"

@@ -22,6 +22,17 @@ public enum Periods {
         return text
     }
 
+    /// Every period the base has a row for, by month.
+    public static func list(_ base: Base) throws -> [Summary] {
+        guard TimeTracking.applies(to: base.schema), let periods = base.schema.table(named: "Periods") else { return [] }
+        let rows = try base.columnValues(of: periods, fields: ["month", "state"])
+        return try rows.compactMap { row -> Summary? in
+            guard case .text(let month) = row.values[0] else { return nil }
+            let state: String = { if case .text(let s) = row.values[1] { return s } else { return "open" } }()
+            return try summary(base, id: row.id, month: month, state: state)
+        }.sorted { $0.month < $1.month }
+    }
+
     /// Closes a month: its entries lock (anyone may close).
     public static func close(_ base: Base, month: String) throws -> Summary {
         try change(base, month: month, to: "closed", from: ["open"], role: nil)

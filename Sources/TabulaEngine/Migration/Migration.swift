@@ -17,6 +17,7 @@ public enum MigrationStep: Sendable, Hashable, CustomStringConvertible {
     case dropUnique(table: String, field: String)
     case changeDefault(table: String, field: String)
     case changeLock(table: String)
+    case changeAccess(table: String)
     /// `check EXPR else "MESSAGE"` added to or removed from a table.
     case addCheck(table: String, condition: String)
     case dropCheck(table: String, condition: String)
@@ -54,6 +55,7 @@ public enum MigrationStep: Sendable, Hashable, CustomStringConvertible {
         case .dropUnique(let t, let f): return "- unique \(t).\(f)"
         case .changeDefault(let t, let f): return "~ default of \(t).\(f)"
         case .changeLock(let t): return "~ lock rule of table \(t)"
+        case .changeAccess(let t): return "~ read and write rules of table \(t)"
         case .addCheck(let t, let c): return "+ check \(t): \(c)"
         case .dropCheck(let t, let c): return "- check \(t): \(c)"
         case .changeTimeField(let t, let a, let b): return "~ time field of table \(t): \(a ?? "none") -> \(b ?? "none")"
@@ -102,6 +104,9 @@ extension Base {
             }
             if before.name != table.name { steps.append(.renameTable(from: before.name, to: table.name)) }
             if before.lockCondition != table.lockCondition { steps.append(.changeLock(table: table.name)) }
+            if before.readCondition != table.readCondition || before.writeCondition != table.writeCondition {
+                steps.append(.changeAccess(table: table.name))
+            }
             let oldChecks = before.checks ?? [], newChecks = table.checks ?? []
             for check in newChecks where !oldChecks.contains(check) { steps.append(.addCheck(table: table.name, condition: check.condition)) }
             for check in oldChecks where !newChecks.contains(check) { steps.append(.dropCheck(table: table.name, condition: check.condition)) }

@@ -20,6 +20,8 @@ final class CompiledSchema {
     private(set) var defaults: [FieldID: DefaultValues.Kind] = [:]
     /// Each table's `lock when` condition.
     private(set) var locks: [TableID: CompiledFormula] = [:]
+    /// Each table's `read when` and `write when` rules, split into row and actor parts.
+    private(set) var accessRules: [TableID: [AccessKind: AccessRule]] = [:]
     /// Each table's `check EXPR else "MESSAGE"` rules with their conditions.
     private(set) var checks: [TableID: [(RowCheck, CompiledFormula)]] = [:]
     /// Every timer field with its roles.
@@ -76,6 +78,21 @@ final class CompiledSchema {
                 } catch {
                     throw EngineError(.schema, "the check `\(check.condition)` of \(table.name) no longer compiles: \(error.description)",
                                       remedy: .fixSchema(what: "the check of \(table.name)"))
+                }
+            }
+            for (kind, source) in [(AccessKind.read, table.readCondition), (.write, table.writeCondition)] {
+                guard let source else { continue }
+                let text = SourceText(name: "\(table.name) \(kind.rawValue) rule", text: source)
+                do {
+                    let expression = try ExpressionParser.parse(text)
+                    do {
+                        accessRules[table.id, default: [:]][kind] = try AccessRule.compile(expression, in: table, schema: schema)
+                    } catch {
+                        throw SourceErrors(source: text, diagnostics: error.diagnostics)
+                    }
+                } catch {
+                    throw EngineError(.schema, "the \(kind.rawValue) rule of \(table.name) no longer compiles: \(error)",
+                                      remedy: .fixSchema(what: "`\(kind.rawValue) when` of \(table.name)"))
                 }
             }
             if let source = table.lockCondition {
@@ -185,5 +202,15 @@ struct DependencyGraph {
                 if (reads[id] ?? []).contains(where: volatile.contains) { volatile.insert(id); changed = true }
             }
         }
+    }
+}
+
+extension CompiledSchema {
+    /// The compiled rule of that kind of a table (the schema compiler has checked it).
+    func accessRule(_ kind: AccessKind, of table: Table, source: String) throws -> AccessRule {
+        guard let rule = accessRules[table.id]?[kind] else {
+            throw EngineError(.schema, "the \(kind.rawValue) rule of \(table.name) is missing", hint: "apply the schema again")
+        }
+        return rule
     }
 }

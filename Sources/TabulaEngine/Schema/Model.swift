@@ -52,6 +52,10 @@ public struct Table: Sendable, Hashable, Codable {
     public var fields: [Field]
     /// `lock when EXPR`: the expression's source, checked against each row before a write.
     public var lockCondition: String?
+    /// `read when EXPR`: who may read a row (nil: everyone who may open the base).
+    public var readCondition: String?
+    /// `write when EXPR`: who may add, change or delete a row (nil: everyone).
+    public var writeCondition: String?
     /// `inherit a, b` on a timer's log table: the fields a new interval copies from the timed row.
     public var inheritedFields: [FieldID]?
     /// `time field NAME`: the date or datetime field that reports bucket and filter periods by.

@@ -183,6 +183,8 @@ public struct SchemaCompiler {
             }
             for option in decl.options {
                 if case .lock(let expr, _) = option { table.lockCondition = expr.sourceText }
+                if case .read(let expr, _) = option { table.readCondition = expr.sourceText }
+                if case .write(let expr, _) = option { table.writeCondition = expr.sourceText }
                 if case .check(let expr, let message, _) = option {
                     table.checks = (table.checks ?? []) + [RowCheck(condition: expr.sourceText, message: message)]
                 }

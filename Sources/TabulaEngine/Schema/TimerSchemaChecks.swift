@@ -23,6 +23,7 @@ struct TimerSchemaChecks {
                 switch option {
                 case .inherit(let names, let range): inherit(names, range: range, at: index)
                 case .lock(let condition, _): lock(condition, at: index)
+                case .read(let condition, _), .write(let condition, _): accessRule(condition, at: index)
                 case .timeField: break  // checked with the report settings
                 case .check(let condition, _, _): check(condition, at: index)
                 }
@@ -154,6 +155,16 @@ struct TimerSchemaChecks {
                 error("the check of \(table.name) gives \(compiled.resultType.displayName), not true or false", at: condition.range,
                       hint: "compare something, e.g. check end >= start else \"the interval ends before it starts\"")
             }
+        } catch {
+            diagnostics += error.diagnostics
+        }
+    }
+
+    // MARK: - Read and write rules
+
+    private mutating func accessRule(_ condition: Expression, at index: Int) {
+        do {
+            _ = try AccessRule.compile(condition, in: schema.tables[index], schema: schema)
         } catch {
             diagnostics += error.diagnostics
         }

@@ -83,8 +83,20 @@ public struct AuditHistory {
     let base: Base
 
     /// The history, oldest first; of one table, or one row of it; the last `limit` entries.
+    /// A person sees the history of the rows they may read (a deleted row's, only its owner).
     public func entries(table: Table? = nil, row: RowID? = nil, limit: Int? = nil) throws -> [HistoryEntry] {
-        try base.history(table: table, row: row, limit: limit)
+        if let table, let row { try base.requireReadable(table, row: row) }
+        let all = try base.history(table: table, row: row, limit: limit)
+        guard try base.actingPerson() != nil else { return all }
+        var readable: [String: Set<RowID>] = [:]
+        for ruled in base.schema.tables where ruled.readCondition != nil {
+            let rows = Set(all.compactMap { $0.table == ruled.name ? $0.row : nil })
+            readable[ruled.name] = Set(try base.permittedRows(.read, of: ruled, among: rows.sorted()))
+        }
+        return all.filter { entry in
+            guard let name = entry.table, let allowed = readable[name] else { return true }
+            return entry.row.map(allowed.contains) ?? true
+        }
     }
 }
 

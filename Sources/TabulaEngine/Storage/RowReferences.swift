@@ -18,6 +18,7 @@ extension Base {
             guard try rowExists(id, in: table) else {
                 throw EngineError(.notFound, "table \(table.name) has no row #\(id)", remedy: .listRows(table: table.name))
             }
+            try requireReadable(table, row: id)
             return id
         }
         let primary = table.primaryField
@@ -34,6 +35,10 @@ extension Base {
             let guess = try closestPrimaryValue(to: ref, in: table)
             throw EngineError(.notFound, "no row of \(table.name) has \(primary.name) '\(ref)'",
                               hint: guess.map { "did you mean '\($0)'?" },
+                              remedy: .referToRow(table: table.name, primaryField: primary.name))
+        }
+        if table.readCondition != nil, try permittedRows(.read, of: table, among: ids).isEmpty {
+            throw EngineError(.notFound, "no row of \(table.name) has \(primary.name) '\(ref)'",
                               remedy: .referToRow(table: table.name, primaryField: primary.name))
         }
         if ids.count > 1 {

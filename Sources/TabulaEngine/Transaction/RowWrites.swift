@@ -100,6 +100,7 @@ extension WriteTransaction {
         guard let old = try base.readRow(of: table, row: id, fields: Array(given.keys)) else {
             throw EngineError(.notFound, "table \(table.name) has no row #\(id)", remedy: .listRows(table: table.name))
         }
+        try base.checkAccessBeforeWrite(table, row: id, action: "changed")
         try base.checkLockBeforeWrite(table, row: id, action: "changed")
         var values = given
         for field in table.fields where values[field.id] != nil {
@@ -213,6 +214,7 @@ extension WriteTransaction {
     public func deleteRow(from table: Table, id: RowID) throws {
         try requireOpen()
         guard try base.rowExists(id, in: table) else { return }
+        try base.checkAccessBeforeWrite(table, row: id, action: "deleted")
         try base.checkLockBeforeWrite(table, row: id, action: "deleted")
         // Incoming links from other rows: restrict, cascade or clear.
         for other in schema.tables {

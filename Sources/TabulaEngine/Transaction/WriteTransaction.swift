@@ -149,6 +149,7 @@ extension Base {
         try runRowRules(tx)
         guard let changes = pending, !changes.isEmpty else { return }
         try recompute(changes)
+        try checkAccessAfterWrites(changes)
         try checkLocksAfterWrites(changes)
         try checkRowsAfterWrites(pending ?? changes)
     }

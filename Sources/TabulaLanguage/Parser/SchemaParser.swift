@@ -217,8 +217,8 @@ struct SchemaParsing {
         while !parser.isAtEnd {
             if parser.consume(.rightBrace) != nil { closed = true; break }
             if startsTopLevelStatement() { break }
-            if current.isKeyword("lock"), parser.peek(1).isKeyword("when"), !parser.peek(1).precededByNewline {
-                parseLock(into: &table)
+            if startsRule() {
+                parseRule(into: &table)
                 continue
             }
             if startsInherit() {
@@ -272,23 +272,37 @@ struct SchemaParsing {
         table.options.append(.inherit(names, range: parser.range(from: keyword.range)))
     }
 
-    private mutating func parseLock(into table: inout TableDecl) {
-        let lock = parser.advance()
+    /// Whether the current line is a row rule: `lock when`, `read when` or `write when`.
+    private mutating func startsRule() -> Bool {
+        guard current.isKeyword("lock") || current.isKeyword("read") || current.isKeyword("write") else { return false }
+        let next = parser.peek(1)
+        return next.isKeyword("when") && !next.precededByNewline
+    }
+
+    private mutating func parseRule(into table: inout TableDecl) {
+        let keyword = parser.advance()
+        let word = keyword.text.lowercased()
         let when = parser.advance()
+        let example = ["lock": "lock when approved", "read": "read when person = actor", "write": "write when person = actor"][word] ?? ""
         guard onSameLine else {
-            error("missing condition after 'lock when'", at: when.range, hint: "lock when approved")
+            error("missing condition after '\(word) when'", at: when.range, hint: example)
             return
         }
         do {
             let condition = try parser.parseExpression()
-            table.options.append(.lock(when: condition, range: lock.range.union(condition.range)))
+            let range = keyword.range.union(condition.range)
+            switch word {
+            case "read": table.options.append(.read(when: condition, range: range))
+            case "write": table.options.append(.write(when: condition, range: range))
+            default: table.options.append(.lock(when: condition, range: range))
+            }
         } catch {
             parser.report(error.diagnostic)
             skipField()
             return
         }
         if onSameLine {
-            error("unexpected \(found()) after the lock condition", at: current.range,
+            error("unexpected \(found()) after the \(word) condition", at: current.range,
                   hint: "join conditions with 'and' or 'or'")
             skipField()
         }
@@ -379,7 +393,7 @@ struct SchemaParsing {
     private mutating func startsNewField() -> Bool {
         guard current.isName else { return false }
         let next = parser.peek(1)
-        if current.isKeyword("lock") && next.isKeyword("when") && !next.precededByNewline { return true }
+        if startsRule() { return true }
         if startsInherit() { return true }
         if current.isKeyword("time") && next.isKeyword("field") && !next.precededByNewline { return true }
         if startsCheck() { return true }

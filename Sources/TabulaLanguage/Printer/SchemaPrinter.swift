@@ -39,6 +39,8 @@ public enum SchemaPrinter {
         for option in t.options {
             switch option {
             case .lock(let condition, _): lines.append("  lock when \(condition.sourceText)")
+            case .read(let condition, _): lines.append("  read when \(condition.sourceText)")
+            case .write(let condition, _): lines.append("  write when \(condition.sourceText)")
             case .inherit(let names, _): lines.append("  inherit \(names.map(\.quoted).joined(separator: ", "))")
             case .timeField(let name, _): lines.append("  time field \(name.quoted)")
             case .check(let condition, let message, _):

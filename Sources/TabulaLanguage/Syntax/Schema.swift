@@ -58,6 +58,10 @@ public struct TableDecl: Sendable, Hashable {
 public enum TableOption: Sendable, Hashable {
     /// `lock when EXPR`: rows for which EXPR is true cannot be written.
     case lock(when: Expression, range: SourceRange)
+    /// `read when EXPR`: who may read a row (`actor` is the acting person's row).
+    case read(when: Expression, range: SourceRange)
+    /// `write when EXPR`: who may add, change or delete a row (`actor` as in `read when`).
+    case write(when: Expression, range: SourceRange)
     /// `inherit stream, project`: on a timer's log table, the fields a new interval copies from
     /// the timed row when it starts.
     case inherit([Name], range: SourceRange)

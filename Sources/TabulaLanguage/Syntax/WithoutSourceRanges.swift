@@ -72,6 +72,8 @@ extension TableOption {
     public var withoutSourceRanges: TableOption {
         switch self {
         case .lock(let condition, _): return .lock(when: condition.withoutSourceRanges, range: .none)
+        case .read(let condition, _): return .read(when: condition.withoutSourceRanges, range: .none)
+        case .write(let condition, _): return .write(when: condition.withoutSourceRanges, range: .none)
         case .inherit(let names, _): return .inherit(names.map(\.withoutSourceRanges), range: .none)
         case .timeField(let name, _): return .timeField(name.withoutSourceRanges, range: .none)
         case .check(let condition, let message, _): return .check(condition.withoutSourceRanges, message: message, range: .none)

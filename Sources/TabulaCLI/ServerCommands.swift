@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TabulaEngine
+import TabulaIO
+import TabulaServer
+
+/// `tabula serve BASE`: the base as an HTTP API (and, later, a web table).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve a base over HTTP: the REST API under /api/v1 (tokens from `tabula token create`).")
+
+    @Argument(help: "The base file.") var base: String
+    @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "The port (0: any free one, printed at start).") var port: Int = 8080
+    @Option(name: .customLong("public-url"), help: "The https://... address users reach the server at, behind a proxy.") var publicURL: String?
+
+    func run() async throws {
+        do {
+            guard (0...65535).contains(port) else { throw CLIError("--port \(port) is not a port", hint: "give 1 to 65535, or 0 for any free port") }
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = ProcessInfo.processInfo.environment["TABULA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+                return handler
+            }
+            let server = try TabulaServer(.init(path: base, host: host, port: port, publicURL: publicURL, now: try clock()))
+            try await server.run { port in
+                FileHandle.standardOutput.write(Data("serving \(base) on http://\(host):\(port) (API: /api/v1, stop with Ctrl-C)\n".utf8))
+            }
+        } catch {
+            try runReportingErrors { throw error }
+        }
+    }
+}
+
+/// `tabula token create|list|revoke`: API tokens, stored as hashes.
+struct TokenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Create, list and revoke API tokens (each acts as one person; only a hash is stored).",
+        subcommands: [TokenCreate.self, TokenList.self, TokenRevoke.self])
+}
+
+struct TokenCreate: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Make a token for a person; it is printed once.")
+    @Argument(help: "The base file.") var base: String
+    @Option(help: "The person the token acts as (name, login or email).") var person: String
+    @Option(help: "What the token is for, e.g. 'laptop script'.") var label: String?
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let b = try openBase(base, actor)
+            defer { b.close() }
+            let (id, token) = try APITokens.create(on: b, person: person, label: label)
+            print("token \(id) for \(person): \(token)")
+            printError("keep it now: it is not shown again (the base keeps only its hash); revoke it with `tabula token revoke \(base) \(id)`")
+        }
+    }
+}
+
+struct TokenList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The tokens: ids, people, labels, last use (never the tokens).")
+    @Argument(help: "The base file.") var base: String
+    @Option(help: "table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let b = try openBase(base, actor)
+            defer { b.close() }
+            let columns = [("id", ValueType.integer), ("person", .text), ("label", .text), ("created", .datetime), ("last used", .datetime), ("revoked", .datetime)]
+                .map { ResultColumn(name: $0.0, type: $0.1) }
+            let rows: [[Value]] = try b.tokens.list().map { t in
+                [.integer(t.id), .text(try b.tokens.personName(t.person) ?? "#\(t.person)"), t.label.map(Value.text) ?? .blank,
+                 .datetime(t.created), t.lastUsed.map(Value.datetime) ?? .blank, t.revoked.map(Value.datetime) ?? .blank]
+            }
+            print(Renderer.render(ResultTable(columns: columns, rows: rows), as: format, context: b.schema.valueContext))
+        }
+    }
+}
+
+struct TokenRevoke: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a token by its id: it stops working at once.")
+    @Argument(help: "The base file.") var base: String
+    @Argument(help: "The token's id (from `token list`).") var id: Int64
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let b = try openBase(base, actor)
+            defer { b.close() }
+            try b.tokens.revoke(id: id)
+            print("token \(id) revoked")
+        }
+    }
+}

@@ -1,0 +1,494 @@
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+import TabulaEngine
+import TabulaIO
+import TabulaLanguage
+import TabulaReports
+import TabulaTimeTracking
+
+/// Who a request acts as: the person its token belongs to.
+struct Caller: Sendable {
+    var tokenID: Int64
+    var person: RowID
+    var name: String
+}
+
+/// What a handler answers: a status and a JSON body (none for 204), or JSON text made elsewhere.
+struct Reply: Sendable {
+    var status: HTTPResponse.Status
+    var body: String?
+
+    static func json(_ value: JSONValue, _ status: HTTPResponse.Status = .ok) -> Reply { Reply(status: status, body: value.serialized) }
+    static let noContent = Reply(status: .noContent, body: nil)
+}
+
+/// The REST API under /api/v1: every route authenticates the caller's token, runs on the base as
+/// that person (so read and write rules apply as for `--as`), and maps errors to statuses.
+struct API: Sendable {
+    let host: BaseHost
+    let logger: Logger
+    let touched = TokenTouches()
+
+    // MARK: - The frame of every request
+
+    /// Authenticates, runs `work`, answers JSON, logs one line.
+    func handle(_ request: Request, _ context: some RequestContext,
+                _ work: @escaping @Sendable (Caller, Request, Data) async throws -> Reply) async -> Response {
+        let started = ContinuousClock.now
+        var person = "-"
+        let reply: Reply
+        do {
+            let caller = try await authenticate(request)
+            person = caller.name
+            let body = try await request.body.collect(upTo: 16 << 20)
+            reply = try await work(caller, request, Data(buffer: body))
+        } catch {
+            let e = APIError.from(error)
+            if e.status == .internalServerError { logger.error("\(request.method) \(request.uri.path) failed: \(String(describing: type(of: error)))") }
+            reply = Reply(status: e.status, body: e.json.serialized)
+        }
+        let ms = Double((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000) / 1000
+            + Double((ContinuousClock.now - started).components.seconds) * 1000
+        logger.info("\(request.method) \(request.uri.path) \(reply.status.code) \(String(format: "%.1f", ms))ms \(person)")
+        return Self.response(reply)
+    }
+
+    static func response(_ reply: Reply) -> Response {
+        guard let body = reply.body else { return Response(status: reply.status) }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: reply.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    func authenticate(_ request: Request) async throws -> Caller {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { throw APIError.unauthorized }
+        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        guard !token.isEmpty else { throw APIError.unauthorized }
+        let hash = APITokens.hash(token)
+        let found: (AccessToken, String)? = try await host.read(as: "server") { base in
+            guard let t = try base.tokens.find(hash: hash), let name = try base.tokens.personName(t.person) else { return nil }
+            return (t, name)
+        }
+        guard let (t, name) = found else { throw APIError.unauthorized }
+        if touched.due(t.id) {
+            let id = t.id
+            Task { try? await host.write(as: "server") { base in try base.tokens.touch(id: id, at: base.now()) } }
+        }
+        return Caller(tokenID: t.id, person: t.person, name: name)
+    }
+
+    /// The query parameters, decoded (the first of a repeated one).
+    static func query(_ request: Request) -> [String: String] {
+        var out: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters where out[String(key)] == nil {
+            out[String(key)] = String(value).removingPercentEncoding ?? String(value)
+        }
+        return out
+    }
+
+    // MARK: - Routes
+
+    func register(on router: Router<BasicRequestContext>) {
+        let api = router.group("/api/v1")
+        api.get("openapi.json") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+        api.get("tables") { r, c in await handle(r, c) { caller, _, _ in try await tables(caller) } }
+        api.get("tables/:table/rows") { r, c in
+            let table = c.parameters.get("table") ?? ""
+            return await handle(r, c) { caller, request, _ in try await listRows(caller, table, Self.query(request)) }
+        }
+        api.post("tables/:table/rows") { r, c in
+            let table = c.parameters.get("table") ?? ""
+            return await handle(r, c) { caller, _, body in try await createRow(caller, table, try JSONBody(body)) }
+        }
+        api.get("tables/:table/rows/:id") { r, c in
+            let table = c.parameters.get("table") ?? "", id = c.parameters.get("id") ?? ""
+            return await handle(r, c) { caller, _, _ in try await getRow(caller, table, id) }
+        }
+        api.patch("tables/:table/rows/:id") { r, c in
+            let table = c.parameters.get("table") ?? "", id = c.parameters.get("id") ?? ""
+            return await handle(r, c) { caller, _, body in try await updateRow(caller, table, id, try JSONBody(body)) }
+        }
+        api.delete("tables/:table/rows/:id") { r, c in
+            let table = c.parameters.get("table") ?? "", id = c.parameters.get("id") ?? ""
+            return await handle(r, c) { caller, _, _ in try await deleteRow(caller, table, id) }
+        }
+        api.get("timers") { r, c in
+            await handle(r, c) { caller, request, _ in
+                try await timers(caller, everyone: Self.query(request)["everyone"].map { $0 == "true" || $0 == "1" } ?? false)
+            }
+        }
+        api.post("timers/start") { r, c in await handle(r, c) { caller, _, body in try await startTimer(caller, try JSONBody(body)) } }
+        api.post("timers/stop") { r, c in await handle(r, c) { caller, _, body in try await stopTimer(caller, try JSONBody(body)) } }
+        api.post("timers/switch") { r, c in await handle(r, c) { caller, _, body in try await switchTimer(caller, try JSONBody(body)) } }
+        api.post("log") { r, c in await handle(r, c) { caller, _, body in try await log(caller, try JSONBody(body)) } }
+        api.post("report") { r, c in await handle(r, c) { caller, _, body in try await report(caller, try JSONBody(body)) } }
+        api.get("reports/:name") { r, c in
+            let name = c.parameters.get("name") ?? ""
+            return await handle(r, c) { caller, request, _ in try await savedReport(caller, name, period: Self.query(request)["for"]) }
+        }
+        api.get("periods") { r, c in await handle(r, c) { caller, _, _ in try await periods(caller) } }
+        api.post("periods/:month/:action") { r, c in
+            let month = c.parameters.get("month") ?? "", action = c.parameters.get("action") ?? ""
+            return await handle(r, c) { caller, _, _ in try await changePeriod(caller, month, action) }
+        }
+        api.get("requests") { r, c in
+            await handle(r, c) { caller, request, _ in try await requests(caller, all: Self.query(request)["all"] == "true") }
+        }
+        api.post("requests") { r, c in await handle(r, c) { caller, _, body in try await fileRequest(caller, try JSONBody(body)) } }
+        api.post("requests/:id/:action") { r, c in
+            let id = c.parameters.get("id") ?? "", action = c.parameters.get("action") ?? ""
+            return await handle(r, c) { caller, _, body in try await decideRequest(caller, id, action, try JSONBody(body)) }
+        }
+    }
+
+    // MARK: - Tables and rows
+
+    func tables(_ caller: Caller) async throws -> Reply {
+        try await host.read(as: caller.name) { base in
+            let tables: [JSONValue] = base.schema.tables.map { table in
+                .object([
+                    ("name", .string(table.name)),
+                    ("primary", .string(table.primaryField.name)),
+                    ("fields", .array(table.fields.map { field in
+                        .object([("name", .string(field.name)), ("type", .string(TableView.describe(field.kind, base.schema))),
+                                 ("computed", .bool(field.isComputed)), ("required", .bool(field.isRequired)), ("unique", .bool(field.isUnique))])
+                    })),
+                ])
+            }
+            return .json(.object([("tables", .array(tables))]))
+        }
+    }
+
+    func listRows(_ caller: Caller, _ tableName: String, _ query: [String: String]) async throws -> Reply {
+        let condition = query["where"].flatMap { $0.isEmpty ? nil : $0 }
+        let orderText = query["order"].flatMap { $0.isEmpty ? nil : $0 }
+        let cursor = query["cursor"].flatMap { $0.isEmpty ? nil : $0 }
+        var requested = 100
+        if let text = query["limit"] {
+            guard let n = Int(text), n > 0 else { throw APIError.badRequest("limit must be a positive number, got '\(text)'", hint: "e.g. limit=50 (at most 1000)") }
+            requested = min(n, 1000)
+        }
+        let limit = requested
+        return try await host.read(as: caller.name) { base in
+            let table = try base.table(named: tableName)
+            var orderField: Field?
+            var descending = false
+            if var name = orderText {
+                if name.hasPrefix("-") { descending = true; name.removeFirst() }
+                orderField = try base.field(named: name, in: table)
+            }
+            let page: [RowID]
+            var next: String?
+            if condition == nil && orderField == nil {
+                var after: RowID?
+                if let cursor {
+                    guard cursor.hasPrefix("i"), let id = RowID(cursor.dropFirst()) else { throw APIError.badRequest("'\(cursor)' is not a cursor of this listing", hint: "pass the \"next\" value of the previous page") }
+                    after = id
+                }
+                let ids = try base.readableRowIDs(of: table, after: after, limit: limit + 1)
+                page = Array(ids.prefix(limit))
+                if ids.count > limit, let last = page.last { next = "i\(last)" }
+            } else {
+                var offset = 0
+                if let cursor {
+                    guard cursor.hasPrefix("o"), let n = Int(cursor.dropFirst()), n >= 0 else { throw APIError.badRequest("'\(cursor)' is not a cursor of this listing", hint: "pass the \"next\" value of the previous page") }
+                    offset = n
+                }
+                if let condition {
+                    let keep = Set(try base.filterRows(table, where: condition))
+                    let ids = try base.readableRowIDs(of: table, orderBy: orderField, descending: descending).filter(keep.contains)
+                    page = Array(ids.dropFirst(offset).prefix(limit))
+                    if ids.count > offset + limit { next = "o\(offset + limit)" }
+                } else {
+                    let ids = try base.readableRowIDs(of: table, orderBy: orderField, descending: descending, offset: offset, limit: limit + 1)
+                    page = Array(ids.prefix(limit))
+                    if ids.count > limit { next = "o\(offset + limit)" }
+                }
+            }
+            let rows = try RowJSON.rows(base, table, ids: page)
+            return .json(.object([("rows", .array(rows)), ("next", next.map(JSONValue.string) ?? .null)]))
+        }
+    }
+
+    static func rowID(_ text: String) throws -> RowID {
+        guard let id = RowID(text.hasPrefix("#") ? String(text.dropFirst()) : text), id > 0 else {
+            throw APIError.notFound("'\(text)' is not a row id", hint: "rows are addressed by their numeric id")
+        }
+        return id
+    }
+
+    func getRow(_ caller: Caller, _ tableName: String, _ idText: String) async throws -> Reply {
+        let id = try Self.rowID(idText)
+        return try await host.read(as: caller.name) { base in
+            let table = try base.table(named: tableName)
+            guard try base.permittedRows(.read, of: table, among: [id]) == [id] else { throw APIError.notFound("table \(table.name) has no row #\(id)") }
+            return .json(try RowJSON.row(base, table, id: id))
+        }
+    }
+
+    /// Each assignment parsed alone first, so a bad value is a 422 that names its field.
+    static func checkValues(_ base: Base, _ table: Table, _ assignments: [TextAssignment]) throws {
+        for a in assignments {
+            do { _ = try base.parseAssignments([a], for: table) } catch { throw APIError.from(error, field: a.field) }
+        }
+    }
+
+    func createRow(_ caller: Caller, _ tableName: String, _ body: JSONBody) async throws -> Reply {
+        let assignments = try body.fields(required: true)
+        return try await host.write(as: caller.name) { base in
+            let table = try base.table(named: tableName)
+            try Self.checkValues(base, table, assignments)
+            let id = try base.write { tx in try tx.insert(into: table.name, rows: [assignments]) }.value[0]
+            return .json(try RowJSON.row(base, table, id: id), .created)
+        }
+    }
+
+    func updateRow(_ caller: Caller, _ tableName: String, _ idText: String, _ body: JSONBody) async throws -> Reply {
+        let id = try Self.rowID(idText)
+        let assignments = try body.fields(required: true)
+        guard !assignments.isEmpty else { throw APIError.badRequest("\"fields\" is empty: nothing to change", hint: "{\"fields\": {\"note\": \"...\"}}") }
+        return try await host.write(as: caller.name) { base in
+            let table = try base.table(named: tableName)
+            try base.requireReadable(table, row: id)
+            try Self.checkValues(base, table, assignments)
+            try base.write { tx in _ = try tx.update(table.name, row: "#\(id)", assignments) }
+            return .json(try RowJSON.row(base, table, id: id))
+        }
+    }
+
+    func deleteRow(_ caller: Caller, _ tableName: String, _ idText: String) async throws -> Reply {
+        let id = try Self.rowID(idText)
+        return try await host.write(as: caller.name) { base in
+            let table = try base.table(named: tableName)
+            try base.write { tx in _ = try tx.delete(table.name, row: "#\(id)") }
+            return .noContent
+        }
+    }
+
+    // MARK: - Timers and the log
+
+    static func timerJSON(_ t: TimerInterval, now: Instant) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("table", .string(t.table)), ("row", .integer(t.row)), ("label", .string(t.rowLabel)),
+            ("entry", .integer(t.logRow)), ("person", .string(t.author)),
+            ("start", .string(t.start.iso8601(in: "UTC"))), ("elapsed", .integer(t.elapsed(at: now))), ("mode", .string(t.mode.rawValue)),
+        ]
+        if let end = t.end { members.append(("end", .string(end.iso8601(in: "UTC")))) }
+        if let deadline = t.deadline { members.append(("until", .string(deadline.iso8601(in: "UTC")))) }
+        return .object(members)
+    }
+
+    func timers(_ caller: Caller, everyone: Bool) async throws -> Reply {
+        try await host.read(as: caller.name) { base in
+            if everyone {
+                let roles = try base.actorRoles()
+                guard roles.contains("lead") || roles.contains("finance") || roles.contains(base.schema.approverRole ?? "lead") else {
+                    throw APIError(.forbidden, "forbidden", "only a lead sees everyone's timers", hint: "leave out everyone=true to see your own")
+                }
+            }
+            let now = base.now()
+            let running = try base.timers.running(everyone: everyone)
+            return .json(.object([("timers", .array(running.map { Self.timerJSON($0, now: now) }))]))
+        }
+    }
+
+    func startTimer(_ caller: Caller, _ body: JSONBody) async throws -> Reply {
+        let table = try body.requiredString("table", example: "\"Tasks\"")
+        let row = try body.rowReference()
+        let field = try body.string("field")
+        let mode: TimerMode = try body.bool("pomodoro") ? .pomodoro : .stopwatch
+        return try await host.write(as: caller.name) { base in
+            let started = try base.write { tx in try tx.startTimer(table: table, row: row, field: field, mode: mode) }.value
+            return .json(Self.timerJSON(started, now: base.now()), .created)
+        }
+    }
+
+    func stopTimer(_ caller: Caller, _ body: JSONBody) async throws -> Reply {
+        let all = try body.bool("all")
+        let table = try body.string("table")
+        let row = body.has("row") ? try body.rowReference() : nil
+        if table != nil && row == nil { throw APIError.badRequest("give the row whose timer to stop", hint: "{\"table\": \"Tasks\", \"row\": 12}, or {\"all\": true}") }
+        if table != nil && all { throw APIError.badRequest("give either table and row, or all, not both") }
+        let field = try body.string("field")
+        return try await host.write(as: caller.name) { base in
+            let stopped = try base.write { tx in try tx.stopTimer(table: table, row: row, field: field, all: all) }.value
+            let now = base.now()
+            return .json(.object([("stopped", .array(stopped.map { Self.timerJSON($0, now: now) }))]))
+        }
+    }
+
+    func switchTimer(_ caller: Caller, _ body: JSONBody) async throws -> Reply {
+        let table = try body.requiredString("table", example: "\"Tasks\"")
+        let row = try body.rowReference()
+        let field = try body.string("field")
+        let mode: TimerMode = try body.bool("pomodoro") ? .pomodoro : .stopwatch
+        return try await host.write(as: caller.name) { base in
+            let (stopped, started, _) = try base.write { tx in try tx.switchTimer(table: table, row: row, field: field, mode: mode) }.value
+            let now = base.now()
+            return .json(.object([("stopped", .array(stopped.map { Self.timerJSON($0, now: now) })), ("started", Self.timerJSON(started, now: now))]))
+        }
+    }
+
+    func log(_ caller: Caller, _ body: JSONBody) async throws -> Reply {
+        let table = try body.requiredString("table", example: "\"Tasks\"")
+        let row = try body.rowReference()
+        let field = try body.string("field")
+        var assignments = try body.fields(required: false)
+        if let note = try body.string("note") { assignments.append(TextAssignment(field: "note", text: note)) }
+        let extra = assignments
+        let from = try body.string("from"), to = try body.string("to"), date = try body.string("date")
+        let hours: String? = try {
+            guard let value = body.object["hours"], !(value is NSNull) else { return nil }
+            return try JSONBody.text(value, field: "hours")
+        }()
+        return try await host.write(as: caller.name) { base in
+            let context = base.schema.valueContext
+            func instant(_ text: String, _ name: String) throws -> Instant {
+                guard case .datetime(let i)? = try? ValueType.datetime.parse(text, context: context) else {
+                    throw APIError(.unprocessableContent, "invalid", "\"\(name)\": '\(text)' is not a date and time",
+                                   hint: "ISO 8601, e.g. \"2026-11-19T14:00:00+01:00\", or \"2026-11-19 14:00\" in the base's time zone", field: name)
+                }
+                return i
+            }
+            let start: Instant, end: Instant
+            switch (from, to, date, hours) {
+            case (let f?, let t?, nil, nil):
+                start = try instant(f, "from")
+                end = try instant(t, "to")
+            case (nil, nil, let d?, let h?):
+                guard case .date? = try? ValueType.date.parse(d, context: context) else {
+                    throw APIError(.unprocessableContent, "invalid", "\"date\": '\(d)' is not a date", hint: "YYYY-MM-DD, e.g. \"2026-11-19\"", field: "date")
+                }
+                start = try instant("\(d) 09:00", "date")
+                let text = Double(h).map { "\($0)h" } ?? h
+                guard case .duration(let seconds)? = try? ValueType.duration.parse(text, context: context), seconds > 0 else {
+                    throw APIError(.unprocessableContent, "invalid", "\"hours\": '\(h)' is not a positive duration", hint: "e.g. 1.5 or \"1h30m\"", field: "hours")
+                }
+                end = start.adding(seconds: seconds)
+            default:
+                throw APIError.badRequest("give from and to, or date and hours", hint: "{\"table\": \"Tasks\", \"row\": 12, \"date\": \"2026-11-19\", \"hours\": 1.5}")
+            }
+            let interval = try base.write { tx in try tx.logInterval(table: table, row: row, field: field, from: start, to: end, extra: extra) }.value
+            let log = try base.table(named: interval.logTable)
+            return .json(try RowJSON.row(base, log, id: interval.logRow), .created)
+        }
+    }
+
+    // MARK: - Reports
+
+    func report(_ caller: Caller, _ body: JSONBody) async throws -> Reply {
+        let query = try body.requiredString("query", example: "\"sum(duration) by person for this month\"")
+        return try await host.read(as: caller.name) { base in
+            let output = try ReportRunner.run(SourceText(name: "query", text: query), on: base)
+            return Reply(status: .ok, body: Renderer.json(output.table, context: base.schema.valueContext))
+        }
+    }
+
+    func savedReport(_ caller: Caller, _ name: String, period: String?) async throws -> Reply {
+        try await host.read(as: caller.name) { base in
+            guard base.schema.reports.contains(where: { $0.name == name }) else {
+                throw APIError.notFound("there is no saved report '\(name)'", hint: "the saved reports: " + base.schema.reports.map(\.name).joined(separator: ", "))
+            }
+            let output: ReportOutput
+            if let period, !period.isEmpty {
+                output = try ReportRunner.run(saved: name, on: base, for: try ReportParser.parsePeriod(SourceText(name: "for", text: period)))
+            } else {
+                output = try ReportRunner.run(saved: name, on: base)
+            }
+            return Reply(status: .ok, body: Renderer.json(output.table, context: base.schema.valueContext))
+        }
+    }
+
+    // MARK: - Periods and edit requests
+
+    func periods(_ caller: Caller) async throws -> Reply {
+        try await host.read(as: caller.name) { base in
+            let list = try Periods.list(base)
+            return .json(.object([("periods", .array(list.map(Self.periodJSON)))]))
+        }
+    }
+
+    static func periodJSON(_ s: Periods.Summary) -> JSONValue {
+        .object([("period", .string(s.month)), ("state", .string(s.state)), ("entries", .integer(Int64(s.entries))), ("hours", .integer(s.hours))])
+    }
+
+    func changePeriod(_ caller: Caller, _ month: String, _ action: String) async throws -> Reply {
+        guard ["close", "approve", "reopen"].contains(action) else {
+            throw APIError.notFound("no such period action '\(action)'", hint: "POST /api/v1/periods/2026-11/close, approve or reopen")
+        }
+        return try await host.write(as: caller.name) { base in
+            let summary: Periods.Summary
+            switch action {
+            case "close": summary = try Periods.close(base, month: month)
+            case "approve": summary = try Periods.approve(base, month: month)
+            default: summary = try Periods.reopen(base, month: month)
+            }
+            return .json(Self.periodJSON(summary))
+        }
+    }
+
+    static func requestJSON(_ r: EditRequest) -> JSONValue {
+        .object([
+            ("id", .integer(r.id)), ("at", .string(r.at.iso8601(in: "UTC"))), ("by", .string(r.requestedBy)),
+            ("table", .string(r.table)), ("row", .integer(r.row)),
+            ("fields", .object(r.changes.map { ($0.field, .string($0.text)) })),
+            ("reason", .string(r.reason)), ("state", .string(r.state.rawValue)),
+            ("decided_by", r.decidedBy.map(JSONValue.string) ?? .null), ("note", r.note.map(JSONValue.string) ?? .null),
+        ])
+    }
+
+    func requests(_ caller: Caller, all: Bool) async throws -> Reply {
+        try await host.read(as: caller.name) { base in
+            var list = try base.requests.list(all: all)
+            // A person sees the requests on rows they may read.
+            list = try list.filter { r in
+                guard let table = base.schema.table(named: r.table) else { return false }
+                return try base.permits(.read, table, row: r.row)
+            }
+            return .json(.object([("requests", .array(list.map(Self.requestJSON)))]))
+        }
+    }
+
+    func fileRequest(_ caller: Caller, _ body: JSONBody) async throws -> Reply {
+        let table = try body.requiredString("table", example: "\"TimeEntries\"")
+        let row = try body.rowReference()
+        let fields = try body.fields(required: true)
+        let reason = try body.requiredString("reason", example: "\"forgot to stop the timer\"")
+        return try await host.write(as: caller.name) { base in
+            let r = try base.write { tx in try tx.requestEdit(table: table, row: row, fields, reason: reason) }.value
+            return .json(Self.requestJSON(r), .created)
+        }
+    }
+
+    func decideRequest(_ caller: Caller, _ idText: String, _ action: String, _ body: JSONBody) async throws -> Reply {
+        guard let id = Int64(idText.hasPrefix("#") ? String(idText.dropFirst()) : idText) else { throw APIError.notFound("'\(idText)' is not a request id") }
+        guard action == "approve" || action == "reject" else {
+            throw APIError.notFound("no such request action '\(action)'", hint: "POST /api/v1/requests/\(id)/approve or reject")
+        }
+        let note = try body.string("note")
+        return try await host.write(as: caller.name) { base in
+            let r = try base.write { tx in action == "approve" ? try tx.approveEdit(id, note: note) : try tx.rejectEdit(id, note: note) }.value
+            return .json(Self.requestJSON(r))
+        }
+    }
+}
+
+/// When each token was last noted as used, so the base is written at most once a minute per token.
+final class TokenTouches: Sendable {
+    private let last = Mutex<[Int64: ContinuousClock.Instant]>([:])
+
+    func due(_ id: Int64) -> Bool {
+        let now = ContinuousClock.now
+        return last.withLock { map in
+            if let t = map[id], now - t < .seconds(60) { return false }
+            map[id] = now
+            return true
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Crypto
+import Foundation
+import TabulaEngine
+
+/// Making API tokens and recognising them: a token is 32 random bytes; the base keeps only its
+/// SHA-256 (a token is as random as a key, so a fast hash suffices; passwords get bcrypt).
+public enum APITokens {
+    /// A new token: `tab_` and 43 characters of base64url.
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let text = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return "tab_" + text
+    }
+
+    /// The hash the base stores for a token.
+    public static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Creates a token for the person of that name (or login, or email) and returns its id and
+    /// the token, which is shown once and never stored.
+    public static func create(on base: Base, person name: String, label: String?) throws -> (id: Int64, token: String) {
+        guard let peopleID = base.schema.peopleTable, base.schema.table(id: peopleID) != nil else {
+            throw EngineError(.schema, "this base names no people table, so a token has no one to act as", hint: "add `people People` to the schema")
+        }
+        let actor = base.actor
+        base.actor = name
+        let person = try base.actingPerson()
+        base.actor = actor
+        guard let person else {
+            throw EngineError(.notFound, "'\(name)' is not one of the people of this base", hint: "give a person's name, login or email; list them with `tabula show BASE People`")
+        }
+        let token = generate()
+        let id = try base.tokens.create(person: person, label: label, hash: hash(token))
+        return (id, token)
+    }
+}
