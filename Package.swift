@@ -44,7 +44,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Benchmarks: run by `tabula bench ...`, nothing of them in the shipped modules.
-        .target(name: "TabulaBenchmarks", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaReports", "TabulaTimeTracking"]),
+        .target(name: "TabulaBenchmarks", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaReports", "TabulaTimeTracking", "TabulaServer",
+                                                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                     .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "TabulaCLI", dependencies: [
             "TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports", "TabulaTimeTracking", "TabulaREPL", "TabulaBenchmarks", "TabulaServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -4,6 +4,7 @@ import Logging
 import TabulaEngine
 import TabulaIO
 import TabulaServer
+import TabulaBenchmarks
 
 /// `tabula serve BASE`: the base as an HTTP API (and, later, a web table).
 struct Serve: AsyncParsableCommand {
@@ -92,6 +93,30 @@ struct TokenRevoke: ParsableCommand {
             defer { b.close() }
             try b.tokens.revoke(id: id)
             print("token \(id) revoked")
+        }
+    }
+}
+
+/// `tabula bench server`: requests per second and latency over real HTTP on loopback.
+struct BenchServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "The server under C concurrent clients over loopback HTTP: timer writes and reads per second, p50 and p99.")
+
+    @Option(help: "How many concurrent clients (each a person with a token and a task).") var clients = 50
+    @Option(help: "How long to run.") var seconds: Double = 20
+
+    func validate() throws {
+        guard (1...1000).contains(clients) else { throw ValidationError("--clients must be 1 to 1000") }
+        guard seconds > 0 && seconds <= 3600 else { throw ValidationError("--seconds must be more than 0 and at most 3600") }
+    }
+
+    func run() async throws {
+        do {
+            let result = try await ServerBenchmark.run(clients: clients, seconds: seconds) { printError($0) }
+            ServerBenchmark.table(result).forEach { print($0) }
+        } catch {
+            try runReportingErrors { throw error }
         }
     }
 }
