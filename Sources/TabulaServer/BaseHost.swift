@@ -6,16 +6,29 @@ import TabulaTimeTracking
 /// One open connection to a base, used by one request at a time. The `Base` object is not
 /// thread-safe; the actor is what makes it safe to share.
 actor BaseConnection {
-    private let base: Base
+    private var base: Base
+    private let path: String
+    private let now: @Sendable () -> Instant
 
     init(path: String, now: @escaping @Sendable () -> Instant) throws {
-        let base = try Base.open(at: path, actor: "server", now: now)
-        TimeTracking.install(on: base)
-        self.base = base
+        self.path = path; self.now = now
+        base = try Self.open(path, now)
     }
 
-    /// Runs `body` on the base acting as `actor` (a person's name).
+    private static func open(_ path: String, _ now: @escaping @Sendable () -> Instant) throws -> Base {
+        let base = try Base.open(at: path, actor: "server", now: now)
+        TimeTracking.install(on: base)
+        return base
+    }
+
+    /// Runs `body` on the base acting as `actor` (a person's name). A schema applied by another
+    /// process since the last request is read first.
     func run<T: Sendable>(as actor: String, _ body: @Sendable (Base) throws -> T) throws -> T {
+        if try base.schemaChangedElsewhere() {
+            let fresh = try Self.open(path, now)
+            base.close()
+            base = fresh
+        }
         base.actor = actor
         return try body(base)
     }

@@ -301,6 +301,23 @@ extension TestClientProtocol {
         }
     }
 
+    @Test("a schema applied by another connection while serving is what the next request sees")
+    func aSchemaAppliedElsewhereIsReadAgain() async throws {
+        let team = try TeamBase()
+        defer { team.remove() }
+        let anna = team.tokens["anna"]!
+        try await team.server().application().test(.router) { client in
+            #expect(try await client.call(.get, "/api/v1/tables/Clients/rows/1", token: anna).status == .ok)
+            let other = try Base.open(at: team.path, actor: "admin")
+            let source = other.schemaSource.replacingOccurrences(of: "  contract      text", with: "  contract      text\n  region        text")
+            try other.migrations.apply(try other.migrations.plan(to: source, sourceName: "changed.tabula", reportChecker: ReportChecker()), allowDestructive: false)
+            other.close()
+            let changed = try await client.call(.patch, "/api/v1/tables/Clients/rows/1", token: anna, #"{"fields": {"region": "EU"}}"#)
+            #expect(changed.status == .ok)
+            #expect((object(changed.body)["fields"] as? [String: Any])?["region"] as? String == "EU")
+        }
+    }
+
     @Test("50 concurrent writers: every entry is applied, none lost")
     func concurrentWritersLoseNothing() async throws {
         let team = try TeamBase()

@@ -151,6 +151,20 @@ public final class Base {
 
     public func close() { db.close() }
 
+    /// `PRAGMA schema_version` when this object last found its schema to be the file's.
+    private var checkedSchemaVersion: Int64?
+
+    /// Whether another connection applied a different schema to the file since this object read
+    /// it; a long-lived process (the server) then opens the base again. Cheap when nothing
+    /// changed: one pragma read.
+    public func schemaChangedElsewhere() throws -> Bool {
+        let version = try db.scalar("PRAGMA schema_version").int64Value
+        if version == checkedSchemaVersion { return false }
+        let source = try db.query("SELECT value FROM \(Layout.meta) WHERE key = 'schema_source'").first?[0].textValue
+        if source == schemaSource { checkedSchemaVersion = version; return false }
+        return true
+    }
+
     // MARK: - Schema persistence
 
     func saveSchema(_ schema: Schema, source: String) throws {
