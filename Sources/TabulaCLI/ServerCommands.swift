@@ -15,16 +15,21 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "The port (0: any free one, printed at start).") var port: Int = 8080
     @Option(name: .customLong("public-url"), help: "The https://... address users reach the server at, behind a proxy.") var publicURL: String?
+    @Option(name: .customLong("rate-limit"), help: "At most N requests a minute per token (default: no limit); more get 429.") var rateLimit: Int?
 
     func run() async throws {
         do {
             guard (0...65535).contains(port) else { throw CLIError("--port \(port) is not a port", hint: "give 1 to 65535, or 0 for any free port") }
+            if let rateLimit, rateLimit < 1 { throw CLIError("--rate-limit must be at least 1 request a minute", hint: "leave it out for no limit") }
+            if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
+                throw CLIError("--public-url '\(publicURL)' is not an http(s) address", hint: "e.g. --public-url https://time.example.com")
+            }
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
                 handler.logLevel = ProcessInfo.processInfo.environment["TABULA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
                 return handler
             }
-            let server = try TabulaServer(.init(path: base, host: host, port: port, publicURL: publicURL, now: try clock()))
+            let server = try TabulaServer(.init(path: base, host: host, port: port, publicURL: publicURL, requestsPerMinute: rateLimit, now: try clock()))
             try await server.run { port in
                 FileHandle.standardOutput.write(Data("serving \(base) on http://\(host):\(port) (API: /api/v1, stop with Ctrl-C)\n".utf8))
             }

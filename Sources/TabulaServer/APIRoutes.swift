@@ -29,6 +29,7 @@ struct Reply: Sendable {
 struct API: Sendable {
     let host: BaseHost
     let logger: Logger
+    var limiter: RequestLimiter? = nil
     let touched = TokenTouches()
 
     // MARK: - The frame of every request
@@ -42,6 +43,10 @@ struct API: Sendable {
         do {
             let caller = try await authenticate(request)
             person = caller.name
+            if let limiter, !limiter.admits(caller.tokenID) {
+                throw APIError(.tooManyRequests, "limit", "too many requests: this server takes \(limiter.perMinute) a minute per token",
+                               hint: "wait a moment and try again")
+            }
             let body = try await request.body.collect(upTo: 16 << 20)
             reply = try await work(caller, request, Data(buffer: body))
         } catch {
@@ -488,6 +493,26 @@ final class TokenTouches: Sendable {
         return last.withLock { map in
             if let t = map[id], now - t < .seconds(60) { return false }
             map[id] = now
+            return true
+        }
+    }
+}
+
+/// The operator's limit on requests per token (`tabula serve --rate-limit N`): a window of the
+/// last minute per token.
+final class RequestLimiter: Sendable {
+    let perMinute: Int
+    private let recent = Mutex<[Int64: [ContinuousClock.Instant]]>([:])
+
+    init(perMinute: Int) { self.perMinute = perMinute }
+
+    func admits(_ token: Int64) -> Bool {
+        let now = ContinuousClock.now
+        return recent.withLock { map in
+            var times = map[token, default: []].filter { now - $0 < .seconds(60) }
+            defer { map[token] = times }
+            guard times.count < perMinute else { return false }
+            times.append(now)
             return true
         }
     }

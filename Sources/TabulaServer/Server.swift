@@ -16,11 +16,14 @@ public struct TabulaServer: Sendable {
         public var publicURL: String?
         /// Read connections beside the one writer.
         public var readers: Int
+        /// At most this many requests a minute per token (nil: no limit); more are refused with 429.
+        public var requestsPerMinute: Int?
         public var now: @Sendable () -> Instant
 
         public init(path: String, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, readers: Int = 2,
-                    now: @escaping @Sendable () -> Instant = Base.systemClock) {
-            self.path = path; self.host = host; self.port = port; self.publicURL = publicURL; self.readers = readers; self.now = now
+                    requestsPerMinute: Int? = nil, now: @escaping @Sendable () -> Instant = Base.systemClock) {
+            self.path = path; self.host = host; self.port = port; self.publicURL = publicURL; self.readers = readers
+            self.requestsPerMinute = requestsPerMinute; self.now = now
         }
     }
 
@@ -38,7 +41,7 @@ public struct TabulaServer: Sendable {
     /// The router of every route the server answers.
     func router() -> Router<BasicRequestContext> {
         let router = Router()
-        API(host: host, logger: logger).register(on: router)
+        API(host: host, logger: logger, limiter: configuration.requestsPerMinute.map(RequestLimiter.init(perMinute:))).register(on: router)
         router.get("/") { _, _ in
             "Tabula serves this base's API under /api/v1 (the document: /api/v1/openapi.json).\n"
         }

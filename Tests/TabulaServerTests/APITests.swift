@@ -318,6 +318,26 @@ extension TestClientProtocol {
         }
     }
 
+    @Test("an operator's rate limit refuses the request past it with 429 and kind limit; there is none by default")
+    func aRateLimitIsTheOperatorsChoice() async throws {
+        let team = try TeamBase()
+        defer { team.remove() }
+        let limited = try TabulaServer(.init(path: team.path, port: 0, requestsPerMinute: 3, now: { TeamBase.now }))
+        try await limited.application().test(.router) { client in
+            for _ in 0..<3 { #expect(try await client.call(.get, "/api/v1/timers", token: team.tokens["anna"]!).status == .ok) }
+            let refused = try await client.call(.get, "/api/v1/timers", token: team.tokens["anna"]!)
+            #expect(refused.status == .tooManyRequests)
+            #expect((object(refused.body)["error"] as? [String: Any])?["kind"] as? String == "limit")
+            #expect(try await client.call(.get, "/api/v1/timers", token: team.tokens["boris"]!).status == .ok)
+        }
+        try await team.server().application().test(.router) { client in
+            for _ in 0..<20 {
+                let r = try await client.call(.get, "/api/v1/timers", token: team.tokens["anna"]!)
+                #expect(r.status == .ok)
+            }
+        }
+    }
+
     @Test("50 concurrent writers: every entry is applied, none lost")
     func concurrentWritersLoseNothing() async throws {
         let team = try TeamBase()
