@@ -24,7 +24,7 @@ public enum TimeTracking {
                                                 values: [], defaultValue: "", accepts: .text)
 
     /// The settings the package offers on its bases.
-    public static let settings = [fourEyes, vat, companyCode]
+    public static let settings = [fourEyes, vat, companyCode, Attendance.tolerance, Attendance.breakAfter]
 
     /// Refuses unless the acting person has one of the roles (finance or lead for billing).
     public static func requireRole(_ base: Base, anyOf roles: [String], toDo what: String) throws {
@@ -113,6 +113,10 @@ public enum TimeTracking {
         func field(_ name: String) -> FieldID? { table.field(named: name)?.id }
         let source = field("source"), mode = field("mode"), person = field("person"), rate = field("rate")
         let task = field("task"), project = field("project"), start = field("start"), period = field("period")
+        let attendance = base.schema.table(named: "Attendance") == nil ? nil : field("attendance")
+        struct DayKey: Hashable { let person: RowID, day: CivilDate }
+        var zones: [RowID: String] = [:]
+        var days: [DayKey: RowID?] = [:]
         struct RateKey: Hashable { let person: RowID?, task: RowID?, project: RowID? }
         var rates: [RateKey: Money?] = [:]
         var periods: [String: RowID] = [:]
@@ -149,6 +153,14 @@ public enum TimeTracking {
                 }
                 values[period] = .link(row)
             }
+            if let attendance, let who, let start, case .datetime(let at)? = values[start], values[attendance]?.isBlank ?? true {
+                let zone: String
+                if let known = zones[who] { zone = known } else { zone = try self.zone(of: who, base); zones[who] = zone }
+                let key = DayKey(person: who, day: at.civilDate(in: zone))
+                let row: RowID?
+                if let known = days[key] { row = known } else { row = try Attendance.dayRow(base, person: who, day: key.day); days[key] = row }
+                if let row { values[attendance] = .link(row) }
+            }
             rows[i] = values
         }
     }
@@ -158,7 +170,7 @@ public enum TimeTracking {
     /// changed it after inserting it.)
     static func fileEntry(_ tx: WriteTransaction, _ write: RowRule.Write) throws {
         let base = tx.base
-        guard let entry = try read(base, "TimeEntries", write.row, ["source", "mode", "person", "rate", "task", "project", "start", "period"]) else { return }
+        guard let entry = try read(base, "TimeEntries", write.row, ["source", "mode", "person", "rate", "task", "project", "start", "period", "attendance"]) else { return }
         let table = entry.table
         var changes: [FieldID: Value] = [:]
         func set(_ name: String, _ value: Value) { if let f = table.field(named: name) { changes[f.id] = value } }
@@ -174,6 +186,14 @@ public enum TimeTracking {
         if write.inserted || startField.map({ write.fields.contains($0.id) }) == true, case .datetime(let start) = entry["start"] {
             let period = try periodRow(tx, month: month(of: start, zone: base.schema.timeZone))
             if entry.link("period") != period { set("period", .link(period)) }
+        }
+        // A new start or person puts the entry on that person's day.
+        let moved = ["start", "person"].contains { name in table.field(named: name).map { write.fields.contains($0.id) } == true }
+        if base.schema.table(named: "Attendance") != nil, table.field(named: "attendance") != nil, write.inserted || moved,
+           case .datetime(let start) = entry["start"] {
+            let person = entry.link("person")
+            let day = try person.flatMap { try Attendance.dayRow(base, person: $0, day: start.civilDate(in: try zone(of: $0, base))) }
+            if entry.link("attendance") != day { set("attendance", day.map(Value.link) ?? .blank) }
         }
         if !changes.isEmpty { try tx.updateRow(in: table, id: write.row, values: changes) }
     }

@@ -60,6 +60,15 @@ extension Base {
             .rows([ValueCoding.encode(value)]).compactMap { $0[0].int64Value }
     }
 
+    /// The rows whose stored `field` holds `value` and whose stored datetime `time` falls in
+    /// `from ..< before`, in id order: one person's entries of one day, by the link's index.
+    public func rowIDs(of table: Table, where field: Field, is value: Value, time: Field, from: Instant, before: Instant) throws -> [RowID] {
+        guard Layout.hasColumn(field), Layout.hasColumn(time), !value.isBlank else { return [] }
+        let t = Layout.column(time.id)
+        return try db.cachedStatement("SELECT id FROM \(Layout.table(table.id)) WHERE \(Layout.column(field.id)) = ? AND \(t) >= ? AND \(t) < ? ORDER BY id")
+            .rows([ValueCoding.encode(value), ValueCoding.encode(.datetime(from)), ValueCoding.encode(.datetime(before))]).compactMap { $0[0].int64Value }
+    }
+
     /// Every row of a table (or those with the given ids), in id order.
     public func rows(of table: Table, ids: [RowID]? = nil) throws -> [RowRecord] {
         let columnFields = table.fields.filter(Layout.hasColumn)
