@@ -114,6 +114,7 @@ public enum TimeTracking {
         let source = field("source"), mode = field("mode"), person = field("person"), rate = field("rate")
         let task = field("task"), project = field("project"), start = field("start"), period = field("period")
         let attendance = base.schema.table(named: "Attendance") == nil ? nil : field("attendance")
+        let draft = field("draft")
         struct DayKey: Hashable { let person: RowID, day: CivilDate }
         var zones: [RowID: String] = [:]
         var days: [DayKey: RowID?] = [:]
@@ -135,7 +136,10 @@ public enum TimeTracking {
                 if me == nil { me = .some(try? base.personRow()) }
                 if let found = me ?? nil { who = found; values[person] = .link(found) }
             }
-            if let rate, values[rate]?.isBlank ?? true {
+            // A draft given its task or project is no draft; a draft gets its rate when it is completed.
+            if let draft, values[draft] == .bool(true), link(values, task) != nil || link(values, project) != nil { values[draft] = .bool(false) }
+            let isDraft = draft.map { values[$0] == .bool(true) } ?? false
+            if let rate, values[rate]?.isBlank ?? true, !isDraft {
                 let key = RateKey(person: who, task: link(values, task), project: link(values, project))
                 let resolved: Money?
                 if let known = rates[key] { resolved = known } else {
@@ -170,7 +174,7 @@ public enum TimeTracking {
     /// changed it after inserting it.)
     static func fileEntry(_ tx: WriteTransaction, _ write: RowRule.Write) throws {
         let base = tx.base
-        guard let entry = try read(base, "TimeEntries", write.row, ["source", "mode", "person", "rate", "task", "project", "start", "period", "attendance"]) else { return }
+        guard let entry = try read(base, "TimeEntries", write.row, ["source", "mode", "person", "rate", "task", "project", "start", "period", "attendance", "draft"]) else { return }
         let table = entry.table
         var changes: [FieldID: Value] = [:]
         func set(_ name: String, _ value: Value) { if let f = table.field(named: name) { changes[f.id] = value } }
@@ -178,7 +182,8 @@ public enum TimeTracking {
             if entry["source"].isBlank { set("source", .text(entry["mode"].isBlank ? "manual" : "timer")) }
             var person = entry.link("person")
             if person == nil, let me = try? base.personRow() { person = me; set("person", .link(me)) }
-            if entry["rate"].isBlank, let rate = try resolveRate(base, person: person, task: entry.link("task"), project: entry.link("project")) {
+            if entry["rate"].isBlank, entry["draft"] != .bool(true),
+               let rate = try resolveRate(base, person: person, task: entry.link("task"), project: entry.link("project")) {
                 set("rate", .money(rate))
             }
         }
@@ -186,6 +191,15 @@ public enum TimeTracking {
         if write.inserted || startField.map({ write.fields.contains($0.id) }) == true, case .datetime(let start) = entry["start"] {
             let period = try periodRow(tx, month: month(of: start, zone: base.schema.timeZone))
             if entry.link("period") != period { set("period", .link(period)) }
+        }
+        // A draft completed: it takes its task's project, and its rate now that the project is known.
+        if entry["draft"] == .bool(true), entry.link("task") != nil || entry.link("project") != nil {
+            set("draft", .bool(false))
+            let project = try entry.link("project") ?? read(base, "Tasks", entry.link("task"), ["project"])?.link("project")
+            if entry.link("project") == nil, let project { set("project", .link(project)) }
+            if entry["rate"].isBlank, let rate = try resolveRate(base, person: entry.link("person"), task: entry.link("task"), project: project) {
+                set("rate", .money(rate))
+            }
         }
         // A new start or person puts the entry on that person's day.
         let moved = ["start", "person"].contains { name in table.field(named: name).map { write.fields.contains($0.id) } == true }
