@@ -50,16 +50,8 @@ struct Log: ParsableCommand {
         case (nil, nil, let d?, nil, let h?):
             return [at9(try day(d, "--date"), try length(h))]
         case (nil, nil, nil, let range?, let h?):
-            let parts = range.components(separatedBy: "..")
-            guard parts.count == 2 else {
-                throw CLIError("--days '\(range)' is not a range of days", hint: "write FIRST..LAST, e.g. --days 2026-11-02..2026-11-06")
-            }
-            let first = try day(parts[0], "--days"), last = try day(parts[1], "--days")
-            guard first <= last, last.daysSinceEpoch - first.daysSinceEpoch < 366 else {
-                throw CLIError("--days '\(range)' must run forward and span at most a year", hint: "e.g. --days 2026-11-02..2026-11-06")
-            }
             let seconds = try length(h)
-            return (0...Int(last.daysSinceEpoch - first.daysSinceEpoch)).map { at9(first.adding(days: $0), seconds) }
+            return try parseDays(range, option: "--days", single: false, context).map { at9($0, seconds) }
         default:
             throw CLIError("give --from and --to, or --date (or --days) and --hours",
                            hint: "tabula log BASE Tasks Landing --from '2026-11-19 14:00' --to '2026-11-19 15:30', or --days 2026-11-02..2026-11-06 --hours 2h")
@@ -102,4 +94,24 @@ struct Log: ParsableCommand {
             }
         }
     }
+}
+
+/// `2026-11-02..2026-11-06` (or one day, when `single`): the days of a range, forward, at most a year.
+func parseDays(_ text: String, option: String, single: Bool, _ context: ValueContext) throws -> [CivilDate] {
+    func day(_ part: String) throws -> CivilDate {
+        guard case .date(let d)? = try? ValueType.date.parse(part, context: context) else {
+            throw CLIError("\(option) '\(text)': '\(part)' is not a date", hint: "write days as YYYY-MM-DD, e.g. \(option) 2026-11-02..2026-11-06")
+        }
+        return d
+    }
+    let parts = text.components(separatedBy: "..")
+    if parts.count == 1 && single { return [try day(parts[0])] }
+    guard parts.count == 2 else {
+        throw CLIError("\(option) '\(text)' is not a range of days", hint: "write FIRST..LAST, e.g. \(option) 2026-11-02..2026-11-06")
+    }
+    let first = try day(parts[0]), last = try day(parts[1])
+    guard first <= last, last.daysSinceEpoch - first.daysSinceEpoch < 366 else {
+        throw CLIError("\(option) '\(text)' must run forward and span at most a year", hint: "e.g. \(option) 2026-11-02..2026-11-06")
+    }
+    return (0...Int(last.daysSinceEpoch - first.daysSinceEpoch)).map { first.adding(days: $0) }
 }

@@ -24,7 +24,7 @@ public enum TimeTracking {
                                                 values: [], defaultValue: "", accepts: .text)
 
     /// The settings the package offers on its bases.
-    public static let settings = [fourEyes, vat, companyCode, Attendance.tolerance, Attendance.breakAfter]
+    public static let settings = [fourEyes, vat, companyCode, Attendance.tolerance, Attendance.breakAfter, Templates.step]
 
     /// Refuses unless the acting person has one of the roles (finance or lead for billing).
     public static func requireRole(_ base: Base, anyOf roles: [String], toDo what: String) throws {
