@@ -49,14 +49,9 @@ struct Report: ParsableCommand {
             if format == .xlsx && out == nil {
                 throw CLIError("xlsx is a binary file: give it a file name", hint: "add --out report.xlsx")
             }
-            var output: ReportOutput
+            let output: ReportOutput
             if let name = Self.savedName(query) {
-                if let period {
-                    output = try ReportRunner.run(saved: name, on: b, for: try ReportParser.parsePeriod(SourceText(name: "--for", text: period)))
-                } else {
-                    output = try ReportRunner.run(saved: name, on: b)
-                }
-                output = try PackageReports.annotate(output, saved: name, on: b)
+                output = try PackageReports.run(saved: name, on: b, for: try period.map { try ReportParser.parsePeriod(SourceText(name: "--for", text: $0)) })
             } else if period != nil {
                 throw CLIError("--for replaces a saved report's period; a query says its own",
                                hint: "write the period in the query: ... for \(period!)")

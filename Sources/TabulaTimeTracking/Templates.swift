@@ -213,13 +213,3 @@ public enum Templates {
     }
 }
 
-/// Expected hours: what a person is scheduled to work on a day.
-public enum Schedules {
-    /// The seconds a person is expected to work on a day: a fifth of their `weekly_target` from
-    /// Monday to Friday, nothing at the weekend.
-    public static func expected(_ base: Base, person: RowID, day: CivilDate) throws -> Int64 {
-        guard day.weekday <= 5 else { return 0 }
-        if case .duration(let weekly)? = try TimeTracking.read(base, "People", person, ["weekly_target"])?["weekly_target"] { return weekly / 5 }
-        return 8 * 3600
-    }
-}
