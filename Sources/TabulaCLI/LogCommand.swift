@@ -78,6 +78,7 @@ struct Log: ParsableCommand {
                 let ids = try b.write { _ in try spans.map { try Drafts.log(b, from: $0.0, to: $0.1, note: note, extra: extra) } }.value
                 for (id, span) in zip(ids, spans) {
                     print("logged draft \(length(span.0, span.1)) for \(b.actor), \(b.formatInstant(span.0)) to \(b.formatInstant(span.1)) (TimeEntries #\(id)); set its task later")
+                    try warnOverlaps(b, id)
                 }
                 return
             }
@@ -91,6 +92,7 @@ struct Log: ParsableCommand {
             }.value
             for (interval, span) in zip(intervals, spans) {
                 print("logged \(length(span.0, span.1)) on \(interval.rowDescription) for \(interval.author), \(b.formatInstant(span.0)) to \(b.formatInstant(span.1)) (\(interval.logTable) #\(interval.logRow))")
+                try warnOverlaps(b, interval.logRow)
             }
         }
     }
@@ -114,4 +116,11 @@ func parseDays(_ text: String, option: String, single: Bool, _ context: ValueCon
         throw CLIError("\(option) '\(text)' must run forward and span at most a year", hint: "e.g. \(option) 2026-11-02..2026-11-06")
     }
     return (0...Int(last.daysSinceEpoch - first.daysSinceEpoch)).map { first.adding(days: $0) }
+}
+
+/// Says which entries of the same person a new entry overlaps (the base's overlap setting is warn).
+func warnOverlaps(_ b: Base, _ entry: RowID) throws {
+    guard TimeTracking.applies(to: b.schema), b.schema.table(named: "TimeEntries") != nil else { return }
+    let others = try Audit.overlaps(b, entry: entry)
+    if !others.isEmpty { print("warning: TimeEntries #\(entry) overlaps " + others.map { "#\($0)" }.joined(separator: ", ")) }
 }

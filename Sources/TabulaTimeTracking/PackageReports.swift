@@ -15,6 +15,12 @@ public enum PackageReports {
         switch name.lowercased() {
         case "missing": return try annotateMissing(output, on: base)
         case "utilisation": return try annotateUtilisation(output, on: base)
+        case "audit":
+            guard let days = output.period else { return output }
+            var result = output
+            result.table = Audit.table(try Audit.run(base, days: days))
+            result.table.emptyText = "(nothing to report for \(days.lowerBound.iso) to \(days.upperBound.iso))"
+            return result
         case "matrix": break
         default: return output
         }

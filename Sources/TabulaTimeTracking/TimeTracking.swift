@@ -24,7 +24,7 @@ public enum TimeTracking {
                                                 values: [], defaultValue: "", accepts: .text)
 
     /// The settings the package offers on its bases.
-    public static let settings = [fourEyes, vat, companyCode, Attendance.tolerance, Attendance.breakAfter, Templates.step]
+    public static let settings = [fourEyes, vat, companyCode, Attendance.tolerance, Attendance.breakAfter, Templates.step, Audit.overlapRule, Audit.longEntry]
 
     /// Refuses unless the acting person has one of the roles (finance or lead for billing).
     public static func requireRole(_ base: Base, anyOf roles: [String], toDo what: String) throws {
@@ -54,6 +54,13 @@ public enum TimeTracking {
         base.addRule(RowRule(table: entries.id, name: "timetracking.entries", runsOnNewRows: false) { tx, write in
             try fileEntry(tx, write)
         })
+        // Only on bases that refuse overlaps (read when the base opens): a rule that runs on new
+        // rows costs every row of a bulk import.
+        if (try? base.setting(Audit.overlapRule)) == "refuse" {
+            base.addRule(RowRule(table: entries.id, name: "timetracking.overlap", runsOnNewRows: true) { tx, write in
+                try Audit.checkOverlap(tx, write)
+            })
+        }
     }
 
     // MARK: - Why an entry is locked
