@@ -65,6 +65,9 @@ public enum Schedules {
             absences.first { ($0.person == nil || $0.person == person) && $0.first <= day && day <= $0.last }.map { $0.kind.isEmpty ? "holiday" : $0.kind }
         }
 
+        /// The seconds a person's schedule gives a day, absences aside.
+        public func scheduled(_ person: RowID, on day: CivilDate) -> Int64 { weeks[person]?[day.weekday - 1] ?? 0 }
+
         /// The seconds a person is expected to work on a day.
         public func expected(_ person: RowID, on day: CivilDate) -> Int64 {
             if absence(person, on: day) != nil { return 0 }
