@@ -1,65 +1,126 @@
 import ArgumentParser
 import Foundation
 import TabulaEngine
+import TabulaTimeTracking
 
-/// `tabula log`: a manual interval on a timed row (the hour forgotten yesterday).
+/// `tabula log`: a manual interval on a timed row (the hour forgotten yesterday), on several
+/// days at once (`--days`), or a draft whose task is not known yet (`--draft`).
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Log time on a row by hand: --from T --to T, or --date D --hours H (starting 09:00 in the base's zone).")
+        abstract: "Log time on a row by hand: --from T --to T, or --date D (or --days A..B) --hours H (starting 09:00 in the base's zone); --draft without a row.")
 
     @Argument(help: "The base file.") var base: String
-    @Argument(help: "The table of the timed row.") var table: String
-    @Argument(help: "The row: #id or its primary value.") var row: String
+    @Argument(help: "The table of the timed row (none with --draft).") var table: String?
+    @Argument(help: "The row: #id or its primary value.") var row: String?
     @Argument(help: "More field=value pairs for the log row (e.g. category=internal).") var assignments: [String] = []
     @Option(help: "When the interval started, e.g. '2026-11-19 14:00'.") var from: String?
     @Option(help: "When it ended.") var to: String?
     @Option(help: "The day, e.g. 2026-11-19 (with --hours).") var date: String?
-    @Option(parsing: .unconditional, help: "How long, e.g. 1h30m or 1.5 (with --date).") var hours: String?
+    @Option(help: "Several days, e.g. 2026-11-02..2026-11-06 (with --hours): the same time on each, in one step.") var days: String?
+    @Option(parsing: .unconditional, help: "How long, e.g. 1h30m or 1.5 (with --date or --days).") var hours: String?
     @Option(help: "A note on the entry (the log table's note field).") var note: String?
     @Option(help: "The timer field, when the table has several.") var field: String?
+    @Flag(help: "A draft: time whose task is not known yet (no TABLE ROW; set its task later).") var draft = false
     @OptionGroup var actor: ActorOptions
+
+    static func intervals(from: String?, to: String?, date: String?, days: String?, hours: String?, _ context: ValueContext) throws -> [(Instant, Instant)] {
+        func day(_ text: String, _ option: String) throws -> CivilDate {
+            guard case .date(let d)? = try? ValueType.date.parse(text, context: context) else {
+                throw CLIError("\(option) '\(text)' is not a date", hint: "write the day as YYYY-MM-DD, e.g. \(option) 2026-11-19")
+            }
+            return d
+        }
+        func length(_ h: String) throws -> Int64 {
+            let text = Double(h).map { "\($0)h" } ?? h
+            guard case .duration(let seconds) = try? ValueType.duration.parse(text, context: context) else {
+                throw CLIError("--hours '\(h)' is not a duration", hint: "e.g. --hours 1.5 or --hours 1h30m")
+            }
+            guard seconds > 0 else {
+                throw CLIError("--hours must be positive, got '\(h)'", hint: "give how long you worked, e.g. --hours 1.5; to change an entry use `tabula set`")
+            }
+            return seconds
+        }
+        func at9(_ d: CivilDate, _ seconds: Int64) -> (Instant, Instant) {
+            let start = Instant(date: d, secondsOfDay: 9 * 3600, timeZone: context.timeZone)
+            return (start, start.adding(seconds: seconds))
+        }
+        switch (from, to, date, days, hours) {
+        case (let f?, let t?, nil, nil, nil):
+            return [(try parseInstant(f, option: "--from", context), try parseInstant(t, option: "--to", context))]
+        case (nil, nil, let d?, nil, let h?):
+            return [at9(try day(d, "--date"), try length(h))]
+        case (nil, nil, nil, let range?, let h?):
+            let seconds = try length(h)
+            return try parseDays(range, option: "--days", single: false, context).map { at9($0, seconds) }
+        default:
+            throw CLIError("give --from and --to, or --date (or --days) and --hours",
+                           hint: "tabula log BASE Tasks Landing --from '2026-11-19 14:00' --to '2026-11-19 15:30', or --days 2026-11-02..2026-11-06 --hours 2h")
+        }
+    }
 
     func run() throws {
         try runReportingErrors {
             let b = try openBase(base, actor)
             defer { b.close() }
             let context = b.schema.valueContext
-            let start: Instant, end: Instant
-            switch (from, to, date, hours) {
-            case (let f?, let t?, nil, nil):
-                start = try instant(f, "--from", context)
-                end = try instant(t, "--to", context)
-            case (nil, nil, let d?, let h?):
-                guard case .date? = try? ValueType.date.parse(d, context: context) else {
-                    throw CLIError("--date '\(d)' is not a date", hint: "write the day as YYYY-MM-DD, e.g. --date 2026-11-19")
+            let spans = try Self.intervals(from: from, to: to, date: date, days: days, hours: hours, context)
+            func length(_ a: Instant, _ z: Instant) -> String {
+                ValueType.duration.format(.duration((z.millisecondsSinceEpoch - a.millisecondsSinceEpoch) / 1000), context: context)
+            }
+            if draft {
+                // With no row, what came as TABLE and ROW are field=value pairs.
+                let pairs = [table, row].compactMap { $0 } + assignments
+                if let notPair = pairs.first(where: { !$0.contains("=") }) {
+                    throw CLIError("a draft has no row, so '\(notPair)' is out of place",
+                                   hint: "tabula log BASE --draft --date 2026-11-19 --hours 1 --note 'what it was'; set its task later with tabula set BASE TimeEntries '#ID' task=...")
                 }
-                start = try instant("\(d) 09:00", "--date", context)
-                let text = Double(h).map { "\($0)h" } ?? h
-                guard case .duration(let seconds) = try? ValueType.duration.parse(text, context: context) else {
-                    throw CLIError("--hours '\(h)' is not a duration", hint: "e.g. --hours 1.5 or --hours 1h30m")
+                let extra = try parseAssignments(pairs)
+                let ids = try b.write { _ in try spans.map { try Drafts.log(b, from: $0.0, to: $0.1, note: note, extra: extra) } }.value
+                for (id, span) in zip(ids, spans) {
+                    print("logged draft \(length(span.0, span.1)) for \(b.actor), \(b.formatInstant(span.0)) to \(b.formatInstant(span.1)) (TimeEntries #\(id)); set its task later")
+                    try warnOverlaps(b, id)
                 }
-                guard seconds > 0 else {
-                    throw CLIError("--hours must be positive, got '\(h)'", hint: "give how long you worked, e.g. --hours 1.5; to change an entry use `tabula set`")
-                }
-                end = start.adding(seconds: seconds)
-            default:
-                throw CLIError("give --from and --to, or --date and --hours", hint: "tabula log BASE Tasks Landing --from '2026-11-19 14:00' --to '2026-11-19 15:30'")
+                return
+            }
+            guard let table, let row else {
+                throw CLIError("give the table and the row to log on, or --draft", hint: "tabula log BASE Tasks Landing --date 2026-11-19 --hours 1.5")
             }
             var extra = try parseAssignments(assignments)
             if let note { extra.append(TextAssignment(field: "note", text: note)) }
-            let interval = try b.write { try $0.logInterval(table: table, row: row, field: field, from: start, to: end, extra: extra) }.value
-            let length = ValueType.duration.format(.duration(interval.elapsed(at: end)), context: context)
-            print("logged \(length) on \(interval.rowDescription) for \(interval.author), \(b.formatInstant(start)) to \(b.formatInstant(end)) (\(interval.logTable) #\(interval.logRow))")
+            let intervals = try b.write { tx in
+                try spans.map { try tx.logInterval(table: table, row: row, field: field, from: $0.0, to: $0.1, extra: extra) }
+            }.value
+            for (interval, span) in zip(intervals, spans) {
+                print("logged \(length(span.0, span.1)) on \(interval.rowDescription) for \(interval.author), \(b.formatInstant(span.0)) to \(b.formatInstant(span.1)) (\(interval.logTable) #\(interval.logRow))")
+                try warnOverlaps(b, interval.logRow)
+            }
         }
     }
+}
 
-    private func instant(_ text: String, _ option: String, _ context: ValueContext) throws -> Instant {
-        do {
-            guard case .datetime(let i) = try ValueType.datetime.parse(text, context: context) else { throw CLIError("\(option) is empty") }
-            return i
-        } catch let error as ValueParseError {
-            throw CLIError("\(option) '\(text)': \(error.message)",
-                           hint: "write a date and time as YYYY-MM-DD HH:MM, e.g. '2026-11-19 14:00' (in the base's time zone), or with an offset: 2026-11-19T14:00+01:00")
+/// `2026-11-02..2026-11-06` (or one day, when `single`): the days of a range, forward, at most a year.
+func parseDays(_ text: String, option: String, single: Bool, _ context: ValueContext) throws -> [CivilDate] {
+    func day(_ part: String) throws -> CivilDate {
+        guard case .date(let d)? = try? ValueType.date.parse(part, context: context) else {
+            throw CLIError("\(option) '\(text)': '\(part)' is not a date", hint: "write days as YYYY-MM-DD, e.g. \(option) 2026-11-02..2026-11-06")
         }
+        return d
     }
+    let parts = text.components(separatedBy: "..")
+    if parts.count == 1 && single { return [try day(parts[0])] }
+    guard parts.count == 2 else {
+        throw CLIError("\(option) '\(text)' is not a range of days", hint: "write FIRST..LAST, e.g. \(option) 2026-11-02..2026-11-06")
+    }
+    let first = try day(parts[0]), last = try day(parts[1])
+    guard first <= last, last.daysSinceEpoch - first.daysSinceEpoch < 366 else {
+        throw CLIError("\(option) '\(text)' must run forward and span at most a year", hint: "e.g. \(option) 2026-11-02..2026-11-06")
+    }
+    return (0...Int(last.daysSinceEpoch - first.daysSinceEpoch)).map { first.adding(days: $0) }
+}
+
+/// Says which entries of the same person a new entry overlaps (the base's overlap setting is warn).
+func warnOverlaps(_ b: Base, _ entry: RowID) throws {
+    guard TimeTracking.applies(to: b.schema), b.schema.table(named: "TimeEntries") != nil else { return }
+    let others = try Audit.overlaps(b, entry: entry)
+    if !others.isEmpty { print("warning: TimeEntries #\(entry) overlaps " + others.map { "#\($0)" }.joined(separator: ", ")) }
 }

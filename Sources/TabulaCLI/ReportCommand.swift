@@ -4,6 +4,7 @@ import TabulaEngine
 import TabulaIO
 import TabulaLanguage
 import TabulaReports
+import TabulaTimeTracking
 
 /// The formats a report is written in.
 enum ReportFormat: String, CaseIterable, ExpressibleByArgument {
@@ -50,11 +51,7 @@ struct Report: ParsableCommand {
             }
             let output: ReportOutput
             if let name = Self.savedName(query) {
-                if let period {
-                    output = try ReportRunner.run(saved: name, on: b, for: try ReportParser.parsePeriod(SourceText(name: "--for", text: period)))
-                } else {
-                    output = try ReportRunner.run(saved: name, on: b)
-                }
+                output = try PackageReports.run(saved: name, on: b, for: try period.map { try ReportParser.parsePeriod(SourceText(name: "--for", text: $0)) })
             } else if period != nil {
                 throw CLIError("--for replaces a saved report's period; a query says its own",
                                hint: "write the period in the query: ... for \(period!)")

@@ -63,6 +63,17 @@ public enum Periods {
                 throw EngineError(.conflict, "period \(month) is \(current), so it cannot be \(state == "open" ? "reopened" : state)",
                                   hint: current == state ? "nothing to do" : "its state goes open -> closed -> approved; reopen sets it back to open")
             }
+            if state == "approved" {
+                let drafts = try Drafts.inPeriod(base, period: id)
+                if !drafts.isEmpty {
+                    let context = base.schema.valueContext
+                    let listed = drafts.map { d in
+                        "TimeEntries #\(d.id) (\(d.person), \(base.formatInstant(d.start)), \(ValueType.duration.format(.duration(d.seconds), context: context))\(d.note.isEmpty ? "" : ", \"\(d.note)\""))"
+                    }
+                    throw EngineError(.conflict, "period \(month) has \(drafts.count) draft\(drafts.count == 1 ? "" : "s"), so it cannot be approved: \(listed.joined(separator: "; "))",
+                                      hint: "give each draft its task (tabula set BASE TimeEntries '#\(drafts[0].id)' task=...) or delete it, then approve")
+                }
+            }
             var values: [String] = ["state=\(state)"]
             if state == "approved" {
                 values.append("approved_at=\(base.now().iso8601(in: "UTC"))")

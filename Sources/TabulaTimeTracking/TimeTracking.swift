@@ -24,7 +24,7 @@ public enum TimeTracking {
                                                 values: [], defaultValue: "", accepts: .text)
 
     /// The settings the package offers on its bases.
-    public static let settings = [fourEyes, vat, companyCode]
+    public static let settings = [fourEyes, vat, companyCode, Attendance.tolerance, Attendance.breakAfter, Templates.step, Audit.overlapRule, Audit.longEntry]
 
     /// Refuses unless the acting person has one of the roles (finance or lead for billing).
     public static func requireRole(_ base: Base, anyOf roles: [String], toDo what: String) throws {
@@ -54,6 +54,13 @@ public enum TimeTracking {
         base.addRule(RowRule(table: entries.id, name: "timetracking.entries", runsOnNewRows: false) { tx, write in
             try fileEntry(tx, write)
         })
+        // Only on bases that refuse overlaps (read when the base opens): a rule that runs on new
+        // rows costs every row of a bulk import.
+        if (try? base.setting(Audit.overlapRule)) == "refuse" {
+            base.addRule(RowRule(table: entries.id, name: "timetracking.overlap", runsOnNewRows: true) { tx, write in
+                try Audit.checkOverlap(tx, write)
+            })
+        }
     }
 
     // MARK: - Why an entry is locked
@@ -113,6 +120,11 @@ public enum TimeTracking {
         func field(_ name: String) -> FieldID? { table.field(named: name)?.id }
         let source = field("source"), mode = field("mode"), person = field("person"), rate = field("rate")
         let task = field("task"), project = field("project"), start = field("start"), period = field("period")
+        let attendance = base.schema.table(named: "Attendance") == nil ? nil : field("attendance")
+        let draft = field("draft")
+        struct DayKey: Hashable { let person: RowID, day: CivilDate }
+        var zones: [RowID: String] = [:]
+        var days: [DayKey: RowID?] = [:]
         struct RateKey: Hashable { let person: RowID?, task: RowID?, project: RowID? }
         var rates: [RateKey: Money?] = [:]
         var periods: [String: RowID] = [:]
@@ -131,7 +143,10 @@ public enum TimeTracking {
                 if me == nil { me = .some(try? base.personRow()) }
                 if let found = me ?? nil { who = found; values[person] = .link(found) }
             }
-            if let rate, values[rate]?.isBlank ?? true {
+            // A draft given its task or project is no draft; a draft gets its rate when it is completed.
+            if let draft, values[draft] == .bool(true), link(values, task) != nil || link(values, project) != nil { values[draft] = .bool(false) }
+            let isDraft = draft.map { values[$0] == .bool(true) } ?? false
+            if let rate, values[rate]?.isBlank ?? true, !isDraft {
                 let key = RateKey(person: who, task: link(values, task), project: link(values, project))
                 let resolved: Money?
                 if let known = rates[key] { resolved = known } else {
@@ -149,6 +164,14 @@ public enum TimeTracking {
                 }
                 values[period] = .link(row)
             }
+            if let attendance, let who, let start, case .datetime(let at)? = values[start], values[attendance]?.isBlank ?? true {
+                let zone: String
+                if let known = zones[who] { zone = known } else { zone = try self.zone(of: who, base); zones[who] = zone }
+                let key = DayKey(person: who, day: at.civilDate(in: zone))
+                let row: RowID?
+                if let known = days[key] { row = known } else { row = try Attendance.dayRow(base, person: who, day: key.day); days[key] = row }
+                if let row { values[attendance] = .link(row) }
+            }
             rows[i] = values
         }
     }
@@ -158,7 +181,7 @@ public enum TimeTracking {
     /// changed it after inserting it.)
     static func fileEntry(_ tx: WriteTransaction, _ write: RowRule.Write) throws {
         let base = tx.base
-        guard let entry = try read(base, "TimeEntries", write.row, ["source", "mode", "person", "rate", "task", "project", "start", "period"]) else { return }
+        guard let entry = try read(base, "TimeEntries", write.row, ["source", "mode", "person", "rate", "task", "project", "start", "period", "attendance", "draft"]) else { return }
         let table = entry.table
         var changes: [FieldID: Value] = [:]
         func set(_ name: String, _ value: Value) { if let f = table.field(named: name) { changes[f.id] = value } }
@@ -166,7 +189,8 @@ public enum TimeTracking {
             if entry["source"].isBlank { set("source", .text(entry["mode"].isBlank ? "manual" : "timer")) }
             var person = entry.link("person")
             if person == nil, let me = try? base.personRow() { person = me; set("person", .link(me)) }
-            if entry["rate"].isBlank, let rate = try resolveRate(base, person: person, task: entry.link("task"), project: entry.link("project")) {
+            if entry["rate"].isBlank, entry["draft"] != .bool(true),
+               let rate = try resolveRate(base, person: person, task: entry.link("task"), project: entry.link("project")) {
                 set("rate", .money(rate))
             }
         }
@@ -174,6 +198,23 @@ public enum TimeTracking {
         if write.inserted || startField.map({ write.fields.contains($0.id) }) == true, case .datetime(let start) = entry["start"] {
             let period = try periodRow(tx, month: month(of: start, zone: base.schema.timeZone))
             if entry.link("period") != period { set("period", .link(period)) }
+        }
+        // A draft completed: it takes its task's project, and its rate now that the project is known.
+        if entry["draft"] == .bool(true), entry.link("task") != nil || entry.link("project") != nil {
+            set("draft", .bool(false))
+            let project = try entry.link("project") ?? read(base, "Tasks", entry.link("task"), ["project"])?.link("project")
+            if entry.link("project") == nil, let project { set("project", .link(project)) }
+            if entry["rate"].isBlank, let rate = try resolveRate(base, person: entry.link("person"), task: entry.link("task"), project: project) {
+                set("rate", .money(rate))
+            }
+        }
+        // A new start or person puts the entry on that person's day.
+        let moved = ["start", "person"].contains { name in table.field(named: name).map { write.fields.contains($0.id) } == true }
+        if base.schema.table(named: "Attendance") != nil, table.field(named: "attendance") != nil, write.inserted || moved,
+           case .datetime(let start) = entry["start"] {
+            let person = entry.link("person")
+            let day = try person.flatMap { try Attendance.dayRow(base, person: $0, day: start.civilDate(in: try zone(of: $0, base))) }
+            if entry.link("attendance") != day { set("attendance", day.map(Value.link) ?? .blank) }
         }
         if !changes.isEmpty { try tx.updateRow(in: table, id: write.row, values: changes) }
     }

@@ -60,6 +60,27 @@ extension Base {
             .rows([ValueCoding.encode(value)]).compactMap { $0[0].int64Value }
     }
 
+    /// The rows whose stored `field` holds `value` and whose stored datetime `time` falls in
+    /// `from ..< before`, in id order: one person's entries of one day, by the link's index.
+    public func rowIDs(of table: Table, where field: Field, is value: Value, time: Field, from: Instant, before: Instant) throws -> [RowID] {
+        guard Layout.hasColumn(field), Layout.hasColumn(time), !value.isBlank else { return [] }
+        let t = Layout.column(time.id)
+        return try db.cachedStatement("SELECT id FROM \(Layout.table(table.id)) WHERE \(Layout.column(field.id)) = ? AND \(t) >= ? AND \(t) < ? ORDER BY id")
+            .rows([ValueCoding.encode(value), ValueCoding.encode(.datetime(from)), ValueCoding.encode(.datetime(before))]).compactMap { $0[0].int64Value }
+    }
+
+    /// The rows whose stored `field` holds `value` and whose interval (`start` to `end`, a blank
+    /// end running on) overlaps `from ..< to` (`to` nil: open-ended), in id order: one person's
+    /// entries that overlap an interval.
+    public func rowIDs(of table: Table, where field: Field, is value: Value, start: Field, end: Field, overlapping from: Instant, to: Instant?) throws -> [RowID] {
+        guard Layout.hasColumn(field), Layout.hasColumn(start), Layout.hasColumn(end), !value.isBlank else { return [] }
+        let s = Layout.column(start.id), e = Layout.column(end.id)
+        var sql = "SELECT id FROM \(Layout.table(table.id)) WHERE \(Layout.column(field.id)) = ? AND (\(e) IS NULL OR \(e) > ?)"
+        var arguments = [ValueCoding.encode(value), ValueCoding.encode(.datetime(from))]
+        if let to { sql += " AND \(s) < ?"; arguments.append(ValueCoding.encode(.datetime(to))) }
+        return try db.cachedStatement(sql + " ORDER BY id").rows(arguments).compactMap { $0[0].int64Value }
+    }
+
     /// Every row of a table (or those with the given ids), in id order.
     public func rows(of table: Table, ids: [RowID]? = nil) throws -> [RowRecord] {
         let columnFields = table.fields.filter(Layout.hasColumn)

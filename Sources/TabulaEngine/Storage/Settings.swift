@@ -10,6 +10,9 @@ public struct SettingSpec: Sendable, Hashable {
         /// A percentage from 0 to 100 with at most two decimals (`20%`, `7.5`), stored as `20%`,
         /// or one of the listed values.
         case percent
+        /// A length of time (`15m`, `6h`, `1h30m`), stored in hours, minutes and seconds (`1h30m`),
+        /// or one of the listed values.
+        case duration
     }
 
     public var name: String
@@ -49,7 +52,23 @@ public struct SettingSpec: Sendable, Hashable {
                 text += "." + f
             }
             return text + "%"
+        case .duration:
+            guard case .duration(let seconds)? = try? ValueType.duration.parse(trimmed, context: ValueContext()), seconds >= 0 else { return nil }
+            return Self.durationText(seconds)
         }
+    }
+
+    /// `1h30m`, `15m`, `0s`: a setting's duration as stored.
+    public static func durationText(_ seconds: Int64) -> String {
+        if seconds == 0 { return "0s" }
+        let h = seconds / 3600, m = seconds % 3600 / 60, s = seconds % 60
+        return (h > 0 ? "\(h)h" : "") + (m > 0 ? "\(m)m" : "") + (s > 0 ? "\(s)s" : "")
+    }
+
+    /// The seconds of a duration setting's value (nil when it is not one).
+    public static func durationSeconds(_ text: String) -> Int64? {
+        guard case .duration(let seconds)? = try? ValueType.duration.parse(text, context: ValueContext()) else { return nil }
+        return seconds
     }
 
     /// What the setting takes, for a listing or a refusal: `on|off`, `a percentage or none`.
@@ -58,6 +77,7 @@ public struct SettingSpec: Sendable, Hashable {
         case .listed: return values.joined(separator: "|")
         case .text: return "any text" + (values.isEmpty ? "" : ", e.g. " + values.joined(separator: ", "))
         case .percent: return "a percentage such as 20%" + (values.isEmpty ? "" : " or " + values.joined(separator: "|"))
+        case .duration: return "a duration such as 15m or 6h" + (values.isEmpty ? "" : " or " + values.joined(separator: "|"))
         }
     }
 }

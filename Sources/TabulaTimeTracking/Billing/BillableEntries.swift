@@ -99,6 +99,7 @@ struct BillableEntryReader {
             for record in try base.rows(of: table, ids: chunk) {
                 let v = record.values
                 guard case .datetime(let start) = at(v, "start") else { continue }
+                if at(v, "draft") == .bool(true) { continue }  // not billed until its task is known
                 let seconds: Int64 = { if case .duration(let s) = at(v, "duration") { return s } else { return 0 } }()
                 let day = CivilDate(iso: plainText(at(v, "local_day"))) ?? start.civilDate(in: base.schema.timeZone)
                 let taskID = linkedRow(at(v, "task"))

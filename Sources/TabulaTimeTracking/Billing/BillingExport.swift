@@ -108,6 +108,9 @@ public enum BillingExport {
         if request.markBilled && request.draft {
             throw EngineError(.invalidValue, "a draft cannot mark entries billed", hint: "approve the month, then export it with --mark-billed")
         }
+        if request.markBilled && request.template == .payroll {
+            throw EngineError(.invalidValue, "the payroll export bills nothing, so it marks nothing billed", hint: "leave out --mark-billed")
+        }
         if request.markBilled && request.output == nil {
             throw EngineError(.invalidValue, "marking entries billed needs the file written (--out FILE)", hint: "give the file to write with --out")
         }
@@ -168,6 +171,10 @@ public enum BillingExport {
 
     /// Reads the month, checks its state, and builds the template's table.
     static func prepare(_ base: Base, _ request: ExportRequest, month: String) throws -> (ExportTable, ExportSummary, [BilledEntry]) {
+        if request.template == .payroll {
+            let (table, summary) = try Payroll.prepare(base, request, month: month)
+            return (table, summary, [])
+        }
         guard let period = try BillableEntryReader.period(base, month: month) else {
             throw EngineError(.notFound, "there are no entries in \(month)", hint: "check the month (YYYY-MM)")
         }

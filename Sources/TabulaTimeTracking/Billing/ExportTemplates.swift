@@ -12,6 +12,12 @@ public enum ExportTemplate: String, Sendable, CaseIterable {
     case sapCATS = "sap-cats"
     /// The SAP S/4HANA Cloud workforce timesheet CSV.
     case sapTimesheet = "sap-timesheet"
+    /// Prepared payroll data: per person and month, scheduled and attended hours, booked hours by
+    /// category, overtime, absence days by kind, open drafts.
+    case payroll
+
+    /// The templates that bill a client's hours (all but payroll).
+    public static var billing: [ExportTemplate] { allCases.filter { $0 != .payroll } }
 }
 
 /// The VAT a base bills (the `vat` setting): none (1C's «Без НДС») or a percentage.
@@ -135,6 +141,7 @@ extension ExportTemplate {
         case .csv: return csvTable(run)
         case .oneC: return oneCTable(run, inputs)
         case .sapCATS, .sapTimesheet: return try sapTable(run, inputs)
+        case .payroll: throw EngineError(.invalidValue, "the payroll template is not a billing run's", hint: "export it with tabula export BASE --template payroll")
         }
     }
 

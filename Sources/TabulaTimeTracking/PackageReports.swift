@@ -1,0 +1,137 @@
+import Foundation
+import TabulaEngine
+import TabulaIO
+import TabulaLanguage
+import TabulaReports
+
+/// What the package adds to its saved reports' output, from what a query cannot read: the time
+/// matrix gets a `check` column from the base's settings (a difference beyond `matrix_tolerance`,
+/// no break after `break_after`); `missing` sets the logged hours beside the expected ones
+/// (schedules, holidays, absences) with the shortfall; `utilisation` divides by expected hours.
+public enum PackageReports {
+    /// The saved report's output with the package's additions (unchanged for other reports or bases).
+    public static func annotate(_ output: ReportOutput, saved name: String, on base: Base) throws -> ReportOutput {
+        guard TimeTracking.applies(to: base.schema) else { return output }
+        switch name.lowercased() {
+        case "missing": return try annotateMissing(output, on: base)
+        case "utilisation": return try annotateUtilisation(output, on: base)
+        case "audit":
+            guard let days = output.period else { return output }
+            var result = output
+            result.table = Audit.table(try Audit.run(base, days: days))
+            result.table.emptyText = "(nothing to report for \(days.lowerBound.iso) to \(days.upperBound.iso))"
+            return result
+        case "matrix": break
+        default: return output
+        }
+        let columns = output.table.columns.map(\.name)
+        guard let present = columns.firstIndex(of: "attendance"), let booked = columns.firstIndex(of: "booked"),
+              let breaks = columns.firstIndex(of: "breaks") else { return output }
+        var result = output
+        func seconds(_ v: Value) -> Int64 { if case .duration(let s) = v { return s } else { return 0 } }
+        result.table.rows = try output.table.rows.map { row in
+            let found = try Attendance.checks(base, present: seconds(row[present]), booked: seconds(row[booked]), breaks: seconds(row[breaks]))
+            return row + [found.isEmpty ? .blank : .text(found.joined(separator: "; "))]
+        }
+        result.table.columns.append(ResultColumn(name: "check", type: .text, blankText: ""))
+        if let totals = result.table.totals { result.table.totals = totals + [.blank] }
+        return result
+    }
+}
+
+extension PackageReports {
+    /// Runs a saved report (for another period when given) with the package's additions.
+    public static func run(saved name: String, on base: Base, for period: ReportPeriod? = nil) throws -> ReportOutput {
+        let output = try period.map { try ReportRunner.run(saved: name, on: base, for: $0) } ?? ReportRunner.run(saved: name, on: base)
+        return try annotate(output, saved: name, on: base)
+    }
+
+    /// One person's day in the `missing` report.
+    public struct MissingDay: Sendable, Hashable {
+        public var person: String
+        public var day: CivilDate
+        public var expected: Int64
+        public var logged: Int64
+        public var shortfall: Int64 { max(0, expected - logged) }
+    }
+
+    /// Every active person's days of the period with hours expected or logged: the `missing`
+    /// report's rows, from the logged hours it grouped by person and local day.
+    static func missingDays(_ logged: ResultTable, days: ClosedRange<CivilDate>, on base: Base) throws -> [MissingDay] {
+        let columns = logged.columns.map(\.name)
+        guard let person = columns.firstIndex(of: "person"), let day = columns.firstIndex(of: "local_day"),
+              let hours = columns.firstIndex(of: "logged") else {
+            throw EngineError(.schema, "the saved report missing must group by person, local_day and measure logged",
+                              hint: "the package's: report missing = sum(duration) as logged by person, local_day for this week")
+        }
+        var booked: [String: [CivilDate: Int64]] = [:]
+        for row in logged.rows {
+            guard let d = CivilDate(iso: plainText(row[day])), case .duration(let s) = row[hours] else { continue }
+            booked[plainText(row[person]), default: [:]][d, default: 0] += s
+        }
+        let calendar = try Schedules.Calendar(base)
+        var result: [MissingDay] = []
+        for (id, name) in calendar.people {
+            for offset in 0...Int(days.upperBound.daysSinceEpoch - days.lowerBound.daysSinceEpoch) {
+                let d = days.lowerBound.adding(days: offset)
+                let expected = calendar.expected(id, on: d), done = booked[name]?[d] ?? 0
+                if expected > 0 || done > 0 { result.append(MissingDay(person: name, day: d, expected: expected, logged: done)) }
+            }
+        }
+        return result
+    }
+
+    /// The `missing` report's days for a period (default: the saved report's own).
+    public static func missing(_ base: Base, for period: ReportPeriod? = nil) throws -> [MissingDay] {
+        let output = try period.map { try ReportRunner.run(saved: "missing", on: base, for: $0) } ?? ReportRunner.run(saved: "missing", on: base)
+        guard let days = output.period else {
+            throw EngineError(.invalidValue, "the missing report needs a period", hint: "add one: --for this week")
+        }
+        return try missingDays(try widened(days, on: base), days: days, on: base)
+    }
+
+    /// The logged hours of the period's days and the day either side: the period takes entries
+    /// by their start in the base's zone, a person's day is in theirs (less than a day apart).
+    static func widened(_ days: ClosedRange<CivilDate>, on base: Base) throws -> ResultTable {
+        let text = "\(days.lowerBound.adding(days: -1).iso)..\(days.upperBound.adding(days: 1).iso)"
+        return try ReportRunner.run(saved: "missing", on: base, for: try ReportParser.parsePeriod(SourceText(name: "period", text: text))).table
+    }
+
+    static func annotateMissing(_ output: ReportOutput, on base: Base) throws -> ReportOutput {
+        guard let days = output.period else { return output }
+        let found = try missingDays(try widened(days, on: base), days: days, on: base)
+        var result = output
+        result.table = ResultTable(
+            columns: [ResultColumn(name: "person", type: .text), ResultColumn(name: "day", type: .date), ResultColumn(name: "expected", type: .duration),
+                      ResultColumn(name: "logged", type: .duration), ResultColumn(name: "shortfall", type: .duration)],
+            rows: found.map { [.text($0.person), .date($0.day), .duration($0.expected), .duration($0.logged), .duration($0.shortfall)] },
+            totals: [.text("total"), .blank, .duration(found.reduce(0) { $0 + $1.expected }), .duration(found.reduce(0) { $0 + $1.logged }),
+                     .duration(found.reduce(0) { $0 + $1.shortfall })],
+            roundsForReading: output.table.roundsForReading)
+        result.table.emptyText = output.table.emptyText
+        return result
+    }
+
+    static func annotateUtilisation(_ output: ReportOutput, on base: Base) throws -> ReportOutput {
+        let columns = output.table.columns.map(\.name)
+        guard let days = output.period, let person = columns.firstIndex(of: "person"), let billable = columns.firstIndex(of: "billable") else { return output }
+        let calendar = try Schedules.Calendar(base)
+        let ids = Dictionary(calendar.people.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
+        var result = output
+        var expectedTotal: Int64 = 0, billableTotal: Int64 = 0
+        result.table.rows = output.table.rows.map { row in
+            let expected: Int64 = ids[plainText(row[person])].map { id in
+                (0...Int(days.upperBound.daysSinceEpoch - days.lowerBound.daysSinceEpoch)).reduce(Int64(0)) { $0 + calendar.expected(id, on: days.lowerBound.adding(days: $1)) }
+            } ?? 0
+            let done: Int64 = { if case .duration(let s) = row[billable] { return s } else { return 0 } }()
+            expectedTotal += expected
+            billableTotal += done
+            return row + [.duration(expected), expected > 0 ? .number(Double(done) / Double(expected)) : .blank]
+        }
+        result.table.columns += [ResultColumn(name: "expected", type: .duration), ResultColumn(name: "utilisation", type: .number)]
+        if let totals = result.table.totals {
+            result.table.totals = totals + [.duration(expectedTotal), expectedTotal > 0 ? .number(Double(billableTotal) / Double(expectedTotal)) : .blank]
+        }
+        return result
+    }
+}

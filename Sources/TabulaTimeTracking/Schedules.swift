@@ -1,0 +1,82 @@
+import Foundation
+import TabulaEngine
+
+/// Expected hours: what a person is scheduled to work on a day (their `schedule`, else a fifth
+/// of `weekly_target` from Monday to Friday), nothing on a holiday (an absence without a person)
+/// or on their own leave or sick days.
+public enum Schedules {
+    /// A person's hours per weekday, Monday first.
+    public typealias Week = [Int64]
+
+    /// Reads `8h 8h 8h 8h 6h 0 0` (seven durations, Monday to Sunday; `0` or `-` for none).
+    public static func parse(_ text: String) throws -> Week {
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        guard parts.count == 7 else {
+            throw EngineError(.invalidValue, "the schedule '\(text)' has \(parts.count) day\(parts.count == 1 ? "" : "s"), not 7",
+                              hint: "give the hours Monday to Sunday, e.g. schedule=\"8h 8h 8h 8h 6h 0 0\"")
+        }
+        return try parts.map { part in
+            if part == "0" || part == "-" { return 0 }
+            guard case .duration(let s)? = try? ValueType.duration.parse(part, context: ValueContext()), s >= 0, s <= 24 * 3600 else {
+                throw EngineError(.invalidValue, "'\(part)' in the schedule '\(text)' is not a day's hours", hint: "write hours as 8h, 7h30m or 0")
+            }
+            return s
+        }
+    }
+
+    /// What the base knows about expected hours, read once: everyone's schedule and the absences.
+    public struct Calendar {
+        struct Absence { var person: RowID?; var first: CivilDate; var last: CivilDate; var kind: String }
+        var weeks: [RowID: Week] = [:]
+        var absences: [Absence] = []
+        /// The people whose hours are expected (active ones), by name.
+        public private(set) var people: [(id: RowID, name: String)] = []
+
+        public init(_ base: Base) throws {
+            let table = try base.table(named: "People")
+            let index = Dictionary(uniqueKeysWithValues: table.fields.enumerated().map { ($1.name, $0) })
+            for record in try base.rows(of: table) {
+                func at(_ n: String) -> Value { index[n].map { record.values[$0] } ?? .blank }
+                if at("active") == .bool(false) { continue }
+                people.append((record.id, plainText(at(table.primaryField.name))))
+                if case .text(let text) = at("schedule"), !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                    do { weeks[record.id] = try Schedules.parse(text) } catch let error as EngineError {
+                        throw EngineError(.invalidValue, "People \(plainText(at(table.primaryField.name))): \(error.message)", hint: error.hint)
+                    }
+                } else {
+                    let weekly: Int64 = { if case .duration(let s) = at("weekly_target") { return s } else { return 40 * 3600 } }()
+                    weeks[record.id] = Array(repeating: weekly / 5, count: 5) + [0, 0]
+                }
+            }
+            people.sort { $0.name < $1.name }
+            if let absences = base.schema.table(named: "Absences") {
+                let index = Dictionary(uniqueKeysWithValues: absences.fields.enumerated().map { ($1.name, $0) })
+                for record in try base.rows(of: absences) {
+                    func at(_ n: String) -> Value { index[n].map { record.values[$0] } ?? .blank }
+                    guard case .date(let first) = at("first_day") else { continue }
+                    let last: CivilDate = { if case .date(let d) = at("last_day") { return d } else { return first } }()
+                    self.absences.append(Absence(person: linkedRow(at("person")), first: first, last: last, kind: plainText(at("kind"))))
+                }
+            }
+        }
+
+        /// The absence that covers a person's day (theirs or everyone's), by kind.
+        public func absence(_ person: RowID, on day: CivilDate) -> String? {
+            absences.first { ($0.person == nil || $0.person == person) && $0.first <= day && day <= $0.last }.map { $0.kind.isEmpty ? "holiday" : $0.kind }
+        }
+
+        /// The seconds a person's schedule gives a day, absences aside.
+        public func scheduled(_ person: RowID, on day: CivilDate) -> Int64 { weeks[person]?[day.weekday - 1] ?? 0 }
+
+        /// The seconds a person is expected to work on a day.
+        public func expected(_ person: RowID, on day: CivilDate) -> Int64 {
+            if absence(person, on: day) != nil { return 0 }
+            return weeks[person]?[day.weekday - 1] ?? 0
+        }
+    }
+
+    /// The seconds a person is expected to work on a day.
+    public static func expected(_ base: Base, person: RowID, day: CivilDate) throws -> Int64 {
+        try Calendar(base).expected(person, on: day)
+    }
+}
