@@ -124,7 +124,8 @@ struct TimerStatus: ParsableCommand {
             let now = b.now()
             let running = try b.timers.running(everyone: everyone)
             let drafts = ((try? everyone ? Drafts.list(b, ids: nil) : Drafts.mine(b)) ?? []).filter { $0.end == nil }
-            if running.isEmpty && drafts.isEmpty && format == .table {
+            let breaks = try Pomodoro.breaks(b, everyone: everyone)
+            if running.isEmpty && drafts.isEmpty && breaks.isEmpty && format == .table {
                 print(everyone ? "no timer is running" : "no timer of \(b.actor) is running")
                 return
             }
@@ -136,6 +137,9 @@ struct TimerStatus: ParsableCommand {
             } + drafts.map { d in
                 [.text(d.person), .text("TimeEntries"), .text("draft #\(d.id)"), .text("stopwatch"), .datetime(d.start),
                  .duration(max(0, (now.millisecondsSinceEpoch - d.start.millisecondsSinceEpoch) / 1000)), .blank]
+            } + breaks.map { p in
+                [.text(p.person), .text("TimeEntries"), .text("break after #\(p.entry)"), .text("break"), .datetime(p.since),
+                 .duration(max(0, (now.millisecondsSinceEpoch - p.since.millisecondsSinceEpoch) / 1000)), .datetime(p.until)]
             }
             let text = Renderer.render(ResultTable(columns: columns, rows: rows), as: format, context: b.schema.valueContext)
             if format == .csv { FileHandle.standardOutput.write(Data(text.utf8)) } else { print(text) }
