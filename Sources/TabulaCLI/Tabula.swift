@@ -13,7 +13,7 @@ struct Tabula: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tabula",
         abstract: "A records database in one SQLite file: typed tables, links, formulas, rollups, time tracking.",
-        subcommands: [Demo.self, Init.self, Apply.self, Add.self, SetRow.self, Delete.self, Show.self, History.self, Check.self,
+        subcommands: [Demo.self, Init.self, Apply.self, Add.self, SetRow.self, Delete.self, Show.self, History.self, Check.self, Backup.self, Restore.self,
                       TimerCommand.self, Log.self, PeriodCommand.self, RequestCommand.self, SettingCommand.self, ImportCommand.self, Export.self, InvoiceCommand.self, Report.self, Repl.self, Bench.self])
 
     /// Exit codes: 0 done, 1 refused (a bad value, a broken rule, a mistaken query), 2 a usage

@@ -362,3 +362,38 @@ package final class Connection {
         }
     }
 }
+
+// MARK: Online backup
+
+extension Connection {
+    /// Copies this connection's `main` database into `destination`'s, page by page, with SQLite's
+    /// online backup API (https://sqlite.org/backup.html). The copy is one consistent snapshot:
+    /// in WAL mode other connections keep writing while it is taken (they are not in it).
+    /// `destination` becomes an exact page copy; whatever it held is replaced. A destination
+    /// that is busy (another connection reads or writes it) is waited for up to the busy timeout.
+    package func backup(into destination: Connection, busyTimeoutMilliseconds: Int = 5000) throws(DatabaseError) {
+        let source = try openHandle(nil)
+        let target = try destination.openHandle(nil)
+        guard let backup = sqlite3_backup_init(target, "main", source, "main") else {
+            throw DatabaseError.from(target, resultCode: sqlite3_errcode(target), sql: nil)
+        }
+        var waited = 0
+        var rc: Int32
+        repeat {
+            // -1: every page in one step, so the copy is of one snapshot even while others write.
+            rc = sqlite3_backup_step(backup, -1)
+            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED {
+                if waited >= busyTimeoutMilliseconds { break }
+                sqlite3_sleep(20)
+                waited += 20
+            }
+        } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+        let finish = sqlite3_backup_finish(backup)
+        if rc != SQLITE_DONE {
+            throw DatabaseError.from(target, resultCode: rc, sql: nil)
+        }
+        if finish != SQLITE_OK {
+            throw DatabaseError.from(target, resultCode: finish, sql: nil)
+        }
+    }
+}
