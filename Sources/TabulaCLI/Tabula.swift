@@ -111,9 +111,25 @@ func readFile(_ path: String) throws -> String {
         throw CLIError("cannot read '\(path)'", hint: "check the path")
     }
     guard let text = String(data: data, encoding: .utf8) else {
-        throw CLIError("'\(path)' is not UTF-8 text", hint: "save the file as UTF-8")
+        let at = firstInvalidUTF8(data).map { ":\($0.line):\($0.column)" } ?? ""
+        throw EngineError(.invalidValue, "\(path)\(at): the file is not UTF-8 text (a byte there is not UTF-8)", hint: "save the file as UTF-8")
     }
     return text
+}
+
+/// The line and column (in characters) of the first byte that is not UTF-8.
+func firstInvalidUTF8(_ data: Data) -> (line: Int, column: Int)? {
+    var parser = Unicode.UTF8.ForwardParser()
+    var bytes = data.makeIterator()
+    var line = 1, column = 1
+    while true {
+        switch parser.parseScalar(from: &bytes) {
+        case .valid(let encoded):
+            if Unicode.UTF8.decode(encoded) == "\n" { line += 1; column = 1 } else { column += 1 }
+        case .emptyInput: return nil
+        case .error: return (line, column)
+        }
+    }
 }
 
 /// `field=value` arguments.

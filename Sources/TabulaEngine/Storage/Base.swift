@@ -48,6 +48,9 @@ public final class Base {
     /// During a recompute: child rows' columns read once for all the rollups kept by delta over
     /// them (Recompute/DeltaMaintenance.swift).
     var deltaReads: [TableID: DeltaReads] = [:]
+    /// During a write: where rows inserted from a file came from (`FILE:12`), so an error found
+    /// after the inserts (a broken `check`) names the line rather than the new row's id.
+    var rowLabels: [TableID: [RowID: String]] = [:]
 
     private init(path: String, db: Connection, schema: Schema, schemaSource: String, actor: String, now: @escaping @Sendable () -> Instant) {
         self.path = path; self.db = db; self.schema = schema; self.schemaSource = schemaSource
