@@ -61,8 +61,14 @@ package final class Connection {
             throw error
         }
         sqlite3_extended_result_codes(handle, 1)
+        // Another process's lock is waited for from the first read on (opening a WAL file
+        // reads its index, which a writer or a checkpoint may hold for a moment).
+        sqlite3_busy_timeout(handle, Self.defaultBusyTimeout)
         db = handle
     }
+
+    /// How long a new connection waits for another one's lock, in milliseconds.
+    package static let defaultBusyTimeout: Int32 = 5000
 
     deinit {
         close()

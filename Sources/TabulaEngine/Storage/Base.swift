@@ -127,6 +127,7 @@ public final class Base {
             if error.isNotADatabase {
                 throw EngineError(.invalidValue, "'\(path)' is not a Tabula base (not an SQLite file)", remedy: .passABase)
             }
+            if error.isBusy { throw EngineError(storage: error, doing: "cannot open '\(path)'") }
             throw EngineError(.storage, "cannot open '\(path)': \(error.message)")
         }
         let schema: Schema, source: String
@@ -186,8 +187,9 @@ public final class Base {
     private func configure() throws {
         // A 64 MB page cache: a base of a million entries keeps its hot pages in memory instead of
         // re-reading them from the file on every recompute.
-        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;")
+        // The busy timeout first: even setting the journal mode can meet another writer's lock.
         db.setBusyTimeout(milliseconds: 5000)
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;")
         let collator = TextCollator.shared(locale: schema.locale)
         try db.createCollation("tabula", { a, b in collator.compare(a, b) })
     }
