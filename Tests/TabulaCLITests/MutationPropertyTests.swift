@@ -54,7 +54,7 @@ import TabulaTimeTracking
         return lines
     }
 
-    static let now = Instant(millisecondsSinceEpoch: 1_795_600_800_000)  // 2026-11-20 09:00 UTC
+    static let now = Instant(millisecondsSinceEpoch: 1_795_168_800_000)  // 2026-11-20 10:00 UTC
 
     static func demoBase() throws -> Base {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tabula-mutants-\(UUID().uuidString)")
