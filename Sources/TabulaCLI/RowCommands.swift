@@ -121,6 +121,10 @@ struct History: ParsableCommand {
                 if rowID == nil { _ = try b.resolveRow(row, in: t) }
             }
             let entries = try b.audit.entries(table: t, row: rowID)
+            if let row, let t, entries.isEmpty {
+                // A deleted row keeps its history; a row that never was has none: say so.
+                throw EngineError(.notFound, "table \(t.name) has no row \(row) and no history of one", remedy: .listRows(table: t.name))
+            }
             let columns = ["at", "actor", "action", "table", "row", "field", "old", "new", "note"].map { ResultColumn(name: $0, type: $0 == "at" ? .datetime : .text) }
             let rows: [[Value]] = entries.map { e in
                 [.datetime(e.at), .text(e.actor), .text(e.action), e.table.map(Value.text) ?? .blank,

@@ -86,6 +86,7 @@ struct Check: ParsableCommand {
 
     @Argument(help: "The base file.") var base: String
     @Flag(help: "Replace stored values that differ.") var fix = false
+    @Flag(help: "Also run SQLite's integrity and foreign-key checks and check the history against the rows.") var integrity = false
     @OptionGroup var actor: ActorOptions
 
     func run() throws {
@@ -93,6 +94,10 @@ struct Check: ParsableCommand {
         try runReportingErrors {
             let b = try openBase(base, actor)
             defer { b.close() }
+            if integrity {
+                failed = try !runIntegrityCheck(b, base: base, fix: fix)
+                return
+            }
             let mismatches = try b.integrity.check(fix: fix)
             for m in mismatches { print(m.description) }
             if mismatches.isEmpty {

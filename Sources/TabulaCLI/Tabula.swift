@@ -13,7 +13,7 @@ struct Tabula: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tabula",
         abstract: "A records database in one SQLite file: typed tables, links, formulas, rollups, time tracking.",
-        subcommands: [Demo.self, Init.self, Apply.self, Add.self, SetRow.self, Delete.self, Show.self, History.self, Check.self,
+        subcommands: [Demo.self, Init.self, Apply.self, Add.self, SetRow.self, Delete.self, Show.self, History.self, Check.self, Backup.self, Restore.self,
                       TimerCommand.self, ClockCommand.self, Log.self, DraftsCommand.self, RecentCommand.self, TemplateCommand.self, CopyDay.self, RemindCommand.self, AuditCommand.self, PeriodCommand.self, RequestCommand.self, SettingCommand.self, ImportCommand.self, Export.self, InvoiceCommand.self, Report.self, Repl.self, Serve.self, TokenCommand.self, Bench.self])
 
     /// Exit codes: 0 done, 1 refused (a bad value, a broken rule, a mistaken query), 2 a usage
@@ -115,9 +115,25 @@ func readFile(_ path: String) throws -> String {
         throw CLIError("cannot read '\(path)'", hint: "check the path")
     }
     guard let text = String(data: data, encoding: .utf8) else {
-        throw CLIError("'\(path)' is not UTF-8 text", hint: "save the file as UTF-8")
+        let at = firstInvalidUTF8(data).map { ":\($0.line):\($0.column)" } ?? ""
+        throw EngineError(.invalidValue, "\(path)\(at): the file is not UTF-8 text (a byte there is not UTF-8)", hint: "save the file as UTF-8")
     }
     return text
+}
+
+/// The line and column (in characters) of the first byte that is not UTF-8.
+func firstInvalidUTF8(_ data: Data) -> (line: Int, column: Int)? {
+    var parser = Unicode.UTF8.ForwardParser()
+    var bytes = data.makeIterator()
+    var line = 1, column = 1
+    while true {
+        switch parser.parseScalar(from: &bytes) {
+        case .valid(let encoded):
+            if Unicode.UTF8.decode(encoded) == "\n" { line += 1; column = 1 } else { column += 1 }
+        case .emptyInput: return nil
+        case .error: return (line, column)
+        }
+    }
 }
 
 /// `field=value` arguments.

@@ -97,19 +97,24 @@ public enum Renderer {
     }
 
     /// RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break.
+    /// Text cells that a spreadsheet would take as a formula are written as text
+    /// (`SpreadsheetText`); numbers, money and durations as they are.
     public static func csv(_ table: ResultTable, context: ValueContext) -> String {
         var header = table.columns.map(\.name)
         if table.ids != nil { header.insert("id", at: 0) }
-        var lines = [header.map(csvField).joined(separator: ",")]
+        var lines = [header.map(csvTextField).joined(separator: ",")]
         // Durations in one file share one format, as in the terminal table.
         let seconds = durationsHaveSeconds(table)
         for (i, row) in table.rows.enumerated() {
             var fields = zip(row, table.columns).map { value, column in
-                if case .duration(let s) = value { return duration(s, seconds: seconds) }
-                return cell(value, column.type, context)
+                switch value {
+                case .duration(let s): return csvField(duration(s, seconds: seconds))
+                case .text, .list: return csvTextField(cell(value, column.type, context))
+                default: return csvField(cell(value, column.type, context))
+                }
             }
             if let ids = table.ids { fields.insert(String(ids[i]), at: 0) }
-            lines.append(fields.map(csvField).joined(separator: ","))
+            lines.append(fields.joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
@@ -207,6 +212,12 @@ public enum Renderer {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return s
+    }
+
+    /// A text field: quoted with a leading `'` when a spreadsheet would read it as a formula.
+    static func csvTextField(_ s: String) -> String {
+        guard SpreadsheetText.looksLikeFormula(s) else { return csvField(s) }
+        return "\"" + SpreadsheetText.neutralized(s).replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     static func jsonString(_ s: String) -> String { JSONValue.string(s).serialized }

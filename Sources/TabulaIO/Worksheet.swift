@@ -106,16 +106,38 @@ extension XLSXWriter {
 /// quoted when they hold the separator, a quote or a line break, CRLF line ends, and optionally
 /// a UTF-8 byte order mark (which Excel and 1C read as "this is UTF-8").
 public enum DelimitedText {
+    /// One field of a line: text (a spreadsheet must show it as text, `SpreadsheetText`) or a
+    /// number, amount or date written exactly as given.
+    public enum Field: Sendable, Hashable {
+        case text(String)
+        case literal(String)
+    }
+
+    /// Lines whose fields are all text (a header, a title).
     public static func render(_ lines: [[String]], separator: Character = ",", byteOrderMark: Bool = false) -> Data {
+        render(fields: lines.map { $0.map(Field.text) }, separator: separator, byteOrderMark: byteOrderMark)
+    }
+
+    public static func render(fields lines: [[Field]], separator: Character = ",", byteOrderMark: Bool = false) -> Data {
         var text = byteOrderMark ? "\u{FEFF}" : ""
         for line in lines {
-            text += line.map { field(String($0), separator: separator) }.joined(separator: String(separator)) + "\r\n"
+            text += line.map { field($0, separator: separator) }.joined(separator: String(separator)) + "\r\n"
         }
         return Data(text.utf8)
     }
 
-    static func field(_ s: String, separator: Character) -> String {
-        if s.contains(where: { $0 == separator || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+    static func field(_ field: Field, separator: Character) -> String {
+        switch field {
+        case .literal(let s):
+            return quotedIfNeeded(s, separator: separator, always: false)
+        case .text(let s):
+            let formula = SpreadsheetText.looksLikeFormula(s)
+            return quotedIfNeeded(SpreadsheetText.neutralized(s), separator: separator, always: formula)
+        }
+    }
+
+    static func quotedIfNeeded(_ s: String, separator: Character, always: Bool) -> String {
+        if always || s.contains(where: { $0 == separator || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return s

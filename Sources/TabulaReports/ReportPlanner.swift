@@ -169,11 +169,20 @@ extension ReportSQL {
         /// Row ids kept by each condition that SQL cannot express, by the condition's source.
         var fallbackIDs: [String: [RowID]] = [:]
         /// The stored range of the time field over the whole table (from `timeBounds`), for a
-        /// bucketed report without a period.
+        /// bucketed report: its buckets are laid over this range (within the period, if any).
         var tableRange: ClosedRange<Int64>?
         /// The table's read rule for the acting person: a member's report counts only the
         /// rows they may read.
         var access: AccessFilter?
+
+        /// The span the bucket key must be right over: the period's, narrowed to the values the
+        /// table holds (so `for 2026-11-10..9185-11-20` does not lay out seven thousand years).
+        func bucketRange(period: ClosedRange<Int64>?) -> ClosedRange<Int64> {
+            guard let period else { return tableRange ?? 0...0 }
+            guard let data = tableRange else { return period.lowerBound...period.lowerBound }
+            let lo = max(period.lowerBound, data.lowerBound), hi = min(period.upperBound, data.upperBound)
+            return lo <= hi ? lo...hi : period.lowerBound...period.lowerBound
+        }
     }
 
     /// One query, ready to run: its statement, where each part lands in a result row, and the
@@ -197,7 +206,7 @@ extension ReportSQL {
     /// The statement reading the time field's stored range over the whole table, when the grouped
     /// query buckets by time and has no period to bound the buckets.
     func timeBounds(grouped: Bool, periodDays: ClosedRange<CivilDate>?) -> String? {
-        guard grouped, report.bucket != nil, periodDays == nil, let field = report.timeField, axis != nil else { return nil }
+        guard grouped, report.bucket != nil, let field = report.timeField, axis != nil else { return nil }
         return "SELECT MIN(\(StorageNames.column(field.id))), MAX(\(StorageNames.column(field.id))) FROM \(StorageNames.table(report.table.id))"
     }
 
@@ -277,8 +286,7 @@ extension ReportSQL {
                 range = lo...(hi - 1)
             }
             if grouped, let unit = report.bucket {
-                if range == nil { range = resolved.tableRange ?? 0...0 }
-                let key = axis.bucketKey(column, unit: unit, range: range!)
+                let key = axis.bucketKey(column, unit: unit, range: resolved.bucketRange(period: range))
                 bucketStart = key.start
                 plan.keys.append("CASE WHEN \(column) IS NULL THEN NULL ELSE \(key.sql) END")
             }
@@ -385,8 +393,7 @@ extension ReportSQL {
                 range = lo...(hi - 1)
             }
             if let unit = report.bucket {
-                if range == nil { range = resolved.tableRange ?? 0...0 }
-                let k = axis.bucketKey(column, unit: unit, range: range!)
+                let k = axis.bucketKey(column, unit: unit, range: resolved.bucketRange(period: range))
                 bucketStart = k.start
                 bucket = "CASE WHEN \(column) IS NULL THEN NULL ELSE \(k.sql) END"
             }

@@ -136,3 +136,17 @@ import Testing
         #expect(csv.contains(",anna,,,24:30:00"))
     }
 }
+
+extension ReportCommandTests {
+    /// Found by the report fuzzer: a bucketed period of thousands of years laid out every
+    /// time-zone offset over it before running (minutes). Buckets are laid over the data within
+    /// the period, so the answer is the same as for the month the data is in.
+    @Test func aBucketedReportOverAHugePeriodAnswersAsOverTheDataWithinIt() throws {
+        let cli = try makeTeamBase()
+        let huge = try cli.run("report", "team.db", "sum(duration) as hours by person per day for 2026-11-01..9185-11-20", "--format", "csv")
+        let month = try cli.run("report", "team.db", "sum(duration) as hours by person per day for 2026-11-01..2026-11-30", "--format", "csv")
+        #expect(huge.status == 0, "\(huge.stderr)")
+        #expect(huge.stdout == month.stdout)
+        #expect(huge.stdout.split(separator: "\r\n").count > 10)
+    }
+}

@@ -425,6 +425,7 @@ struct SQLiteTests {
 
         // A second writer is busy while the first holds the write lock.
         let other = try Connection(path: path, mode: .readWrite)
+        other.setBusyTimeout(milliseconds: 0)  // fail at once instead of waiting the default 5 s
         try writer.transaction {
             do {
                 try other.transaction { try other.execute("INSERT INTO t VALUES (?)", [3]) }

@@ -112,3 +112,14 @@ import Testing
         #expect(schemaErrors("table T { a date\n  time field\n}") == ["2:8: expected the name of a date or datetime field after 'time field', found '}'"])
     }
 }
+
+extension ReportParserTests {
+    /// Found by the report fuzzer: a four-character number whose last digit carries a
+    /// combining mark passed as a year and crashed on `Int(_:)`.
+    @Test func aYearWithANonASCIIDigitIsAnErrorNotACrash() {
+        for text in ["sum(duration) for 405\u{64F}", "sum(duration) for 20\u{0662}6", "sum(duration) for 2026..405\u{64F}"] {
+            #expect(throws: SourceErrors.self) { try ReportParser.parse(SourceText(name: "<query>", text: text)) }
+        }
+        #expect(throws: Never.self) { try ReportParser.parse(SourceText(name: "<query>", text: "sum(duration) for 2026")) }
+    }
+}

@@ -531,3 +531,32 @@ enum ReportParserPeriod {
         try ReportParser.parsePeriod(SourceText(name: "--for", text: "2026-11"))
     }
 }
+
+extension BillingTests {
+    @Test("every export template writes a formula-looking note or name as text in CSV, and its hours and amounts as numbers")
+    func exportsNeutralizeFormulaText() throws {
+        let base = try makeBase(approve: false)
+        defer { base.close() }
+        base.actor = "lena"
+        try add(base, "Tasks", "title=@Evil", "project=App")
+        try add(base, "TimeEntries", "person=anna", "task=@Evil", "project=App", "start=2026-11-05T08:00:00Z", "end=2026-11-05T09:00:00Z",
+                "note==HYPERLINK(\"http://x.test\",\"x\")")
+        _ = try Periods.close(base, month: "2026-11")
+        _ = try Periods.approve(base, month: "2026-11")
+        base.actor = "fina"
+        try base.write { try $0.setSetting(TimeTracking.companyCode, to: "-1000") }
+        for template in ExportTemplate.allCases {
+            let (_, data) = try export(base, template)
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(!text.contains(";=") && !text.contains(",=") && !text.contains(";@") && !text.contains(",@") && !text.contains(";-1000"),
+                    "\(template.rawValue): \(text)")
+            if template == .csv {
+                #expect(text.contains(",\"'=HYPERLINK(\"\"http://x.test\"\",\"\"x\"\")\","))
+                #expect(text.contains(",\"'@Evil\","))
+            }
+            if template == .sapTimesheet { #expect(text.contains(";\"'-1000\";")) }
+            // Numbers stay unquoted numbers.
+            #expect(text.range(of: #"[,;]\d+[.,]\d{2,3}[,;\r]"#, options: .regularExpression) != nil, "\(template.rawValue): \(text)")
+        }
+    }
+}

@@ -541,10 +541,15 @@ extension Array {
 extension Base {
     /// The ids of a table's rows for which a formula condition is true (`show --where`).
     public func filterRows(_ table: Table, where condition: String) throws -> [RowID] {
-        let formula = try FormulaCompiler.compile(source: SourceText(name: "<where>", text: condition), in: table, schema: schema)
+        let source = SourceText(name: "<where>", text: condition)
+        let formula = try FormulaCompiler.compile(source: source, in: table, schema: schema)
         if formula.resultType != .bool && formula.resultType != .any {
-            throw EngineError(.invalidValue, "the condition '\(condition)' gives \(formula.resultType.displayName), not true or false",
-                              hint: "compare something, e.g. 'hours > 10h' or 'status = active'")
+            // The whole condition is the place: a diagnostic under all of it.
+            let range = SourceRange(start: source.location(of: 0), end: source.location(of: source.scalars.count))
+            throw SourceErrors(source: source, diagnostics: [
+                Diagnostic("the condition gives \(formula.resultType.displayName), not true or false", at: range,
+                           hint: "compare something, e.g. 'hours > 10h' or 'status = active'"),
+            ])
         }
         let rows = try allRowIDs(of: table)
         let values = try evaluate(formula, in: table, rows: rows)

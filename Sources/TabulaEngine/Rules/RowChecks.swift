@@ -62,7 +62,8 @@ extension Base {
             if let cells = changes.cells[table.id] { rows.formUnion(cells.keys) }
             rows.subtract(changes.deleted[table.id] ?? [])
             if let violation = try checkViolations(table, rows: rows.sorted(), limit: 1).first {
-                throw EngineError(.invalidValue, violation.description,
+                let place = rowLabels[table.id]?[violation.row].map { "\($0): " } ?? ""
+                throw EngineError(.invalidValue, place + violation.description,
                                   hint: "every row of \(table.name) must keep `check \(violation.check.condition)`; give values for which it holds (nothing was written)")
             }
         }

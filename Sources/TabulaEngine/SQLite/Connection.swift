@@ -61,8 +61,14 @@ package final class Connection {
             throw error
         }
         sqlite3_extended_result_codes(handle, 1)
+        // Another process's lock is waited for from the first read on (opening a WAL file
+        // reads its index, which a writer or a checkpoint may hold for a moment).
+        sqlite3_busy_timeout(handle, Self.defaultBusyTimeout)
         db = handle
     }
+
+    /// How long a new connection waits for another one's lock, in milliseconds.
+    package static let defaultBusyTimeout: Int32 = 5000
 
     deinit {
         close()
@@ -359,6 +365,41 @@ package final class Connection {
             var error = DatabaseError.from(db, resultCode: rc, sql: nil)
             error.message += " (creating function \(name))"
             throw error
+        }
+    }
+}
+
+// MARK: Online backup
+
+extension Connection {
+    /// Copies this connection's `main` database into `destination`'s, page by page, with SQLite's
+    /// online backup API (https://sqlite.org/backup.html). The copy is one consistent snapshot:
+    /// in WAL mode other connections keep writing while it is taken (they are not in it).
+    /// `destination` becomes an exact page copy; whatever it held is replaced. A destination
+    /// that is busy (another connection reads or writes it) is waited for up to the busy timeout.
+    package func backup(into destination: Connection, busyTimeoutMilliseconds: Int = 5000) throws(DatabaseError) {
+        let source = try openHandle(nil)
+        let target = try destination.openHandle(nil)
+        guard let backup = sqlite3_backup_init(target, "main", source, "main") else {
+            throw DatabaseError.from(target, resultCode: sqlite3_errcode(target), sql: nil)
+        }
+        var waited = 0
+        var rc: Int32
+        repeat {
+            // -1: every page in one step, so the copy is of one snapshot even while others write.
+            rc = sqlite3_backup_step(backup, -1)
+            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED {
+                if waited >= busyTimeoutMilliseconds { break }
+                sqlite3_sleep(20)
+                waited += 20
+            }
+        } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+        let finish = sqlite3_backup_finish(backup)
+        if rc != SQLITE_DONE {
+            throw DatabaseError.from(target, resultCode: rc, sql: nil)
+        }
+        if finish != SQLITE_OK {
+            throw DatabaseError.from(target, resultCode: finish, sql: nil)
         }
     }
 }

@@ -48,6 +48,9 @@ public final class Base {
     /// During a recompute: child rows' columns read once for all the rollups kept by delta over
     /// them (Recompute/DeltaMaintenance.swift).
     var deltaReads: [TableID: DeltaReads] = [:]
+    /// During a write: where rows inserted from a file came from (`FILE:12`), so an error found
+    /// after the inserts (a broken `check`) names the line rather than the new row's id.
+    var rowLabels: [TableID: [RowID: String]] = [:]
 
     private init(path: String, db: Connection, schema: Schema, schemaSource: String, actor: String, now: @escaping @Sendable () -> Instant) {
         self.path = path; self.db = db; self.schema = schema; self.schemaSource = schemaSource
@@ -124,27 +127,69 @@ public final class Base {
             if error.isNotADatabase {
                 throw EngineError(.invalidValue, "'\(path)' is not a Tabula base (not an SQLite file)", remedy: .passABase)
             }
+            if error.isBusy { throw EngineError(storage: error, doing: "cannot open '\(path)'") }
             throw EngineError(.storage, "cannot open '\(path)': \(error.message)")
         }
-        let appID = (try? db.scalar("PRAGMA application_id").int64Value) ?? 0
-        guard appID == Layout.applicationID,
-              let modelText = try? db.scalar("SELECT value FROM \(Layout.meta) WHERE key = 'schema_model'").textValue,
-              let source = try? db.scalar("SELECT value FROM \(Layout.meta) WHERE key = 'schema_source'").textValue,
-              let schema = try? JSONDecoder().decode(Schema.self, from: Data(modelText.utf8))
-        else {
+        let schema: Schema, source: String
+        do {
+            (schema, source) = try readStoredSchema(db, path: path)
+        } catch {
             db.close()
-            throw EngineError(.invalidValue, "'\(path)' is an SQLite file but not a Tabula base", remedy: .passABase)
+            throw error
         }
         let base = Base(path: path, db: db, schema: schema, schemaSource: source, actor: actor, now: now)
         try base.configure()
         return base
     }
 
+    /// The schema stored in a base file, after checking that the file is a Tabula base whose
+    /// format this version reads. Nothing is written: a base from a newer Tabula is refused
+    /// before anything could change or misread it.
+    static func readStoredSchema(_ db: Connection, path: String) throws -> (Schema, String) {
+        let appID = (try? db.scalar("PRAGMA application_id").int64Value) ?? 0
+        func meta(_ key: String) -> SQLValue? { try? db.scalar("SELECT value FROM \(Layout.meta) WHERE key = ?", [.text(key)]) }
+        guard appID == Layout.applicationID, let format = meta("format"), format != .null else {
+            throw EngineError(.invalidValue, "'\(path)' is an SQLite file but not a Tabula base", remedy: .passABase)
+        }
+        guard let version = format.int64Value, version >= 1 else {
+            throw EngineError(.invalidValue, "'\(path)' is a Tabula base in a file format this Tabula does not know (\(format))",
+                              hint: "it was written by another version of Tabula; open it with that version. Nothing was read or changed")
+        }
+        guard version <= Int64(Layout.formatVersion) else {
+            throw EngineError(.invalidValue,
+                              "'\(path)' was written by a newer Tabula (file format \(version); this Tabula reads format \(Layout.formatVersion))",
+                              hint: "upgrade Tabula to open it. Nothing was read or changed")
+        }
+        guard let modelText = meta("schema_model")?.textValue, let source = meta("schema_source")?.textValue else {
+            throw EngineError(.invalidValue, "'\(path)' is a Tabula base without its schema (damaged)",
+                              hint: "restore it from a backup. Nothing was changed")
+        }
+        do {
+            return (try JSONDecoder().decode(Schema.self, from: Data(modelText.utf8)), source)
+        } catch {
+            throw EngineError(.invalidValue, "'\(path)' holds a schema in a form this Tabula does not know (\(Self.decodingProblem(error)))",
+                              hint: "it was written by a newer or another version of Tabula, or damaged; open it with that version, or restore it from a backup. Nothing was read or changed")
+        }
+    }
+
+    /// Where a stored schema model stopped decoding, in a few words (`tables[0].fields[2].kind: ...`).
+    private static func decodingProblem(_ error: Error) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return (keys.hasPrefix(".") ? String(keys.dropFirst()) : keys) + (keys.isEmpty ? "" : ": ") + context.debugDescription
+        }
+        switch error as? DecodingError {
+        case .dataCorrupted(let c)?, .keyNotFound(_, let c)?, .typeMismatch(_, let c)?, .valueNotFound(_, let c)?: return path(c)
+        default: return "not readable"
+        }
+    }
+
     private func configure() throws {
         // A 64 MB page cache: a base of a million entries keeps its hot pages in memory instead of
         // re-reading them from the file on every recompute.
-        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;")
+        // The busy timeout first: even setting the journal mode can meet another writer's lock.
         db.setBusyTimeout(milliseconds: 5000)
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;")
         let collator = TextCollator.shared(locale: schema.locale)
         try db.createCollation("tabula", { a, b in collator.compare(a, b) })
     }

@@ -111,6 +111,10 @@ public struct Integrity {
         try base.check(fix: fix, rowByRow: rowByRow)
     }
 
+    /// The whole check: SQLite's integrity check, the foreign-key check, `check` (repairing
+    /// computed values with `fixComputed`) and the history against the rows.
+    public func full(fixComputed: Bool = false) throws -> IntegrityReport { try base.fullIntegrityCheck(fixComputed: fixComputed) }
+
     /// Recomputes every computed field set-wise in one transaction; returns how many stored cells changed.
     @discardableResult
     public func recomputeEverything() throws -> Int { try base.recomputeEverything() }

@@ -194,6 +194,7 @@ extension WriteTransaction {
                 let id = db.lastInsertRowID
                 ids.append(id)
                 base.pending?.insert(table.id, id)
+                if let labels { base.rowLabels[table.id, default: [:]][id] = labels[i] }
                 if !plan.formulaDefaults.isEmpty {
                     let missing = plan.formulaDefaults.filter { values[$0.0.id] == nil }
                     if !missing.isEmpty { try applyFormulaDefaults(missing, in: table, row: id, into: &values) }

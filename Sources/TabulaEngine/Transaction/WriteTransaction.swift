@@ -111,11 +111,13 @@ extension Base {
         pending = ChangeSet()
         settled = ChangeSet()
         attachments.exemptRows = []
+        rowLabels = [:]
         defer {
             tx.isOpen = false
             currentTransaction = nil
             pending = nil
             settled = ChangeSet()
+            rowLabels = [:]
         }
         do {
             let value = try db.transaction {

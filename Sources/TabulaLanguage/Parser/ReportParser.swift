@@ -263,7 +263,9 @@ struct ReportParsing {
             parser.advance(); return .day(year: y, month: m, day: d)
         case .period(let p):
             parser.advance(); return p
-        case .number where t.text.count == 4 && t.text.allSatisfy(\.isNumber):
+        // ASCII digits only: other scripts' digits (and a digit with a combining mark) are
+        // "numbers" to Character.isNumber but not to Int(_:).
+        case .number where t.text.utf8.count == 4 && t.text.utf8.allSatisfy({ (0x30...0x39).contains($0) }):
             parser.advance(); return .year(Int(t.text)!)
         case .datetime:
             throw fail("a period is a day or longer, not a time of day", hint: "write the day: for \(t.text.prefix(10))")

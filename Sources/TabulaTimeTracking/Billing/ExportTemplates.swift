@@ -115,10 +115,16 @@ struct ExportTable {
     /// The CSV: an optional first line (a draft says so), the header, the rows. No totals row: a
     /// totals row would be imported as one more record.
     func csv(title: String?) -> Data {
-        var lines: [[String]] = title.map { [[$0]] } ?? []
-        lines.append(header)
-        lines += rows.map { $0.map { $0.csv(comma: decimalComma) } }
-        return DelimitedText.render(lines, separator: separator, byteOrderMark: byteOrderMark)
+        var lines: [[DelimitedText.Field]] = title.map { [[.text($0)]] } ?? []
+        lines.append(header.map(DelimitedText.Field.text))
+        lines += rows.map { $0.map(csvFieldOf) }
+        return DelimitedText.render(fields: lines, separator: separator, byteOrderMark: byteOrderMark)
+    }
+
+    /// Text cells are written so a spreadsheet shows them as text; numbers, amounts and days as they are.
+    private func csvFieldOf(_ cell: ExportCell) -> DelimitedText.Field {
+        if case .text(let s) = cell { return .text(s) }
+        return .literal(cell.csv(comma: decimalComma))
     }
 
     /// The workbook's sheet: typed cells, a header row, a totals row, column widths.

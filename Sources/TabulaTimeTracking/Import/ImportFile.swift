@@ -235,9 +235,15 @@ struct RowParser {
             row.start = s
             if !cell(.endTime).isEmpty {
                 let e = try time(.endTime, cell(.endTime))
-                var endDay = cell(.endDate).isEmpty ? d : try day(.endDate, cell(.endDate))
-                // An end before the start on the same day crosses midnight.
-                if endDay == d && e < s { endDay = d.adding(days: 1) }
+                let endDateGiven = !cell(.endDate).isEmpty
+                var endDay = endDateGiven ? try day(.endDate, cell(.endDate)) : d
+                // Without an end date, an end before the start crosses midnight; with one, the
+                // file says the entry ends before it starts.
+                if !endDateGiven && e < s { endDay = d.adding(days: 1) }
+                if endDay.daysSinceEpoch < d.daysSinceEpoch || (endDay == d && e < s) {
+                    throw fail(.endTime, "the entry ends (\(endDay.iso) \(cell(.endTime))) before it starts (\(d.iso) \(cell(.startTime)))",
+                               "check the end date and time of this row")
+                }
                 row.endDay = endDay.iso
                 row.end = e
             } else {
