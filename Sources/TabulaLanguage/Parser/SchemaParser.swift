@@ -301,7 +301,7 @@ struct SchemaParsing {
             skipField()
             return
         }
-        if onSameLine {
+        if onSameLine && !startsNewField() {
             error("unexpected \(found()) after the \(word) condition", at: current.range,
                   hint: "join conditions with 'and' or 'or'")
             skipField()
