@@ -54,6 +54,7 @@ public enum TimeTracking {
         base.addRule(RowRule(table: entries.id, name: "timetracking.entries", runsOnNewRows: false) { tx, write in
             try fileEntry(tx, write)
         })
+        base.addHook(onEvent: WebhookEvents.hook())
     }
 
     // MARK: - Why an entry is locked
