@@ -49,8 +49,11 @@ import Testing
         let list = try cli.run("webhook", "list", "tt.db", "--format", "csv")
         #expect(list.stdout.contains("https://billing.example.com/in") && list.stdout.contains("https://other.example.com/in"))
         #expect(!list.stdout.contains(secret) && !list.stdout.contains(given))
+        #expect(try cli.run("webhook", "add", "tt.db", "https://hook:pa55word@third.example.com/in?token=t0ken", "--event", "timer.started").status == 0)
         let history = try cli.run("history", "tt.db")
         #expect(!history.stdout.contains(secret) && !history.stdout.contains(given), "the history never holds a secret")
+        #expect(history.stdout.contains("third.example.com/in") && !history.stdout.contains("pa55word") && !history.stdout.contains("t0ken"),
+                "nor a URL's password or query: \(history.stdout)")
         #expect(try cli.run("webhook", "remove", "tt.db", "1").status == 0)
         #expect(!(try cli.run("webhook", "list", "tt.db").stdout.contains("billing.example.com")))
         let missing = try cli.run("webhook", "remove", "tt.db", "1")

@@ -171,6 +171,34 @@ import Testing
         #expect(try fixture.deliveries().map(\.state) == [.delivered])
     }
 
+    @Test("an approval through the API is posted right after its commit by the server's deliverer, not at its next poll")
+    func approvalThroughTheAPIIsDeliveredAtOnce() async throws {
+        let fixture = try WebhookBase()
+        let receiver = Receiver()
+        let base = try fixture.open()
+        let token = try APITokens.create(on: base, person: "lena", label: "test").token
+        base.close()
+        let (status, received) = try await receiver.listening { url in
+            _ = try fixture.addEndpoint(url, events: ["period.approved"])
+            // A poll of a minute: only the commit's nudge can deliver within the test's seconds.
+            let deliverer = try WebhookDeliverer(.init(path: fixture.path, pollInterval: .seconds(60), now: fixture.clock.read))
+            let server = try TabulaServer(.init(path: fixture.path, port: 0, now: fixture.clock.read))
+            return try await server.application(services: [deliverer]).test(.live) { client in
+                try await Task.sleep(for: .milliseconds(200))   // the deliverer's first round, with nothing due
+                let status = try await client.execute(uri: "/api/v1/periods/2026-11/approve", method: .post,
+                                                      headers: [.authorization: "Bearer \(token)"]) { $0.status }
+                let deadline = ContinuousClock.now + .seconds(10)
+                while receiver.received.isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+                return (status, receiver.received)
+            }
+        }
+        #expect(status == .ok)
+        #expect(received.count == 1)
+        let first = try #require(received.first)
+        let data = try #require(try jsonObject(first.body)["data"] as? [String: Any])
+        #expect(data["period"] as? String == "2026-11" && data["approved_by"] as? String == "lena")
+    }
+
     @Test("a 410 disables the endpoint: its pending events are dropped and it is sent nothing more")
     func goneDisablesTheEndpoint() async throws {
         let fixture = try WebhookBase()

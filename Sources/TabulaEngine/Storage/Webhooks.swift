@@ -87,7 +87,7 @@ public struct Webhooks {
             try base.db.execute("INSERT INTO \(Self.endpoints) (url, events, secret, created) VALUES (?, ?, ?, ?)",
                                 [.text(url), .text(events.joined(separator: ",")), .text(secret), .integer(base.now().millisecondsSinceEpoch)])
             let id = base.db.lastInsertRowID
-            try tx.recordHistory(action: "webhook", note: "webhook \(id) added: \(url) for \(events.joined(separator: ", "))")
+            try tx.recordHistory(action: "webhook", note: "webhook \(id) added: \(Self.shown(url)) for \(events.joined(separator: ", "))")
             return try endpoint(id)
         }.value
     }
@@ -113,7 +113,7 @@ public struct Webhooks {
             let endpoint = try endpoint(id)
             try base.db.execute("DELETE FROM \(Self.endpoints) WHERE id = ?", [.integer(id)])
             try drop(endpoint: id, reason: "endpoint removed")
-            try tx.recordHistory(action: "webhook", note: "webhook \(id) removed: \(endpoint.url)")
+            try tx.recordHistory(action: "webhook", note: "webhook \(id) removed: \(Self.shown(endpoint.url))")
         }
     }
 
@@ -246,6 +246,15 @@ public struct Webhooks {
             UPDATE \(Self.events) SET state = 'done' WHERE state = 'pending'
                 AND NOT EXISTS (SELECT 1 FROM \(Self.deliveries) d WHERE d.event = seq AND d.done IS NULL)
             """)
+    }
+
+    /// A URL as the history shows it: without a password or a query, where receivers put tokens.
+    static func shown(_ url: String) -> String {
+        guard var parts = URLComponents(string: url) else { return url }
+        parts.password = nil
+        parts.user = nil
+        if parts.query != nil { parts.query = "..." }
+        return parts.string ?? url
     }
 
     private static func endpoint(_ row: [SQLValue]) -> WebhookEndpoint {

@@ -5,6 +5,7 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 import TabulaEngine
+import TabulaTimeTracking
 
 /// When a failed delivery is tried again: after the first failure 5 s, then 5 min, 30 min, 2 h,
 /// then each wait twice the last, up to a day between attempts, until a 2xx.
@@ -199,6 +200,8 @@ actor OutboxStore {
 
     init(path: String, now: @escaping @Sendable () -> Instant) throws {
         base = try Base.open(at: path, actor: "webhooks", now: now)
+        // Its writes run the package's rules like any other (a write closes expired Pomodoros first).
+        TimeTracking.install(on: base)
     }
 
     func due(at instant: Instant, limit: Int) throws -> [WebhookDelivery] {
