@@ -30,7 +30,8 @@ struct Serve: AsyncParsableCommand {
                 return handler
             }
             let server = try TabulaServer(.init(path: base, host: host, port: port, publicURL: publicURL, requestsPerMinute: rateLimit, now: try clock()))
-            try await server.run { port in
+            let deliverer = try WebhookDeliverer(.init(path: base, now: try clock()))
+            try await server.run(services: [deliverer]) { port in
                 FileHandle.standardOutput.write(Data("serving \(base) on http://\(host):\(port) (API: /api/v1, stop with Ctrl-C)\n".utf8))
             }
         } catch {

@@ -75,8 +75,9 @@ public enum Periods {
                 }
             }
             var values: [String] = ["state=\(state)"]
+            let now = base.now()
             if state == "approved" {
-                values.append("approved_at=\(base.now().iso8601(in: "UTC"))")
+                values.append("approved_at=\(now.iso8601(in: "UTC"))")
                 if let me = try? base.personRow() { values.append("approved_by=#\(me)") }
             } else if state == "open" {
                 values += ["approved_at=", "approved_by="]
@@ -86,6 +87,11 @@ public enum Periods {
                 return TextAssignment(field: String($0[..<eq]), text: String($0[$0.index(after: eq)...]))
             }, for: periods))
             try setEntryStatus(tx, period: id, to: state)
+            if state == "approved" {
+                try base.webhooks.enqueue(WebhookEvents.periodApproved, in: tx) { try WebhookEvents.approvalData(base, period: id, month: month, at: now) }
+            } else if state == "open" {
+                try base.webhooks.enqueue(WebhookEvents.periodReopened, in: tx) { try WebhookEvents.reopenData(base, month: month, from: current, at: now) }
+            }
             return try summary(base, id: id, month: month, state: state)
         }.value
     }

@@ -61,6 +61,7 @@ public enum TimeTracking {
                 try Audit.checkOverlap(tx, write)
             })
         }
+        base.addHook(onEvent: WebhookEvents.hook())
     }
 
     // MARK: - Why an entry is locked

@@ -155,7 +155,9 @@ extension WriteTransaction {
         try decide(request, .approved, note: note)
         try base.recordHistory(action: "request approved", table: table.id, row: request.row,
                           note: "edit request #\(id) by \(request.requestedBy), approved by \(actor): \(request.changesText) (\(request.reason))")
-        return try base.editRequest(id)
+        let approved = try base.editRequest(id)
+        try tell(.editApproved(approved))
+        return approved
     }
 
     /// Rejects a pending request; nothing changes but its state and the history.

@@ -49,6 +49,8 @@ struct BaseAttachments {
     var rules: [RowRule] = []
     var preparations: [InsertPreparation] = []
     var beforeWrite: [WriteHook] = []
+    /// Told of timers started and stopped and edit requests approved, inside their transaction.
+    var eventHooks: [WriteEventHook] = []
     /// Says why a row is locked, in the terms of the package that made the rule.
     var lockExplainer: ((Base, Table, RowID) throws -> String?)?
     /// While true (applying an approved edit request, closing an expired Pomodoro), lock rules

@@ -292,9 +292,11 @@ extension WriteTransaction {
         try base.recordHistory(action: "timer start", table: table.id, row: row, field: roles.timerField,
                           note: "\(mode.rawValue) interval \(log.name) #\(logRow)")
         let label = try base.primaryValues(of: table, ids: [row])[row] ?? "#\(row)"
-        return TimerInterval(table: table.name, field: table.field(id: roles.timerField)?.name ?? "timer", row: row, rowLabel: label,
-                             logTable: log.name, logRow: logRow, author: try base.authorLabel(author, roles: roles), start: now, end: nil, mode: mode,
-                             deadline: mode == .pomodoro ? now.adding(seconds: schema.pomodoro.focus) : nil)
+        let started = TimerInterval(table: table.name, field: table.field(id: roles.timerField)?.name ?? "timer", row: row, rowLabel: label,
+                                    logTable: log.name, logRow: logRow, author: try base.authorLabel(author, roles: roles), start: now, end: nil, mode: mode,
+                                    deadline: mode == .pomodoro ? now.adding(seconds: schema.pomodoro.focus) : nil)
+        try tell(.timerStarted(started))
+        return started
     }
 
     /// Closes a running interval at `end` (a Pomodoro at its deadline at the latest).
@@ -308,6 +310,7 @@ extension WriteTransaction {
                           note: "\(interval.mode.rawValue) interval \(log.name) #\(interval.logRow)")
         var closed = interval
         closed.end = stop
+        try tell(.timerStopped(closed))
         return closed
     }
 

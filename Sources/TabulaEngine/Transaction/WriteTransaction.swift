@@ -28,6 +28,8 @@ public final class WriteTransaction {
     /// A bulk insert that failed part-way: the transaction (or the savepoint around it) cannot
     /// commit what it wrote before the failing row.
     var failedBulkInsert: (any Error)?
+    /// Whether the transaction wrote webhook events, so the outbox's deliverer is told after the commit.
+    var wroteOutboxEvents = false
 
     var db: Connection { base.db }
 
@@ -135,6 +137,7 @@ extension Base {
                 return result
             }
             unreadNotices += tx.notices
+            if tx.wroteOutboxEvents { OutboxSignal.committed(path: path) }
             return Committed(value: value, changes: lastChanges, notices: tx.notices)
         } catch let error as DatabaseError {
             attachments.timerIndexesVersion = -1  // an index made in the rolled-back write is gone
