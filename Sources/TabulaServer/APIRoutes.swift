@@ -400,12 +400,9 @@ struct API: Sendable {
             guard base.schema.reports.contains(where: { $0.name == name }) else {
                 throw APIError.notFound("there is no saved report '\(name)'", hint: "the saved reports: " + base.schema.reports.map(\.name).joined(separator: ", "))
             }
-            let output: ReportOutput
-            if let period, !period.isEmpty {
-                output = try ReportRunner.run(saved: name, on: base, for: try ReportParser.parsePeriod(SourceText(name: "for", text: period)))
-            } else {
-                output = try ReportRunner.run(saved: name, on: base)
-            }
+            // The package's reports (matrix, missing, utilisation, audit) are finished by the package.
+            let chosen = try period.flatMap { $0.isEmpty ? nil : try ReportParser.parsePeriod(SourceText(name: "for", text: $0)) }
+            let output = try PackageReports.run(saved: name, on: base, for: chosen)
             return Reply(status: .ok, body: Renderer.json(output.table, context: base.schema.valueContext))
         }
     }

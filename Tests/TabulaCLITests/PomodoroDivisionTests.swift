@@ -62,7 +62,7 @@ import Testing
         ] {
             #expect(try cli.run(step).status == 0)
         }
-        let r = try cli.run("report", "tt.db", "divisions", "--format", "json")
+        let r = try cli.run("report", "tt.db", "divisions", "--format", "json", "--as", "owner")
         let rows = (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]) ?? []
         func hours(_ project: String, _ person: String) -> Int? {
             rows.first { $0["project_division"] as? String == project && $0["person_division"] as? String == person }?["hours"] as? Int
