@@ -35,9 +35,15 @@ public enum Schedules {
         public init(_ base: Base) throws {
             let table = try base.table(named: "People")
             let index = Dictionary(uniqueKeysWithValues: table.fields.enumerated().map { ($1.name, $0) })
+            // A person is listed to the actor only when the entries' read rule would show them
+            // that person's entries (a member sees themselves, a lead their team).
+            let entries = base.schema.table(named: "TimeEntries")
+            let personField = entries?.field(named: "person")
             for record in try base.rows(of: table) {
                 func at(_ n: String) -> Value { index[n].map { record.values[$0] } ?? .blank }
                 if at("active") == .bool(false) { continue }
+                if let entries, let personField,
+                   try !base.permitsRow(.read, of: entries, holding: [personField.id: .link(record.id)]) { continue }
                 people.append((record.id, plainText(at(table.primaryField.name))))
                 if case .text(let text) = at("schedule"), !text.trimmingCharacters(in: .whitespaces).isEmpty {
                     do { weeks[record.id] = try Schedules.parse(text) } catch let error as EngineError {

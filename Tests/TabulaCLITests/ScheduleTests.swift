@@ -68,6 +68,9 @@ import Testing
         #expect(yesterday.status == 0, "\(yesterday.stderr)")
         #expect(yesterday.stdout.contains("anna is 2:36 short for yesterday: expected 7:36, logged 5:00 on 2026-11-19"), "\(yesterday.stdout)")
         #expect(yesterday.stdout.contains("boris is 5:00 short for yesterday: expected 8:00, logged 3:00"), "\(yesterday.stdout)")
+        // A member is told only of themselves: the entries' read rule hides the others' hours.
+        let mine = try cli.run("remind", "tt.db", "--as", "anna")
+        #expect(mine.stdout.contains("anna is") && !mine.stdout.contains("boris"), "\(mine.stdout)")
         let week = try cli.run("remind", "tt.db", "--for", "this week", "--as", "owner")
         #expect(week.stdout.contains("anna is 9:12 short for this week: expected 30:24, logged 22:00 (2026-11-19 2:36, 2026-11-20 6:36)"), "\(week.stdout)")
         #expect(week.stdout.contains("boris is 11:00 short for this week"))

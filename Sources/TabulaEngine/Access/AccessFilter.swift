@@ -177,6 +177,23 @@ extension Base {
         return ids.filter(keep.contains)
     }
 
+    /// Whether the rule of that kind would let the actor read (or write) a row of `table` that
+    /// held `values` (every other field blank): which people's entries a person may see, say,
+    /// before any entry exists. True for the owner and for a table without such a rule.
+    public func permitsRow(_ kind: AccessKind, of table: Table, holding values: [FieldID: Value]) throws -> Bool {
+        guard let filter = try accessFilter(kind, for: table) else { return true }
+        if filter.allowsAll { return true }
+        if filter.allowsNone { return false }
+        var args: [SQLValue] = []
+        let columns = table.fields.filter(Layout.hasColumn).map { field -> String in
+            args.append(values[field.id].map(ValueCoding.encode) ?? .null)
+            return "? AS \(Layout.column(field.id))"
+        }
+        let predicate = filter.sql(alias: "t") { args.append($0); return "?" }
+        let sql = "SELECT 1 FROM (SELECT 0 AS id\(columns.map { ", " + $0 }.joined())) t WHERE \(predicate)"
+        return try !db.query(sql, args).isEmpty
+    }
+
     /// Whether the actor may read (or write) a row of a table.
     public func permits(_ kind: AccessKind, _ table: Table, row: RowID) throws -> Bool {
         try !permittedRows(kind, of: table, among: [row]).isEmpty
