@@ -29,6 +29,8 @@ struct Reply: Sendable {
 struct API: Sendable {
     let host: BaseHost
     let logger: Logger
+    /// Signed-in browsers: their session cookie stands for a token (with CSRF checks on writes).
+    var sessions: WebSessions? = nil
     let touched = TokenTouches()
 
     // MARK: - The frame of every request
@@ -63,7 +65,10 @@ struct API: Sendable {
     }
 
     func authenticate(_ request: Request) async throws -> Caller {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { throw APIError.unauthorized }
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            if let caller = try await sessions?.caller(request) { return caller }
+            throw APIError.unauthorized
+        }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         guard !token.isEmpty else { throw APIError.unauthorized }
         let hash = APITokens.hash(token)
