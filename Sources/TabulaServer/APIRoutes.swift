@@ -30,6 +30,8 @@ struct API: Sendable {
     let host: BaseHost
     let logger: Logger
     var limiter: RequestLimiter? = nil
+    /// Signed-in browsers: their session cookie stands for a token (with CSRF checks on writes).
+    var sessions: WebSessions? = nil
     let touched = TokenTouches()
 
     // MARK: - The frame of every request
@@ -68,7 +70,10 @@ struct API: Sendable {
     }
 
     func authenticate(_ request: Request) async throws -> Caller {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { throw APIError.unauthorized }
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            if let caller = try await sessions?.caller(request) { return caller }
+            throw APIError.unauthorized
+        }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         guard !token.isEmpty else { throw APIError.unauthorized }
         let hash = APITokens.hash(token)

@@ -41,10 +41,9 @@ public struct TabulaServer: Sendable {
     /// The router of every route the server answers.
     func router() -> Router<BasicRequestContext> {
         let router = Router()
-        API(host: host, logger: logger, limiter: configuration.requestsPerMinute.map(RequestLimiter.init(perMinute:))).register(on: router)
-        router.get("/") { _, _ in
-            "Tabula serves this base's API under /api/v1 (the document: /api/v1/openapi.json).\n"
-        }
+        let sessions = WebSessions(host: host, secure: configuration.publicURL?.lowercased().hasPrefix("https://") == true)
+        API(host: host, logger: logger, limiter: configuration.requestsPerMinute.map(RequestLimiter.init(perMinute:)), sessions: sessions).register(on: router)
+        WebPages(host: host, sessions: sessions, logger: logger).register(on: router)
         return router
     }
 

@@ -150,7 +150,7 @@ struct WebhookBase {
     }
 
     func deliverer(schedule: WebhookSchedule = .standard, poll: Duration = .seconds(1)) throws -> WebhookDeliverer {
-        try WebhookDeliverer(.init(path: path, schedule: schedule, pollInterval: poll, timeout: .seconds(5), now: clock.read))
+        try WebhookDeliverer(.init(path: path, schedule: schedule, pollInterval: poll, timeout: .seconds(60), now: clock.read))
     }
 
     /// Every delivery of the outbox, oldest first.

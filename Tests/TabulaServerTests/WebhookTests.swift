@@ -144,7 +144,7 @@ import Testing
         let receiver = Receiver(answering: [500, 500, 200])
         // Real time here, with a schedule of milliseconds and a poll slower than the test waits.
         let deliverer = try WebhookDeliverer(.init(path: fixture.path, schedule: WebhookSchedule(waits: [.milliseconds(50)], longest: .milliseconds(100)),
-                                                   pollInterval: .seconds(30), timeout: .seconds(5)))
+                                                   pollInterval: .seconds(30), timeout: .seconds(60)))
         let path = fixture.path
         let received = try await receiver.listening { url in
             let endpoint = try fixture.addEndpoint(url, events: ["timer.started", "timer.stopped"])

@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""The web table in a real browser: Debian's Chromium driven by Playwright against a real
+`tabula serve` on a free loopback port.
+
+    python3 Tests/Browser/run.py [--tabula .build/debug/tabula] [--screenshots DIR]
+
+Exit code 0 when every check passed, 1 when one failed, 77 when Playwright or Chromium is
+missing (the Swift test that runs this records a skip then).
+"""
+import argparse
+import datetime
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+CHROMIUM = os.environ.get("TABULA_CHROMIUM", "/usr/bin/chromium")
+
+try:
+    from playwright.sync_api import sync_playwright, expect
+except ImportError:
+    print("skip: playwright for Python is not installed (pip install playwright)")
+    sys.exit(77)
+if not os.path.exists(CHROMIUM):
+    print(f"skip: no Chromium at {CHROMIUM} (apt-get install chromium)")
+    sys.exit(77)
+
+
+class Harness:
+    def __init__(self, tabula, work):
+        self.tabula, self.work = tabula, work
+        self.base = os.path.join(work, "team.db")
+        self.server = None
+        self.url = None
+
+    def cli(self, *args, stdin=None, user="admin"):
+        env = dict(os.environ, TABULA_USER=user)
+        env.pop("TABULA_NOW", None)
+        r = subprocess.run([self.tabula, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60)
+        if r.returncode != 0:
+            raise AssertionError(f"tabula {' '.join(args)} failed: {r.stderr.strip()}")
+        return r.stdout
+
+    def make_base(self):
+        b = self.base
+        self.cli("init", b, "--package", "timetracking", "--timezone", "UTC", "--currency", "EUR")
+        self.cli("add", b, "Teams", "name=Web")
+        for name, role in [("anna", "member"), ("boris", "member"), ("lena", "lead")]:
+            self.cli("add", b, "People", f"name={name}", f"role={role}", "team=Web", "rate=80")
+        self.cli("add", b, "Clients", "name=Acme")
+        self.cli("add", b, "Projects", "name=Website", "client=Acme")
+        for title in ["Landing", "Login"] + [f"Chore {i}" for i in range(1, 11)]:
+            self.cli("add", b, "Tasks", f"title={title}", "project=Website")
+        today = datetime.date.today().isoformat()
+        self.cli("log", b, "Tasks", "Login", "--date", today, "--hours", "3h", "--as", "boris")
+        self.cli("log", b, "Tasks", "Login", "--date", today, "--hours", "1h", "--note", "forgot", "--as", "anna")
+        for name in ["anna", "boris", "lena"]:
+            self.cli("user", "password", b, name, stdin=f"{name}-password\n")
+
+    def serve(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.log = open(os.path.join(self.work, "serve.log"), "w")
+        env = dict(os.environ)
+        env.pop("TABULA_NOW", None)
+        self.server = subprocess.Popen([self.tabula, "serve", self.base, "--port", str(port)],
+                                       stdout=subprocess.PIPE, stderr=self.log, text=True, env=env)
+        line = self.server.stdout.readline()
+        if "serving" not in line:
+            raise AssertionError(f"the server did not start: {line!r}")
+        self.url = f"http://127.0.0.1:{port}"
+
+    def stop(self):
+        if self.server:
+            self.server.send_signal(signal.SIGTERM)
+            try:
+                self.server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait()
+
+
+def sign_in(browser, h, name, password=None, viewport=None):
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(h.url + "/")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password or f"{name}-password")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#main h1")
+    return context, page
+
+
+def grid_cell(page, primary, field):
+    """The cell of a field in the grid row whose primary (first) cell reads `primary`."""
+    row = page.locator("#grid tbody tr", has=page.locator("td[data-primary]", has_text=re.compile(f"^{re.escape(primary)}$")))
+    return row.locator(f"td[data-field={field}]")
+
+
+def open_grid(page, table):
+    page.goto(page.url.split("#")[0] + "#/t/" + table)
+    page.wait_for_selector(f"#grid[data-table={table}]")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tabula", default=os.path.join(os.path.dirname(__file__), "../../.build/debug/tabula"))
+    parser.add_argument("--screenshots", default=None, help="where to write the screenshots (default: a temporary folder)")
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="tabula-browser-")
+    shots = args.screenshots or os.path.join(work, "screenshots")
+    os.makedirs(shots, exist_ok=True)
+    h = Harness(os.path.abspath(args.tabula), work)
+    results = []
+
+    def check(name, body):
+        started = time.time()
+        try:
+            body()
+            results.append((name, None))
+            print(f"ok   {name} ({time.time() - started:.1f}s)")
+        except Exception as e:  # noqa: BLE001 - every failure is reported, then the run goes on
+            results.append((name, e))
+            print(f"FAIL {name}: {e}")
+            traceback.print_exc()
+
+    try:
+        h.make_base()
+        h.serve()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            pages = {}
+
+            def wrong_password():
+                context = browser.new_context()
+                page = context.new_page()
+                page.goto(h.url + "/")
+                page.fill("input[name=name]", "anna")
+                page.fill("input[name=password]", "not-it")
+                page.click("button[type=submit]")
+                expect(page.locator("[role=alert]")).to_contain_text("not right")
+                context.close()
+
+            def signs_in():
+                pages["anna"] = sign_in(browser, h, "anna")
+                pages["anna2"] = sign_in(browser, h, "anna")
+                expect(pages["anna"][1].locator(".me")).to_have_text("anna")
+
+            totals = {}
+
+            def timer_ticks_and_totals_change():
+                _, page = pages["anna"]
+                _, other = pages["anna2"]
+                for table, primary in [("Projects", "Website"), ("Clients", "Acme")]:
+                    open_grid(page, table)
+                    totals[table] = grid_cell(page, primary, "hours").inner_text()
+                open_grid(other, "Tasks")
+                open_grid(page, "Tasks")
+                before = grid_cell(page, "Landing", "hours").inner_text()
+                row = page.locator("#grid tbody tr", has_text="Landing")
+                row.get_by_role("button", name="Start").click()
+                elapsed = row.locator(".elapsed")
+                expect(elapsed).to_be_visible()
+                first = elapsed.inner_text()
+                expect(elapsed).not_to_have_text(first, timeout=6000)  # it ticks (every second)
+                expect(page.locator("#tracking")).to_be_visible()
+                assert page.title().startswith("●"), f"the title shows no tracking: {page.title()!r}"
+                # The second context (another browser of anna's) sees it live, without a reload.
+                expect(other.locator("#grid tbody tr", has_text="Landing").get_by_role("button", name="Stop")).to_be_visible(timeout=4000)
+                expect(other.locator("#tracking")).to_be_visible(timeout=4000)
+                page.screenshot(path=os.path.join(shots, "timer-desktop.png"))
+                page.screenshot(path=os.path.join(shots, "web-table.png"), clip={"x": 0, "y": 0, "width": 1000, "height": 330})
+                page.wait_for_timeout(1000)
+                row.get_by_role("button", name="Stop").click()
+                expect(row.get_by_role("button", name="Start")).to_be_visible()
+                expect(page.locator("#tracking")).to_be_hidden()
+                expect(grid_cell(page, "Landing", "hours")).not_to_have_text(before)
+                for table, primary in [("Projects", "Website"), ("Clients", "Acme")]:
+                    open_grid(page, table)
+                    expect(grid_cell(page, primary, "hours")).not_to_have_text(totals[table])
+                expect(other.locator("#tracking")).to_be_hidden(timeout=4000)
+
+            def bad_value_shows_error():
+                _, page = pages["anna"]
+                open_grid(page, "Tasks")
+                cell = grid_cell(page, "Landing", "estimate")
+                cell.dblclick()
+                cell.locator("input").fill("three hours")
+                cell.locator("input").press("Enter")
+                expect(cell.locator(".cell-error")).to_contain_text("three hours")
+                page.screenshot(path=os.path.join(shots, "cell-error-desktop.png"))
+                cell.locator("input").press("Escape")
+                page.reload()
+                page.wait_for_selector("#grid")
+                expect(grid_cell(page, "Landing", "estimate")).to_have_text("")
+                # A good value is saved, shown as a duration.
+                cell = grid_cell(page, "Landing", "estimate")
+                cell.dblclick()
+                cell.locator("input").fill("1h30m")
+                cell.locator("input").press("Enter")
+                expect(grid_cell(page, "Landing", "estimate")).to_have_text("1:30")
+
+            def member_sees_only_their_hours():
+                _, page = pages["anna"]
+                page.goto(h.url + "/#/week")
+                page.wait_for_selector("#week-total")
+                total = page.locator("#week-total").inner_text()
+                # anna has 1:00 logged by hand plus a few seconds of timer; boris's 3:00 is not hers.
+                assert total.startswith("1:00"), f"anna's week shows {total}"
+                open_grid(page, "TimeEntries")
+                people = page.locator("#grid tbody td[data-field=person]").all_inner_texts()
+                assert people and set(people) == {"anna"}, f"anna sees entries of {set(people)}"
+                page.goto(h.url + "/#/week")
+                page.wait_for_selector("#week-total")
+                page.screenshot(path=os.path.join(shots, "week-desktop.png"), full_page=True)
+
+            def adds_a_manual_entry():
+                _, page = pages["anna"]
+                page.goto(h.url + "/#/week")
+                page.wait_for_selector("#log-form")
+                page.select_option("#log-form select[name=task]", label="Landing")
+                page.fill("#log-form input[name=hours]", "0:30")
+                page.fill("#log-form input[name=note]", "call")
+                page.click("#log-form button[type=submit]")
+                expect(page.locator("#week-total")).to_have_text(re.compile(r"^1:30"))
+
+            def pomodoro_and_switch():
+                _, page = pages["anna"]
+                open_grid(page, "Tasks")
+                page.check("#pomodoro")
+                login = page.locator("#grid tbody tr", has=page.locator("td[data-primary]", has_text=re.compile("^Login$")))
+                login.get_by_role("button", name="Start").click()
+                expect(login.locator(".elapsed")).to_contain_text("🍅 0:2")  # counting down from 25 minutes
+                landing = page.locator("#grid tbody tr", has=page.locator("td[data-primary]", has_text=re.compile("^Landing$")))
+                landing.get_by_role("button", name="Switch").click()
+                expect(landing.get_by_role("button", name="Stop")).to_be_visible()
+                expect(login.get_by_role("button", name="Start")).to_be_visible()
+                page.get_by_role("button", name="Stop all").click()
+                expect(page.locator("#tracking")).to_be_hidden()
+
+            def lead_approves_and_edits_are_refused():
+                context, page = sign_in(browser, h, "lena")
+                page.goto(h.url + "/#/team")
+                page.wait_for_selector("#periods")
+                assert "boris" in page.locator("main").inner_text(), "the lead does not see her team's hours"
+                month = datetime.date.today().strftime("%Y-%m")
+                page.get_by_role("button", name=f"Close {month}").click()
+                expect(page.locator("#notice")).to_contain_text("close done")
+                page.get_by_role("button", name=f"Approve {month}").click()
+                expect(page.locator("#notice")).to_contain_text("approve done")
+                expect(page.locator(f"#periods tr[data-period='{month}']")).to_contain_text("approved")
+                page.screenshot(path=os.path.join(shots, "team-desktop.png"), full_page=True)
+                # anna's entry of this month no longer takes an edit; the error shows at the cell.
+                _, anna = pages["anna"]
+                open_grid(anna, "TimeEntries")
+                cell = anna.locator("#grid tbody tr").first.locator("td[data-field=note]")
+                cell.dblclick()
+                cell.locator("input").fill("changed after approval")
+                cell.locator("input").press("Enter")
+                expect(cell.locator(".cell-error")).to_contain_text(re.compile("lock|approved", re.I))
+                context.close()
+
+            def eleventh_timer_refused_on_the_page():
+                context, page = sign_in(browser, h, "boris")
+                open_grid(page, "Tasks")
+                # Ten timers started by another process (the CLI) show up live on the open page.
+                for i in range(1, 11):
+                    h.cli("timer", "start", h.base, "Tasks", f"Chore {i}", "--as", "boris")
+                expect(page.locator("#tracking")).to_contain_text("10 timers", timeout=4000)
+                row = page.locator("#grid tbody tr", has_text="Landing")
+                row.get_by_role("button", name="Start").click()
+                expect(page.locator("#notice")).to_contain_text("10")
+                expect(row.get_by_role("button", name="Start")).to_be_visible()
+                page.get_by_role("button", name="Stop all").click()
+                expect(page.locator("#tracking")).to_be_hidden()
+                context.close()
+
+            def reports_page():
+                context, page = sign_in(browser, h, "lena")
+                page.goto(h.url + "/#/reports/week")
+                page.wait_for_selector("#report-table")
+                assert "boris" in page.locator("#report-table").inner_text()
+                page.select_option("#period", "last month")
+                expect(page.locator("main")).to_contain_text("No rows")
+                context.close()
+
+            def phone_width():
+                context, page = sign_in(browser, h, "anna", viewport={"width": 390, "height": 844})
+                open_grid(page, "Tasks")
+                page.screenshot(path=os.path.join(shots, "grid-phone.png"))
+                page.goto(h.url + "/#/week")
+                page.wait_for_selector("#week-total")
+                page.screenshot(path=os.path.join(shots, "week-phone.png"), full_page=True)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 400, f"the week page is wider than the phone: {width}px"
+                context.close()
+                context, page = sign_in(browser, h, "lena", viewport={"width": 390, "height": 844})
+                page.goto(h.url + "/#/team")
+                page.wait_for_selector("#periods")
+                page.screenshot(path=os.path.join(shots, "team-phone.png"), full_page=True)
+                context.close()
+
+            check("a wrong password is refused on the page", wrong_password)
+            check("signs in with a name and password", signs_in)
+            if "anna" in pages:
+                check("a timer in a task row ticks, shows live in a second browser, and its stop changes the totals", timer_ticks_and_totals_change)
+                check("a bad cell value shows the error at the cell and saves nothing", bad_value_shows_error)
+                check("a member's week shows only their hours", member_sees_only_their_hours)
+                check("a forgotten entry is added from my week", adds_a_manual_entry)
+                check("the 11th timer is refused with the message on the page", eleventh_timer_refused_on_the_page)
+                check("a Pomodoro counts down, and Switch moves the timer to another row in one click", pomodoro_and_switch)
+                check("a lead approves the month and an edit in it is refused", lead_approves_and_edits_are_refused)
+                check("a saved report for a chosen period", reports_page)
+                check("pages read at phone width", phone_width)
+
+                def grid_desktop():
+                    _, page = pages["anna"]
+                    open_grid(page, "Tasks")
+                    page.screenshot(path=os.path.join(shots, "grid-desktop.png"))
+                check("leaving a grid with a cell being edited opens the next view", grid_desktop)
+            browser.close()
+    finally:
+        h.stop()
+    failed = [n for n, e in results if e]
+    print(f"{len(results) - len(failed)} of {len(results)} browser checks passed; screenshots in {shots}")
+    if not args.screenshots and not failed:
+        shutil.rmtree(work, ignore_errors=True)
+    sys.exit(1 if failed or not results else 0)
+
+
+if __name__ == "__main__":
+    main()
