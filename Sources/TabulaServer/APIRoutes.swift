@@ -56,8 +56,8 @@ struct API: Sendable {
             if e.status == .internalServerError { logger.error("\(request.method) \(request.uri.path) failed: \(String(describing: type(of: error)))") }
             reply = Reply(status: e.status, body: e.json.serialized)
         }
-        let ms = Double((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000) / 1000
-            + Double((ContinuousClock.now - started).components.seconds) * 1000
+        let elapsed = (ContinuousClock.now - started).components
+        let ms = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
         logger.info("\(request.method) \(request.uri.path) \(reply.status.code) \(String(format: "%.1f", ms))ms \(person)")
         return Self.response(reply)
     }

@@ -36,7 +36,7 @@ struct JSONBody: @unchecked Sendable {
 
     func bool(_ key: String) throws -> Bool {
         guard let value = object[key], !(value is NSNull) else { return false }
-        if let n = value as? NSNumber, CFGetTypeIDIfAvailable(n) { return n.boolValue }
+        if let n = value as? NSNumber, isJSONBoolean(n) { return n.boolValue }
         throw APIError.badRequest("\"\(key)\" must be true or false")
     }
 
@@ -70,7 +70,7 @@ struct JSONBody: @unchecked Sendable {
         case is NSNull: return ""
         case let s as String: return s
         case let n as NSNumber:
-            if CFGetTypeIDIfAvailable(n) { return n.boolValue ? "true" : "false" }
+            if isJSONBoolean(n) { return n.boolValue ? "true" : "false" }
             if let i = Int64(exactly: n.doubleValue), !"\(n)".contains(".") { return String(i) }
             return "\(n.doubleValue)"
         case let items as [Any]:
@@ -82,7 +82,7 @@ struct JSONBody: @unchecked Sendable {
 }
 
 /// Whether an NSNumber came from a JSON `true`/`false` (Foundation on Linux keeps booleans apart).
-private func CFGetTypeIDIfAvailable(_ n: NSNumber) -> Bool {
+private func isJSONBoolean(_ n: NSNumber) -> Bool {
     let code = String(cString: n.objCType)
     return code == "c" || code == "B"
 }
