@@ -45,7 +45,6 @@ let package = Package(
         ]),
         // Benchmarks: run by `tabula bench ...`, nothing of them in the shipped modules.
         .target(name: "TabulaBenchmarks", dependencies: ["TabulaEngine", "TabulaLanguage", "TabulaReports", "TabulaTimeTracking", "TabulaServer",
-                                                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                      .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "TabulaCLI", dependencies: [
             "TabulaEngine", "TabulaLanguage", "TabulaIO", "TabulaReports", "TabulaTimeTracking", "TabulaREPL", "TabulaBenchmarks", "TabulaServer",

@@ -1,7 +1,5 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
-import NIOCore
 import Synchronization
 import TabulaEngine
 import TabulaReports
@@ -9,18 +7,32 @@ import TabulaServer
 import TabulaTimeTracking
 
 /// `tabula bench server`: the server in this process on a loopback port, and C clients over real
-/// HTTP, each a person of its own starting and stopping a timer (writes) and reading its timers
-/// and a row (reads), for S seconds. Prints requests per second and latency percentiles.
+/// HTTP, each a person of its own on a connection of its own, in three phases of S seconds: every client starting and
+/// stopping its timer (writes alone), every client reading its timers and a row (reads alone),
+/// and every client doing one write then two reads (the mix). Prints requests per second and
+/// latency percentiles of each. The clients run in the same process, on the same cores.
 public enum ServerBenchmark {
-    public struct Result: Sendable {
-        public var clients: Int
+    /// What the clients do in a phase.
+    public enum Phase: String, Sendable, CaseIterable {
+        case writes, reads, mixed
+    }
+
+    /// The requests of one phase.
+    public struct PhaseResult: Sendable {
+        public var phase: Phase
         public var seconds: Double
         public var writes: TimingSamples
         public var reads: TimingSamples
         public var errors: Int
     }
 
-    public static func run(clients: Int, seconds: Double, log: @Sendable (String) -> Void) async throws -> Result {
+    public struct Result: Sendable {
+        public var clients: Int
+        public var phases: [PhaseResult]
+        public var errors: Int { phases.reduce(0) { $0 + $1.errors } }
+    }
+
+    public static func run(clients: Int, seconds: Double, phases: [Phase] = Phase.allCases, log: @Sendable (String) -> Void) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tabula-bench-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -36,59 +48,77 @@ public enum ServerBenchmark {
         let serving = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw EngineError(.storage, "the server did not start") }
-        log("serving on 127.0.0.1:\(port); \(clients) clients for \(seconds) s ...")
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)))
-        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        let started = ContinuousClock.now
-        let outcome = try await withThrowingTaskGroup(of: (TimingSamples, TimingSamples, Int).self) { group in
-            for (i, token) in tokens.enumerated() {
-                group.addTask {
-                    var writes = TimingSamples(), reads = TimingSamples()
-                    var errors = 0
-                    var running = false
-                    while ContinuousClock.now < deadline {
-                        let body = #"{"table": "Tasks", "row": \#(i + 1)}"#
-                        let (ok, ms) = try await call(http, port: port, token: token, post: true, path: running ? "/api/v1/timers/stop" : "/api/v1/timers/start", body: body)
-                        writes.add(ms); if !ok { errors += 1 }
-                        running.toggle()
-                        let (readOK, readMS) = try await call(http, port: port, token: token, post: false, path: "/api/v1/timers", body: nil)
-                        reads.add(readMS); if !readOK { errors += 1 }
-                        let (rowOK, rowMS) = try await call(http, port: port, token: token, post: false, path: "/api/v1/tables/Tasks/rows/\(i + 1)", body: nil)
-                        reads.add(rowMS); if !rowOK { errors += 1 }
-                    }
-                    return (writes, reads, errors)
-                }
-            }
-            var writes = TimingSamples(), reads = TimingSamples()
-            var errors = 0
-            for try await (w, r, e) in group {
-                w.milliseconds.forEach { writes.add($0) }
-                r.milliseconds.forEach { reads.add($0) }
-                errors += e
-            }
-            return (writes, reads, errors)
+        var results: [PhaseResult] = []
+        // A timer left running by one phase is stopped by the next one's first write.
+        var running = [Bool](repeating: false, count: clients)
+        for phase in phases {
+            log("serving on 127.0.0.1:\(port); \(clients) clients, \(phase.rawValue), for \(seconds) s ...")
+            let (result, left) = try await measure(phase, port: port, tokens: tokens, running: running, seconds: seconds)
+            results.append(result)
+            running = left
         }
-        let elapsed = ContinuousClock.now - started
-        try await http.shutdown()
         serving.cancel()
         _ = try? await serving.value
-        let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Result(clients: clients, seconds: total, writes: outcome.0, reads: outcome.1, errors: outcome.2)
+        return Result(clients: clients, phases: results)
     }
 
-    static func call(_ http: HTTPClient, port: Int, token: String, post: Bool, path: String, body: String?) async throws -> (Bool, Double) {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = post ? .POST : .GET
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
+    /// One phase; returns which clients' timers it left running. Each client is a thread of its
+    /// own with one kept-alive connection, calling as fast as the answers come.
+    static func measure(_ phase: Phase, port: Int, tokens: [String], running: [Bool], seconds: Double) async throws -> (PhaseResult, [Bool]) {
+        final class Outcome: @unchecked Sendable {  // each slot written by its own thread, read after all joined
+            var writes: [TimingSamples], reads: [TimingSamples], errors: [Int], running: [Bool], failure: (any Error)?
+            init(_ running: [Bool]) {
+                writes = Array(repeating: TimingSamples(), count: running.count); reads = writes
+                errors = Array(repeating: 0, count: running.count); self.running = running
+            }
         }
-        let start = DispatchTime.now().uptimeNanoseconds
-        let response = try await http.execute(request, timeout: .seconds(30))
-        _ = try await response.body.collect(upTo: 1 << 20)
-        let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
-        return ((200..<300).contains(Int(response.status.code)), ms)
+        let outcome = Outcome(running)
+        let failure = Mutex<(any Error)?>(nil)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        let started = ContinuousClock.now
+        let joined = DispatchGroup()
+        for (i, token) in tokens.enumerated() {
+            joined.enter()
+            let thread = Thread {
+                defer { joined.leave() }
+                do {
+                    let connection = try LoopbackHTTPConnection(port: port)
+                    var writes = TimingSamples(), reads = TimingSamples(), errors = 0
+                    var isRunning = outcome.running[i]
+                    func timed(_ method: String, _ path: String, _ body: String?, into samples: inout TimingSamples) throws {
+                        let start = DispatchTime.now().uptimeNanoseconds
+                        let response = try connection.send(method, path, token: token, body: body)
+                        samples.add(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+                        if !(200..<300).contains(response.status) { errors += 1 }
+                    }
+                    while DispatchTime.now().uptimeNanoseconds < deadline {
+                        if phase != .reads {
+                            try timed("POST", isRunning ? "/api/v1/timers/stop" : "/api/v1/timers/start", #"{"table": "Tasks", "row": \#(i + 1)}"#, into: &writes)
+                            isRunning.toggle()
+                        }
+                        if phase != .writes {
+                            try timed("GET", "/api/v1/timers", nil, into: &reads)
+                            try timed("GET", "/api/v1/tables/Tasks/rows/\(i + 1)", nil, into: &reads)
+                        }
+                    }
+                    outcome.writes[i] = writes; outcome.reads[i] = reads; outcome.errors[i] = errors; outcome.running[i] = isRunning
+                } catch {
+                    failure.withLock { $0 = $0 ?? error }
+                }
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            joined.notify(queue: .global()) { done.resume() }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        let elapsed = ContinuousClock.now - started
+        let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var writes = TimingSamples(), reads = TimingSamples()
+        for w in outcome.writes { w.milliseconds.forEach { writes.add($0) } }
+        for r in outcome.reads { r.milliseconds.forEach { reads.add($0) } }
+        return (PhaseResult(phase: phase, seconds: total, writes: writes, reads: reads, errors: outcome.errors.reduce(0, +)), outcome.running)
     }
 
     /// A time-tracking base with one person, task and token per client.
@@ -107,13 +137,24 @@ public enum ServerBenchmark {
     }
 
     public static func table(_ r: Result) -> [String] {
-        func line(_ name: String, _ s: TimingSamples) -> String {
-            let perSecond = Double(s.milliseconds.count) / max(r.seconds, 0.001)
-            return name.padding(toLength: 26, withPad: " ", startingAt: 0)
+        func line(_ name: String, _ s: TimingSamples, _ seconds: Double) -> String {
+            let perSecond = Double(s.milliseconds.count) / max(seconds, 0.001)
+            return name.padding(toLength: 30, withPad: " ", startingAt: 0)
                 + String(format: "%9.0f/s  p50 %7.2f ms  p99 %7.2f ms  (%d requests)", perSecond, s.median, s.p99, s.milliseconds.count)
         }
-        return ["server over loopback HTTP, \(r.clients) clients, \(String(format: "%.1f", r.seconds)) s",
-                line("timer start/stop (writes)", r.writes), line("reads (timers, a row)", r.reads),
-                "failed requests: \(r.errors)"]
+        var lines = ["server over loopback HTTP, \(r.clients) clients (in this process, on the same cores)"]
+        for p in r.phases {
+            let what: String
+            switch p.phase {
+            case .writes: what = "writes alone"
+            case .reads: what = "reads alone"
+            case .mixed: what = "mixed (1 write, 2 reads)"
+            }
+            lines.append("\(what), \(String(format: "%.1f", p.seconds)) s")
+            if p.phase != .reads { lines.append(line("  timer start/stop (writes)", p.writes, p.seconds)) }
+            if p.phase != .writes { lines.append(line("  reads (timers, a row)", p.reads, p.seconds)) }
+        }
+        lines.append("failed requests: \(r.errors)")
+        return lines
     }
 }

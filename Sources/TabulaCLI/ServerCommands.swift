@@ -107,19 +107,33 @@ struct TokenRevoke: ParsableCommand {
 struct BenchServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
-        abstract: "The server under C concurrent clients over loopback HTTP: timer writes and reads per second, p50 and p99.")
+        abstract: "The server under C concurrent clients over loopback HTTP: timer writes alone, reads alone, and the mix; requests per second, p50 and p99.")
 
     @Option(help: "How many concurrent clients (each a person with a token and a task).") var clients = 50
-    @Option(help: "How long to run.") var seconds: Double = 20
+    @Option(help: "How long each phase runs (writes alone, reads alone, the mix).") var seconds: Double = 20
+    @Option(help: "Run only these phases (writes, reads, mixed), comma-separated.") var phases = "writes,reads,mixed"
 
     func validate() throws {
         guard (1...1000).contains(clients) else { throw ValidationError("--clients must be 1 to 1000") }
         guard seconds > 0 && seconds <= 3600 else { throw ValidationError("--seconds must be more than 0 and at most 3600") }
+        _ = try chosenPhases()
+    }
+
+    func chosenPhases() throws -> [ServerBenchmark.Phase] {
+        let names = phases.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let chosen = try names.map { name in
+            guard let phase = ServerBenchmark.Phase(rawValue: name) else {
+                throw ValidationError("--phases: '\(name)' is not a phase; the phases are writes, reads, mixed")
+            }
+            return phase
+        }
+        guard !chosen.isEmpty else { throw ValidationError("--phases names no phase; the phases are writes, reads, mixed") }
+        return chosen
     }
 
     func run() async throws {
         do {
-            let result = try await ServerBenchmark.run(clients: clients, seconds: seconds) { printError($0) }
+            let result = try await ServerBenchmark.run(clients: clients, seconds: seconds, phases: try chosenPhases()) { printError($0) }
             ServerBenchmark.table(result).forEach { print($0) }
         } catch {
             try runReportingErrors { throw error }

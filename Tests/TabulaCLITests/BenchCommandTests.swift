@@ -4,6 +4,19 @@ import Testing
 /// The benchmark commands run end to end on small sizes and print their figures (timings
 /// themselves are not asserted: speed is the benchmark's business, not the tests').
 @Suite struct BenchCommandTests {
+    @Test("bench server runs writes alone, reads alone and the mix over real HTTP, with no failed request")
+    func benchServerPrintsEachPhase() throws {
+        let result = try CLI().run("bench", "server", "--clients", "3", "--seconds", "0.5")
+        #expect(result.status == 0, "\(result.stderr)")
+        for line in ["writes alone", "reads alone", "mixed (1 write, 2 reads)", "timer start/stop (writes)", "reads (timers, a row)"] {
+            #expect(result.stdout.contains(line), "missing \(line)")
+        }
+        #expect(result.stdout.contains("failed requests: 0"))
+        let bad = try CLI().run("bench", "server", "--phases", "writes,naps")
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("'naps' is not a phase"))
+    }
+
     @Test func benchFormulasPrintsRowsPerSecondAndTheOneRowTime() throws {
         let result = try CLI().run("bench", "formulas", "--rows", "200", "--repetitions", "5")
         #expect(result.status == 0, "\(result.stderr)")

@@ -51,6 +51,8 @@ public final class Base {
     /// During a write: where rows inserted from a file came from (`FILE:12`), so an error found
     /// after the inserts (a broken `check`) names the line rather than the new row's id.
     var rowLabels: [TableID: [RowID: String]] = [:]
+    /// The group commit in progress (`commitTogether`), nil outside one.
+    var commitGroup: CommitGroup?
 
     private init(path: String, db: Connection, schema: Schema, schemaSource: String, actor: String, now: @escaping @Sendable () -> Instant) {
         self.path = path; self.db = db; self.schema = schema; self.schemaSource = schemaSource

@@ -108,6 +108,7 @@ extension Base {
             let value = try current.savepoint(body)
             return Committed(value: value, changes: current.changes, notices: current.notices)
         }
+        if let group = commitGroup { try group.requireOpen(db) }
         let tx = WriteTransaction(base: self)
         currentTransaction = tx
         pending = ChangeSet()
@@ -137,7 +138,10 @@ extension Base {
                 return result
             }
             unreadNotices += tx.notices
-            if tx.wroteOutboxEvents { OutboxSignal.committed(path: path) }
+            if tx.wroteOutboxEvents {
+                // In a group, the events are not durable (nor visible to a deliverer) before the group commits.
+                if let group = commitGroup { group.wroteOutboxEvents = true } else { OutboxSignal.committed(path: path) }
+            }
             return Committed(value: value, changes: lastChanges, notices: tx.notices)
         } catch let error as DatabaseError {
             attachments.timerIndexesVersion = -1  // an index made in the rolled-back write is gone

@@ -1,0 +1,126 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A bare HTTP/1.1 client for the server benchmark: one kept-alive loopback connection, blocking
+/// calls, requests written as bytes and responses read by `Content-Length` (or chunks). A general
+/// client's machinery (URL parsing, pools, redirects, tracing) cost more than the server's own
+/// work per request and shared its two cores; load generators such as wrk are this small for
+/// the same reason.
+final class LoopbackHTTPConnection {
+    struct Response {
+        var status: Int
+        var body: [UInt8]
+    }
+
+    private let socket: Int32
+    private let port: Int
+    private var buffer = [UInt8]()
+
+    init(port: Int) throws {
+        self.port = port
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw LoopbackHTTPError("socket() failed: errno \(errno)") }
+        var noDelay: Int32 = 1
+        setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(socket)
+            throw LoopbackHTTPError("connect to 127.0.0.1:\(port) failed: errno \(errno)")
+        }
+    }
+
+    deinit { close(socket) }
+
+    /// Sends one request and reads its whole response.
+    func send(_ method: String, _ path: String, token: String, body: String? = nil) throws -> Response {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(token)\r\n"
+        if let body {
+            head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+        } else {
+            head += "\r\n"
+        }
+        try write(Array(head.utf8))
+        return try readResponse()
+    }
+
+    private func write(_ bytes: [UInt8]) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes.withUnsafeBufferPointer { Glibc.send(socket, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw LoopbackHTTPError("send failed: errno \(errno)") }
+            sent += n
+        }
+    }
+
+    private func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        let n = chunk.withUnsafeMutableBufferPointer { recv(socket, $0.baseAddress, 16_384, 0) }
+        guard n > 0 else { throw LoopbackHTTPError(n == 0 ? "the server closed the connection" : "recv failed: errno \(errno)") }
+        buffer.append(contentsOf: chunk[0..<n])
+    }
+
+    private func readResponse() throws -> Response {
+        var headEnd: Int?
+        while headEnd == nil {
+            headEnd = Self.find([13, 10, 13, 10], in: buffer)
+            if headEnd == nil { try fill() }
+        }
+        let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
+        buffer.removeFirst(headEnd! + 4)
+        let lines = head.split(separator: "\r\n")
+        guard let statusLine = lines.first, statusLine.hasPrefix("HTTP/1.1 "),
+              let status = Int(statusLine.dropFirst(9).prefix(3)) else {
+            throw LoopbackHTTPError("not an HTTP response: \(head.prefix(40))")
+        }
+        var length = 0, chunked = false
+        for line in lines.dropFirst() {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let name = parts[0].lowercased(), value = parts[1].trimmingCharacters(in: .whitespaces)
+            if name == "content-length" { length = Int(value) ?? 0 }
+            if name == "transfer-encoding" && value.lowercased().contains("chunked") { chunked = true }
+        }
+        if !chunked {
+            while buffer.count < length { try fill() }
+            let body = Array(buffer[0..<length])
+            buffer.removeFirst(length)
+            return Response(status: status, body: body)
+        }
+        var body = [UInt8]()
+        while true {
+            var lineEnd = Self.find([13, 10], in: buffer)
+            while lineEnd == nil { try fill(); lineEnd = Self.find([13, 10], in: buffer) }
+            let sizeText = String(decoding: buffer[0..<lineEnd!], as: UTF8.self).split(separator: ";").first.map(String.init) ?? ""
+            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else { throw LoopbackHTTPError("bad chunk size '\(sizeText)'") }
+            buffer.removeFirst(lineEnd! + 2)
+            while buffer.count < size + 2 { try fill() }
+            body.append(contentsOf: buffer[0..<size])
+            buffer.removeFirst(size + 2)
+            if size == 0 { return Response(status: status, body: body) }
+        }
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        var i = 0
+        while i <= haystack.count - needle.count {
+            if haystack[i] == needle[0] && Array(haystack[i..<i + needle.count]) == needle { return i }
+            i += 1
+        }
+        return nil
+    }
+}
+
+/// A failure of the benchmark's own HTTP client.
+struct LoopbackHTTPError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
