@@ -13,6 +13,7 @@ import TabulaReports
 public enum PlanVsActual {
     /// One line of the report.
     public struct Line: Sendable, Hashable {
+        /// What the line plans: a whole project, one of its phases or one of its milestones.
         public enum Kind: String, Sendable { case project, phase, milestone }
         public var project: String
         public var kind: Kind
@@ -75,10 +76,12 @@ public enum PlanVsActual {
             let name = plainText(p["name"])
             let budget = seconds(p["budget"]).flatMap { $0 > 0 ? $0 : nil }
             let fixed = plainText(p["billing"]) == "fixed_price", price = money(p["price"])
-            let own = phasesOf[id] ?? [], due = (milestonesOf[id] ?? []).sorted {
-                if case .date(let a)? = $0["due"], case .date(let b)? = $1["due"] { return a < b }
-                return $0["due"] != nil && $1["due"] == nil
+            // By due day, a milestone without one last (it covers the rest), then by name.
+            func dueKey(_ m: [String: Value]) -> (Int64, String) {
+                if case .date(let d)? = m["due"] { return (d.daysSinceEpoch, plainText(m["name"])) }
+                return (Int64.max, plainText(m["name"]))
             }
+            let own = phasesOf[id] ?? [], due = (milestonesOf[id] ?? []).sorted { dueKey($0) < dueKey($1) }
             let total = byProject[name] ?? Figures()
             guard budget != nil || !own.isEmpty || !due.isEmpty || total.seconds > 0 else { continue }
             var lines = [Line(project: name, kind: .project, name: name, due: nil, planned: budget, actual: total.seconds,
