@@ -21,9 +21,12 @@ struct Log: ParsableCommand {
     @Option(help: "A note on the entry (the log table's note field).") var note: String?
     @Option(help: "The timer field, when the table has several.") var field: String?
     @Flag(help: "A draft: time whose task is not known yet (no TABLE ROW; set its task later).") var draft = false
+    @Flag(help: "With --days, book the days off too (weekends, holidays, absences), which are skipped otherwise.") var includeOffDays = false
     @OptionGroup var actor: ActorOptions
 
-    static func intervals(from: String?, to: String?, date: String?, days: String?, hours: String?, _ context: ValueContext) throws -> [(Instant, Instant)] {
+    /// The intervals the options give; `keep` picks the days of `--days` to book.
+    static func intervals(from: String?, to: String?, date: String?, days: String?, hours: String?, _ context: ValueContext,
+                          keep: ([CivilDate]) throws -> [CivilDate] = { $0 }) throws -> [(Instant, Instant)] {
         func day(_ text: String, _ option: String) throws -> CivilDate {
             guard case .date(let d)? = try? ValueType.date.parse(text, context: context) else {
                 throw CLIError("\(option) '\(text)' is not a date", hint: "write the day as YYYY-MM-DD, e.g. \(option) 2026-11-19")
@@ -51,7 +54,7 @@ struct Log: ParsableCommand {
             return [at9(try day(d, "--date"), try length(h))]
         case (nil, nil, nil, let range?, let h?):
             let seconds = try length(h)
-            return try parseDays(range, option: "--days", single: false, context).map { at9($0, seconds) }
+            return try keep(try parseDays(range, option: "--days", single: false, context)).map { at9($0, seconds) }
         default:
             throw CLIError("give --from and --to, or --date (or --days) and --hours",
                            hint: "tabula log BASE Tasks Landing --from '2026-11-19 14:00' --to '2026-11-19 15:30', or --days 2026-11-02..2026-11-06 --hours 2h")
@@ -63,7 +66,20 @@ struct Log: ParsableCommand {
             let b = try openBase(base, actor)
             defer { b.close() }
             let context = b.schema.valueContext
-            let spans = try Self.intervals(from: from, to: to, date: date, days: days, hours: hours, context)
+            if includeOffDays && days == nil { throw CLIError("--include-off-days goes with --days", hint: "e.g. --days 2026-11-02..2026-11-08 --hours 2h --include-off-days") }
+            var skipped: [(day: CivilDate, reason: String)] = []
+            let spans = try Self.intervals(from: from, to: to, date: date, days: days, hours: hours, context) { all in
+                guard !includeOffDays else { return all }
+                let found = try Schedules.workingDays(b, all)
+                skipped = found.skipped
+                guard !found.kept.isEmpty else {
+                    throw EngineError(.invalidValue, "no day of --days \(days ?? "") is a working day for \(b.actor): "
+                                   + found.skipped.map { "\($0.day.iso) \($0.reason)" }.joined(separator: ", "),
+                                   hint: "add --include-off-days to book them anyway")
+                }
+                return found.kept
+            }
+            for s in skipped { print("skipped \(s.day.iso) (\(s.reason)); --include-off-days books it too") }
             func length(_ a: Instant, _ z: Instant) -> String {
                 ValueType.duration.format(.duration((z.millisecondsSinceEpoch - a.millisecondsSinceEpoch) / 1000), context: context)
             }

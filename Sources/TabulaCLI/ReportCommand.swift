@@ -26,6 +26,8 @@ struct Report: ParsableCommand {
     @Option(help: "Write the report to this file instead of standard output.") var out: String?
     @Option(name: .customLong("for"), help: ArgumentHelp("Run for this period instead of the saved report's own: 2026-11, 2026-W47, 2026-Q4, 2026-11-16..2026-11-22, last month.", valueName: "period"))
     var period: String?
+    @Option(help: ArgumentHelp("The saved report missing per day (default), week or month instead.", valueName: "unit"))
+    var per: String?
     @Flag(help: "List the saved reports.") var list = false
     @Flag(help: "Print the SQL the report runs, after the report.") var sql = false
     @OptionGroup var actor: ActorOptions
@@ -49,9 +51,19 @@ struct Report: ParsableCommand {
             if format == .xlsx && out == nil {
                 throw CLIError("xlsx is a binary file: give it a file name", hint: "add --out report.xlsx")
             }
+            let unit = try per.map { text -> ReportUnit in
+                guard let unit = ReportUnit(rawValue: text.lowercased()) else {
+                    throw CLIError("--per '\(text)' is not a unit", hint: "give day, week, month, quarter or year, e.g. --per week")
+                }
+                return unit
+            }
             let output: ReportOutput
             if let name = Self.savedName(query) {
-                output = try PackageReports.run(saved: name, on: b, for: try period.map { try ReportParser.parsePeriod(SourceText(name: "--for", text: $0)) })
+                output = try PackageReports.run(saved: name, on: b, for: try period.map { try ReportParser.parsePeriod(SourceText(name: "--for", text: $0)) },
+                                                per: unit)
+            } else if per != nil {
+                throw CLIError("--per regroups the saved report missing; a query says its own buckets",
+                               hint: "write them in the query: ... by person per \(per!)")
             } else if period != nil {
                 throw CLIError("--for replaces a saved report's period; a query says its own",
                                hint: "write the period in the query: ... for \(period!)")

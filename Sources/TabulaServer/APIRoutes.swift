@@ -140,7 +140,10 @@ struct API: Sendable {
         api.post("report") { r, c in await handle(r, c) { caller, _, body in try await report(caller, try JSONBody(body)) } }
         api.get("reports/:name") { r, c in
             let name = c.parameters.get("name") ?? ""
-            return await handle(r, c) { caller, request, _ in try await savedReport(caller, name, period: Self.query(request)["for"]) }
+            return await handle(r, c) { caller, request, _ in
+                let query = Self.query(request)
+                return try await savedReport(caller, name, period: query["for"], per: query["per"])
+            }
         }
         api.get("periods") { r, c in await handle(r, c) { caller, _, _ in try await periods(caller) } }
         api.post("periods/:month/:action") { r, c in
@@ -400,14 +403,21 @@ struct API: Sendable {
         }
     }
 
-    func savedReport(_ caller: Caller, _ name: String, period: String?) async throws -> Reply {
+    func savedReport(_ caller: Caller, _ name: String, period: String?, per: String? = nil) async throws -> Reply {
         try await host.read(as: caller.name) { base in
             guard base.schema.reports.contains(where: { $0.name == name }) else {
                 throw APIError.notFound("there is no saved report '\(name)'", hint: "the saved reports: " + base.schema.reports.map(\.name).joined(separator: ", "))
             }
             // The package's reports (matrix, missing, utilisation, audit) are finished by the package.
             let chosen = try period.flatMap { $0.isEmpty ? nil : try ReportParser.parsePeriod(SourceText(name: "for", text: $0)) }
-            let output = try PackageReports.run(saved: name, on: base, for: chosen)
+            let unit = try per.flatMap { text -> ReportUnit? in
+                guard !text.isEmpty else { return nil }
+                guard let unit = ReportUnit(rawValue: text.lowercased()) else {
+                    throw EngineError(.invalidValue, "per '\(text)' is not a unit", hint: "give day, week, month, quarter or year, e.g. ?per=week")
+                }
+                return unit
+            }
+            let output = try PackageReports.run(saved: name, on: base, for: chosen, per: unit)
             return Reply(status: .ok, body: Renderer.json(output.table, context: base.schema.valueContext))
         }
     }

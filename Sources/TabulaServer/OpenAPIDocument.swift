@@ -38,7 +38,7 @@ enum OpenAPIDocument {
             ("/timers/switch", [("post", op("switchTimer", "Stops my timers and starts this row's", body: ref("TimerTarget"), response: ref("Switched")))]),
             ("/log", [("post", op("logEntry", "Logs time by hand for the caller (flagged manual)", body: ref("LogEntry"), status: "201", response: ref("Row")))]),
             ("/report", [("post", op("runReport", "Runs a report query, as tabula report --format json", body: #"{"type": "object", "required": ["query"], "properties": {"query": {"type": "string"}}}"#, response: ref("ReportRows")))]),
-            ("/reports/{name}", [("get", op("runSavedReport", "Runs a saved report", params: [path("name", "the saved report's name"), query("for", "another period, e.g. 2026-11")], response: ref("ReportRows")))]),
+            ("/reports/{name}", [("get", op("runSavedReport", "Runs a saved report", params: [path("name", "the saved report's name"), query("for", "another period, e.g. 2026-11"), query("per", "the missing report per week or month (default: per day)")], response: ref("ReportRows")))]),
             ("/periods", [("get", op("listPeriods", "The months and their states", response: ref("Periods")))]),
             ("/periods/{month}/close", [("post", op("closePeriod", "Closes a month", params: [path("month", "YYYY-MM")], response: ref("Period")))]),
             ("/periods/{month}/approve", [("post", op("approvePeriod", "Approves a month (approver role)", params: [path("month", "YYYY-MM")], response: ref("Period")))]),

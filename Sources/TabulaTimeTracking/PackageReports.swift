@@ -15,6 +15,11 @@ public enum PackageReports {
         switch name.lowercased() {
         case "missing": return try annotateMissing(output, on: base)
         case "utilisation": return try annotateUtilisation(output, on: base)
+        case "phases":
+            var result = output
+            result.table = PlanVsActual.table(try PlanVsActual.lines(base, days: output.period), currency: base.schema.currency)
+            result.table.emptyText = "(no project with an estimate, phases, milestones or hours)"
+            return result
         case "audit":
             guard let days = output.period else { return output }
             var result = output
@@ -40,9 +45,15 @@ public enum PackageReports {
 }
 
 extension PackageReports {
-    /// Runs a saved report (for another period when given) with the package's additions.
-    public static func run(saved name: String, on base: Base, for period: ReportPeriod? = nil) throws -> ReportOutput {
+    /// Runs a saved report (for another period when given) with the package's additions. `per`
+    /// regroups the `missing` report's days by week (or month, ...); other reports refuse it.
+    public static func run(saved name: String, on base: Base, for period: ReportPeriod? = nil, per unit: ReportUnit? = nil) throws -> ReportOutput {
+        if let unit, !(TimeTracking.applies(to: base.schema) && name.lowercased() == "missing") {
+            throw EngineError(.invalidValue, "per \(unit.rawValue) regroups only the package's missing report, not \(name)",
+                              hint: "a query says its own buckets: ... by person per \(unit.rawValue)")
+        }
         let output = try period.map { try ReportRunner.run(saved: name, on: base, for: $0) } ?? ReportRunner.run(saved: name, on: base)
+        if let unit, unit != .day { return try annotateMissing(output, on: base, per: unit) }
         return try annotate(output, saved: name, on: base)
     }
 
@@ -56,7 +67,8 @@ extension PackageReports {
     }
 
     /// Every active person's days of the period with hours expected or logged: the `missing`
-    /// report's rows, from the logged hours it grouped by person and local day.
+    /// report's rows, from the logged hours it grouped by person and local day. Days after
+    /// today (in the base's zone) expect nothing yet.
     static func missingDays(_ logged: ResultTable, days: ClosedRange<CivilDate>, on base: Base) throws -> [MissingDay] {
         let columns = logged.columns.map(\.name)
         guard let person = columns.firstIndex(of: "person"), let day = columns.firstIndex(of: "local_day"),
@@ -70,11 +82,13 @@ extension PackageReports {
             booked[plainText(row[person]), default: [:]][d, default: 0] += s
         }
         let calendar = try Schedules.Calendar(base)
+        // A day after today is not missing yet: it expects nothing (what is logged ahead shows).
+        let today = base.now().civilDate(in: base.schema.timeZone)
         var result: [MissingDay] = []
         for (id, name) in calendar.people {
             for offset in 0...Int(days.upperBound.daysSinceEpoch - days.lowerBound.daysSinceEpoch) {
                 let d = days.lowerBound.adding(days: offset)
-                let expected = calendar.expected(id, on: d), done = booked[name]?[d] ?? 0
+                let expected = d > today ? 0 : calendar.expected(id, on: d), done = booked[name]?[d] ?? 0
                 if expected > 0 || done > 0 { result.append(MissingDay(person: name, day: d, expected: expected, logged: done)) }
             }
         }
@@ -83,11 +97,45 @@ extension PackageReports {
 
     /// The `missing` report's days for a period (default: the saved report's own).
     public static func missing(_ base: Base, for period: ReportPeriod? = nil) throws -> [MissingDay] {
+        try missingPeriod(base, for: period).found
+    }
+
+    /// The days a period covers and the `missing` report's days in it.
+    public static func missingPeriod(_ base: Base, for period: ReportPeriod? = nil) throws -> (days: ClosedRange<CivilDate>, found: [MissingDay]) {
         let output = try period.map { try ReportRunner.run(saved: "missing", on: base, for: $0) } ?? ReportRunner.run(saved: "missing", on: base)
         guard let days = output.period else {
             throw EngineError(.invalidValue, "the missing report needs a period", hint: "add one: --for this week")
         }
-        return try missingDays(try widened(days, on: base), days: days, on: base)
+        return (days, try missingDays(try widened(days, on: base), days: days, on: base))
+    }
+
+    /// One person's week (or month, ...) in the `missing` report: the period's days of it.
+    public struct MissingSpan: Sendable, Hashable {
+        public var person: String
+        /// `2026-W47`, `2026-11`: the bucket as reports label it.
+        public var label: String
+        public var expected: Int64
+        public var logged: Int64
+        /// Expected less logged over the span: a day's extra hours make up another's shortfall.
+        public var shortfall: Int64 { max(0, expected - logged) }
+    }
+
+    /// The days grouped per person and week (or month, ...), in the order of the days.
+    public static func spans(_ days: [MissingDay], per unit: ReportUnit) -> [MissingSpan] {
+        var spans: [MissingSpan] = []
+        var index: [String: Int] = [:]
+        for day in days {
+            let label = ReportCalendar.label(unit, start: ReportCalendar.start(of: unit, containing: day.day))
+            let key = day.person + "\u{0}" + label
+            if let i = index[key] {
+                spans[i].expected += day.expected
+                spans[i].logged += day.logged
+            } else {
+                index[key] = spans.count
+                spans.append(MissingSpan(person: day.person, label: label, expected: day.expected, logged: day.logged))
+            }
+        }
+        return spans
     }
 
     /// The logged hours of the period's days and the day either side: the period takes entries
@@ -95,6 +143,21 @@ extension PackageReports {
     static func widened(_ days: ClosedRange<CivilDate>, on base: Base) throws -> ResultTable {
         let text = "\(days.lowerBound.adding(days: -1).iso)..\(days.upperBound.adding(days: 1).iso)"
         return try ReportRunner.run(saved: "missing", on: base, for: try ReportParser.parsePeriod(SourceText(name: "period", text: text))).table
+    }
+
+    static func annotateMissing(_ output: ReportOutput, on base: Base, per unit: ReportUnit) throws -> ReportOutput {
+        guard let days = output.period else { return output }
+        let found = spans(try missingDays(try widened(days, on: base), days: days, on: base), per: unit)
+        var result = output
+        result.table = ResultTable(
+            columns: [ResultColumn(name: "person", type: .text), ResultColumn(name: unit.rawValue, type: .text), ResultColumn(name: "expected", type: .duration),
+                      ResultColumn(name: "logged", type: .duration), ResultColumn(name: "shortfall", type: .duration)],
+            rows: found.map { [.text($0.person), .text($0.label), .duration($0.expected), .duration($0.logged), .duration($0.shortfall)] },
+            totals: [.text("total"), .blank, .duration(found.reduce(0) { $0 + $1.expected }), .duration(found.reduce(0) { $0 + $1.logged }),
+                     .duration(found.reduce(0) { $0 + $1.shortfall })],
+            roundsForReading: output.table.roundsForReading)
+        result.table.emptyText = output.table.emptyText
+        return result
     }
 
     static func annotateMissing(_ output: ReportOutput, on base: Base) throws -> ReportOutput {

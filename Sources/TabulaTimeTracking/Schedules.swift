@@ -3,7 +3,7 @@ import TabulaEngine
 
 /// Expected hours: what a person is scheduled to work on a day (their `schedule`, else a fifth
 /// of `weekly_target` from Monday to Friday), nothing on a holiday (an absence without a person)
-/// or on their own leave or sick days.
+/// or on their own leave or sick days, half of it on a half-day absence.
 public enum Schedules {
     /// A person's hours per weekday, Monday first.
     public typealias Week = [Int64]
@@ -26,7 +26,7 @@ public enum Schedules {
 
     /// What the base knows about expected hours, read once: everyone's schedule and the absences.
     public struct Calendar {
-        struct Absence { var person: RowID?; var first: CivilDate; var last: CivilDate; var kind: String }
+        struct Absence { var person: RowID?; var first: CivilDate; var last: CivilDate; var kind: String; var halfDay: Bool }
         var weeks: [RowID: Week] = [:]
         var absences: [Absence] = []
         /// The people whose hours are expected (active ones), by name.
@@ -61,14 +61,27 @@ public enum Schedules {
                     func at(_ n: String) -> Value { index[n].map { record.values[$0] } ?? .blank }
                     guard case .date(let first) = at("first_day") else { continue }
                     let last: CivilDate = { if case .date(let d) = at("last_day") { return d } else { return first } }()
-                    self.absences.append(Absence(person: linkedRow(at("person")), first: first, last: last, kind: plainText(at("kind"))))
+                    self.absences.append(Absence(person: linkedRow(at("person")), first: first, last: last,
+                                                 kind: plainText(at("kind")).isEmpty ? "holiday" : plainText(at("kind")),
+                                                 halfDay: at("half_day") == .bool(true)))
                 }
             }
         }
 
-        /// The absence that covers a person's day (theirs or everyone's), by kind.
-        public func absence(_ person: RowID, on day: CivilDate) -> String? {
-            absences.first { ($0.person == nil || $0.person == person) && $0.first <= day && day <= $0.last }.map { $0.kind.isEmpty ? "holiday" : $0.kind }
+        /// The absences that cover a person's day (theirs or everyone's), a whole-day one first.
+        func covering(_ person: RowID, on day: CivilDate) -> [Absence] {
+            absences.filter { ($0.person == nil || $0.person == person) && $0.first <= day && day <= $0.last }
+                .sorted { !$0.halfDay && $1.halfDay }
+        }
+
+        /// The absence that covers a person's day (theirs or everyone's), by kind; a whole-day
+        /// one before a half-day one.
+        public func absence(_ person: RowID, on day: CivilDate) -> String? { covering(person, on: day).first?.kind }
+
+        /// How much of a person's day an absence takes: 0 (none), 0.5 (only half-day ones) or 1.
+        public func absentShare(_ person: RowID, on day: CivilDate) -> Double {
+            guard let first = covering(person, on: day).first else { return 0 }
+            return first.halfDay ? 0.5 : 1
         }
 
         /// The seconds a person's schedule gives a day, absences aside.
@@ -76,9 +89,28 @@ public enum Schedules {
 
         /// The seconds a person is expected to work on a day.
         public func expected(_ person: RowID, on day: CivilDate) -> Int64 {
-            if absence(person, on: day) != nil { return 0 }
-            return weeks[person]?[day.weekday - 1] ?? 0
+            let scheduled = scheduled(person, on: day)
+            guard let first = covering(person, on: day).first else { return scheduled }
+            return first.halfDay ? scheduled / 2 : 0
         }
+    }
+
+    /// The days of `days` the acting person is expected to work, and why each other one is off
+    /// (`Saturday: no scheduled hours`, `holiday`, `leave`, `sick`). All days are kept when the
+    /// actor is no person or an inactive one: there is no schedule to go by.
+    public static func workingDays(_ base: Base, _ days: [CivilDate]) throws -> (kept: [CivilDate], skipped: [(day: CivilDate, reason: String)]) {
+        guard TimeTracking.applies(to: base.schema), base.schema.table(named: "People") != nil,
+              let person = try? base.personRow() else { return (days, []) }
+        let calendar = try Calendar(base)
+        guard calendar.people.contains(where: { $0.id == person }) else { return (days, []) }
+        var kept: [CivilDate] = [], skipped: [(day: CivilDate, reason: String)] = []
+        let names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+        for day in days {
+            if calendar.expected(person, on: day) > 0 { kept.append(day); continue }
+            let reason = calendar.scheduled(person, on: day) == 0 ? "\(names[day.weekday - 1]): no scheduled hours" : calendar.absence(person, on: day) ?? "off"
+            skipped.append((day, reason))
+        }
+        return (kept, skipped)
     }
 
     /// The seconds a person is expected to work on a day.

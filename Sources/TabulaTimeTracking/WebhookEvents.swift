@@ -10,9 +10,10 @@ public enum WebhookEvents {
     public static let entryChangedAfterApproval = "entry.changed_after_approval"
     public static let timerStarted = "timer.started"
     public static let timerStopped = "timer.stopped"
+    public static let hoursMissing = "hours.missing"
 
     /// Every event type an endpoint may take.
-    public static let all = [periodApproved, periodReopened, entryChangedAfterApproval, timerStarted, timerStopped]
+    public static let all = [periodApproved, periodReopened, entryChangedAfterApproval, timerStarted, timerStopped, hoursMissing]
 
     /// The hook the package installs: timers and approved edit requests become events.
     static func hook() -> WriteEventHook { WriteEventHook(name: "timetracking.webhooks", run: enqueue) }

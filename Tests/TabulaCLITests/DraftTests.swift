@@ -112,8 +112,9 @@ import Testing
         #expect(entries.map { $0["local_day"] as? String } == ["2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06"])
         #expect(entries.allSatisfy { $0["duration"] as? Int == 7200 })
         #expect(try json(cli, "show", "tt.db", "Tasks").first?["hours"] as? Int == 5 * 7200)
-        // Across the end of DST (Berlin, 25 October): each day still starts at 09:00 local time.
-        try ok(cli, "log", "tt.db", "Tasks", "Landing", "--days", "2026-10-24..2026-10-26", "--hours", "1")
+        // Across the end of DST (Berlin, 25 October): each day still starts at 09:00 local time
+        // (the weekend booked too, as asked).
+        try ok(cli, "log", "tt.db", "Tasks", "Landing", "--days", "2026-10-24..2026-10-26", "--hours", "1", "--include-off-days")
         let october = try json(cli, "show", "tt.db", "TimeEntries").compactMap { $0["start"] as? String }.filter { $0.hasPrefix("2026-10") }
         #expect(october == ["2026-10-24T09:00:00+02:00", "2026-10-25T09:00:00+01:00", "2026-10-26T09:00:00+01:00"])
         // One refused day (a note is required) refuses them all.
@@ -142,5 +143,34 @@ import Testing
         #expect(rows.map { $0["project"] as? String } == ["Audit", "Web"])
         #expect(try json(cli, "recent", "tt.db", "--as", "lena").map { $0["task"] as? String } == ["Landing"])
         #expect(try json(cli, "recent", "tt.db", "--limit", "1").count == 1)
+    }
+
+    @Test("--days skips the days its person is not scheduled (a weekend, a holiday, a whole-day absence) and says so; --include-off-days books them")
+    func severalDaysSkipDaysOff() throws {
+        let cli = try makeBase()
+        try ok(cli, "set", "tt.db", "People", "anna", "schedule=8h 8h 8h 8h 0 0 0")  // no Fridays
+        try ok(cli, "add", "tt.db", "Absences", "first_day=2026-11-03", "kind=holiday")
+        try ok(cli, "add", "tt.db", "Absences", "person=anna", "first_day=2026-11-04", "kind=leave")
+        try ok(cli, "add", "tt.db", "Absences", "person=anna", "first_day=2026-11-05", "kind=leave", "half_day=true")
+        try ok(cli, "add", "tt.db", "Absences", "person=lena", "first_day=2026-11-02", "kind=sick")  // not anna's
+        let out = try ok(cli, "log", "tt.db", "Tasks", "Landing", "--days", "2026-11-02..2026-11-08", "--hours", "2h")
+        #expect(out.contains("skipped 2026-11-03 (holiday)") && out.contains("skipped 2026-11-04 (leave)"), "\(out)")
+        #expect(out.contains("skipped 2026-11-06 (Friday: no scheduled hours)") && out.contains("skipped 2026-11-08 (Sunday: no scheduled hours)"))
+        #expect(out.components(separatedBy: "skipped ").count - 1 == 5)
+        let days = try json(cli, "show", "tt.db", "TimeEntries").compactMap { $0["local_day"] as? String }
+        #expect(days == ["2026-11-02", "2026-11-05"])  // a half-day absence leaves hours to book
+        // Every day off: refused, saying why, and nothing written.
+        let before = cli.snapshot("tt.db")
+        let none = try cli.run("log", "tt.db", "Tasks", "Landing", "--days", "2026-11-06..2026-11-08", "--hours", "2h")
+        #expect(none.status == 1 && none.stderr.contains("no day of --days 2026-11-06..2026-11-08 is a working day") && none.stderr.contains("--include-off-days"),
+                "\(none.stderr)")
+        #expect(cli.snapshot("tt.db") == before)
+        // Forced: the weekend too.
+        let forced = try ok(cli, "log", "tt.db", "Tasks", "Landing", "--days", "2026-11-06..2026-11-08", "--hours", "2h", "--include-off-days")
+        #expect(!forced.contains("skipped") && forced.split(separator: "\n").count == 3)
+        #expect(try cli.run("log", "tt.db", "Tasks", "Landing", "--date", "2026-11-06", "--hours", "1", "--include-off-days").status == 2)
+        // A draft over several days skips the same days.
+        let drafts = try ok(cli, "log", "tt.db", "--draft", "--days", "2026-11-09..2026-11-15", "--hours", "1", "--note", "calls")
+        #expect(drafts.contains("skipped 2026-11-13 (Friday: no scheduled hours)") && drafts.components(separatedBy: "logged draft").count - 1 == 4)
     }
 }

@@ -99,6 +99,26 @@ extension TestClientProtocol {
         }
     }
 
+    @Test("GET /reports/missing?per=week gives each person's week; per on another report is refused with 422")
+    func missingPerWeek() async throws {
+        let team = try TeamBase()
+        defer { team.remove() }
+        try await team.server().application().test(.router) { client in
+            let days = array(try await client.call(.get, "/api/v1/reports/missing?for=2026-W47", token: team.tokens["lena"]!).body)
+            let weeks = try await client.call(.get, "/api/v1/reports/missing?for=2026-W47&per=week", token: team.tokens["lena"]!)
+            #expect(weeks.status == .ok)
+            let rows = array(weeks.body)
+            let anna = try #require(rows.first { $0["person"] as? String == "anna" })
+            #expect(anna["week"] as? String == "2026-W47")
+            let annaDays = days.filter { $0["person"] as? String == "anna" }
+            #expect(anna["expected"] as? Int == annaDays.compactMap { $0["expected"] as? Int }.reduce(0, +))
+            #expect(anna["logged"] as? Int == 2 * 3600)
+            let refused = try await client.call(.get, "/api/v1/reports/week?per=week", token: team.tokens["lena"]!)
+            #expect(refused.status == .unprocessableContent)
+            #expect(try await client.call(.get, "/api/v1/reports/missing?per=fortnight", token: team.tokens["lena"]!).status == .unprocessableContent)
+        }
+    }
+
     @Test("a member lists, reads and counts only their own entries; another's row is not found")
     func aMemberSeesOnlyTheirOwn() async throws {
         let team = try TeamBase()

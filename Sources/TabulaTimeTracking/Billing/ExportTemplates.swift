@@ -64,6 +64,8 @@ enum ExportCell: Hashable {
     /// Decimal hours to `places` decimals.
     case hours(Int64, places: Int)
     case money(Money)
+    /// A count of days in halves: `2` for four halves, `1.5` for three (a half-day absence).
+    case days(halves: Int64)
     /// A day, written with the template's date format.
     case date(CivilDate, format: DateFormat)
 
@@ -76,6 +78,7 @@ enum ExportCell: Hashable {
         case .integer(let i): return String(i)
         case .hours(let s, let places): return Decimals.hours(s, places: places, comma: comma)
         case .money(let m): return Decimals.money(m, comma: comma)
+        case .days(let halves): return String(halves / 2) + (halves % 2 == 0 ? "" : (comma ? ",5" : ".5"))
         case .date(let d, let format):
             switch format {
             case .iso: return d.iso
@@ -92,6 +95,7 @@ enum ExportCell: Hashable {
         case .integer(let i): return .number(String(i), format: "0")
         case .hours(let s, let places): return .number(Decimals.hours(s, places: places), format: "0." + String(repeating: "0", count: places))
         case .money(let m): return .number(m.decimalString, format: m.minorDigits == 0 ? "0" : "0." + String(repeating: "0", count: m.minorDigits))
+        case .days(let halves): return .number(csv(comma: false), format: halves % 2 == 0 ? "0" : "0.0")
         case .date(let d, let format):
             switch format {
             case .iso: return .date(d, format: "yyyy-mm-dd")

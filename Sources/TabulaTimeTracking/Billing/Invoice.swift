@@ -91,7 +91,7 @@ public enum Invoicing {
         let projects = try base.table(named: "Projects")
         let projectIDs = try base.rowIDs(of: projects, where: try base.field(named: "client", in: projects), is: .link(clientID))
         for id in projectIDs {
-            guard let p = try base.values(of: projects, row: id, fields: ["name", "billing", "price"]) else { continue }
+            guard let p = try base.values(of: projects, row: id, fields: ["name", "billing", "price", "active"]) else { continue }
             let name = plainText(p["name"])
             let logged = entries.filter { $0.project?.id == id }.reduce(Int64(0)) { $0 + $1.seconds }
             let price: Money? = { if case .money(let m)? = p["price"] { return m } else { return nil } }()
@@ -101,6 +101,7 @@ public enum Invoicing {
                     lines.append(line)
                 }
             case "per_period":
+                guard p["active"] != .bool(false) else { break }  // an ended retainer bills no more months
                 guard let price else {
                     throw EngineError(.invalidValue, "Projects \(name) bills per_period but has no price", hint: "give the project its price per month")
                 }

@@ -43,7 +43,8 @@ enum Payroll {
             let scheduled = days.reduce(Int64(0)) { $0 + calendar.expected(id, on: $1) }
             var absence: [String: Int64] = [:]
             for day in days where calendar.scheduled(id, on: day) > 0 {
-                if let kind = calendar.absence(id, on: day) { absence[kind, default: 0] += 1 }
+                // Counted in halves: a half-day absence is half a day of its kind.
+                if let kind = calendar.absence(id, on: day) { absence[kind, default: 0] += calendar.absentShare(id, on: day) < 1 ? 1 : 2 }
             }
             var present: Int64 = 0
             for day in try Attendance.days(of: id, base) {
@@ -57,8 +58,8 @@ enum Payroll {
             for i in values.indices { sums[i] += values[i] }
             var row: [ExportCell] = [.text(name), .text(number), .text(month)]
             row += values.map { ExportCell.hours($0, places: 2) }
-            let counts: [Int64] = [absence["holiday"] ?? 0, absence["leave"] ?? 0, absence["sick"] ?? 0, Int64(open)]
-            row += counts.map { ExportCell.integer($0) }
+            row += [absence["holiday"] ?? 0, absence["leave"] ?? 0, absence["sick"] ?? 0].map { ExportCell.days(halves: $0) }
+            row.append(.integer(Int64(open)))
             rows.append(row)
         }
         var totals: [ExportCell] = [.text("total"), .blank, .blank]
