@@ -27,7 +27,7 @@ struct RemindCommand: ParsableCommand {
             for person in run.short {
                 var line = "\(person.person) is \(text(person.shortfall)) short for \(period): expected \(text(person.expected)), logged \(text(person.logged))"
                 if run.found.filter({ $0.person == person.person }).count > 1 {
-                    line += " (" + person.days.map { "\($0.day.iso) \(text($0.shortfall))" }.joined(separator: ", ") + ")"
+                    line += " (short " + person.days.map { "\(text($0.shortfall)) on \($0.day.iso)" }.joined(separator: ", ") + ")"
                 } else if let day = person.days.first {
                     line += " on \(day.day.iso)"
                 }

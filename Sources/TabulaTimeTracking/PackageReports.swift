@@ -180,11 +180,17 @@ extension PackageReports {
         guard let days = output.period, let person = columns.firstIndex(of: "person"), let billable = columns.firstIndex(of: "billable") else { return output }
         let calendar = try Schedules.Calendar(base)
         let ids = Dictionary(calendar.people.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
+        // As in `missing`: days after today expect nothing yet, so a month in progress is not
+        // measured against the weeks still to come.
+        let today = base.now().civilDate(in: base.schema.timeZone)
         var result = output
         var expectedTotal: Int64 = 0, billableTotal: Int64 = 0
         result.table.rows = output.table.rows.map { row in
             let expected: Int64 = ids[plainText(row[person])].map { id in
-                (0...Int(days.upperBound.daysSinceEpoch - days.lowerBound.daysSinceEpoch)).reduce(Int64(0)) { $0 + calendar.expected(id, on: days.lowerBound.adding(days: $1)) }
+                (0...Int(days.upperBound.daysSinceEpoch - days.lowerBound.daysSinceEpoch)).reduce(Int64(0)) { total, offset in
+                    let day = days.lowerBound.adding(days: offset)
+                    return total + (day > today ? 0 : calendar.expected(id, on: day))
+                }
             } ?? 0
             let done: Int64 = { if case .duration(let s) = row[billable] { return s } else { return 0 } }()
             expectedTotal += expected

@@ -73,7 +73,7 @@ import Testing
         let mine = try cli.run("remind", "tt.db", "--as", "anna")
         #expect(mine.stdout.contains("anna is") && !mine.stdout.contains("boris"), "\(mine.stdout)")
         let week = try cli.run("remind", "tt.db", "--for", "this week", "--as", "owner")
-        #expect(week.stdout.contains("anna is 9:12 short for this week: expected 30:24, logged 22:00 (2026-11-19 2:36, 2026-11-20 6:36)"), "\(week.stdout)")
+        #expect(week.stdout.contains("anna is 9:12 short for this week: expected 30:24, logged 22:00 (short 2:36 on 2026-11-19, 6:36 on 2026-11-20)"), "\(week.stdout)")
         #expect(week.stdout.contains("boris is 11:00 short for this week"))
         var monday = cli
         monday.environment["TABULA_NOW"] = "2026-11-17T09:00:00Z"
@@ -93,6 +93,15 @@ import Testing
         #expect(abs((anna["utilisation"] as? Double ?? 0) - 21.0 / (4 * 38.0 / 5)) < 1e-9)
         let boris = try #require(rows.first { $0["person"] as? String == "boris" })
         #expect(boris["expected"] as? Int == 14 * 3600)
+    }
+
+    @Test("utilisation of a month in progress counts the expected hours up to today only")
+    func utilisationOfAMonthInProgress() throws {
+        let cli = try makeBase()  // today is Friday 2026-11-20
+        let rows = try json(cli, "report", "tt.db", "utilisation", "--for", "2026-11")
+        let anna = try #require(rows.first { $0["person"] as? String == "anna" })
+        // 15 weekdays from the 2nd to the 20th, less the holiday on the 18th, at 38h / 5
+        #expect(anna["expected"] as? Int == 14 * 38 * 3600 / 5)
     }
 
     @Test("a schedule that is not seven days' hours is refused")
