@@ -60,9 +60,10 @@ final class LoopbackHTTPConnection {
         }
     }
 
+    private var chunk = [UInt8](repeating: 0, count: 16_384)
+
     private func fill() throws {
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        let n = chunk.withUnsafeMutableBufferPointer { recv(socket, $0.baseAddress, 16_384, 0) }
+        let n = chunk.withUnsafeMutableBufferPointer { recv(socket, $0.baseAddress, $0.count, 0) }
         guard n > 0 else { throw LoopbackHTTPError(n == 0 ? "the server closed the connection" : "recv failed: errno \(errno)") }
         buffer.append(contentsOf: chunk[0..<n])
     }
@@ -109,13 +110,21 @@ final class LoopbackHTTPConnection {
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        var i = 0
-        while i <= haystack.count - needle.count {
-            if haystack[i] == needle[0] && Array(haystack[i..<i + needle.count]) == needle { return i }
-            i += 1
+        guard haystack.count >= needle.count, let first = needle.first else { return nil }
+        return haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                var i = 0
+                let last = h.count - n.count
+                outer: while i <= last {
+                    if h[i] == first {
+                        for k in 1..<n.count where h[i + k] != n[k] { i += 1; continue outer }
+                        return i
+                    }
+                    i += 1
+                }
+                return nil
+            }
         }
-        return nil
     }
 }
 
