@@ -105,11 +105,13 @@ struct API: Sendable {
         return Caller(tokenID: t.id, person: t.person, name: name)
     }
 
-    /// The query string's pairs, each percent-decoded once (nil where the encoding is broken).
+    /// The query string's pairs, each percent-decoded once (nil where the encoding is broken),
+    /// `+` read as a space as forms and the page's URLSearchParams write it.
     static func pairs(_ request: Request) -> [(key: String, raw: String, value: String?)] {
         (request.uri.query ?? "").split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(parts[0]), raw = parts.count > 1 ? String(parts[1]) : ""
+            let key = String(parts[0]).replacingOccurrences(of: "+", with: " ")
+            let raw = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ") : ""
             return (key.removingPercentEncoding ?? key, raw, raw.removingPercentEncoding)
         }
     }
