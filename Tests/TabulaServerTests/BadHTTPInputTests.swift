@@ -108,6 +108,95 @@ import TabulaEngine
         #expect(failures.isEmpty, "\(failures.count) of \(cases.count) http cases failed:\n\(failures.joined(separator: "\n"))")
     }
 
+    /// Good requests, each of which the mutation test edits into nearly-good ones.
+    static let goodRequests: [(HTTPRequest.Method, String, String)] = [
+        (.post, "/api/v1/tables/Tasks/rows", #"{"fields": {"title": "Docs", "project": "Web", "estimate": "2h30m", "stream": ["backend"]}}"#),
+        (.patch, "/api/v1/tables/Tasks/rows/1", #"{"fields": {"estimate": "3h", "assignee": "anna"}}"#),
+        (.post, "/api/v1/timers/start", #"{"table": "Tasks", "row": "Login", "pomodoro": false}"#),
+        (.post, "/api/v1/timers/stop", #"{"all": true}"#),
+        (.post, "/api/v1/log", #"{"table": "Tasks", "row": "Landing", "date": "2026-11-18", "hours": 1.5, "note": "forgot"}"#),
+        (.post, "/api/v1/log", #"{"table": "Tasks", "row": 1, "from": "2026-11-17T09:00:00Z", "to": "2026-11-17T10:00:00Z", "fields": {"category": "internal"}}"#),
+        (.post, "/api/v1/report", #"{"query": "sum(duration) by person for this month"}"#),
+        (.post, "/api/v1/requests", #"{"table": "TimeEntries", "row": 1, "fields": {"note": "late"}, "reason": "forgot"}"#),
+        (.get, "/api/v1/tables/TimeEntries/rows?where=duration%20%3E%201h&order=-start&limit=5&cursor=o0", ""),
+    ]
+
+    @Test("good requests mutated from a fixed seed are answered 2xx, or a 4xx with the error shape and the base unchanged; never a 5xx")
+    func mutatedRequests() async throws {
+        let team = try TeamBase()
+        defer { team.remove() }
+        let anna = team.tokens["anna"]!
+        let problems = try await team.server().application().test(.router) { client -> [String] in
+            try await Self.noteTokens(team, client)
+            var random = SeededGenerator(seed: 19)
+            var problems: [String] = []
+            var refused = 0, taken = 0
+            for (method, uri, body) in Self.goodRequests {
+                for n in 0..<40 {
+                    // A GET's query string is mutated, a write's body: its text, or one of its values.
+                    let (path, query) = uri.split(separator: "?", maxSplits: 1).map(String.init).splitFirst
+                    let mutantURI = method == .get ? path + "?" + Self.mutate(query ?? "", &random) : uri
+                    let mutantBody = method == .get ? "" : n % 2 == 0 ? Self.mutate(body, &random) : Self.mutateValue(body, &random)
+                    let before = try Self.dump(team.path)
+                    var headers = HTTPFields()
+                    headers[.authorization] = "Bearer \(anna)"
+                    if !mutantBody.isEmpty { headers[.contentType] = "application/json" }
+                    let response = try await client.execute(uri: mutantURI, method: method, headers: headers,
+                                                            body: mutantBody.isEmpty ? nil : ByteBuffer(string: mutantBody))
+                    let code = Int(response.status.code)
+                    let what = "\(method) \(mutantURI) \(mutantBody): \(code) \(String(buffer: response.body).prefix(200))"
+                    if code >= 500 { problems.append("a 5xx: " + what) }
+                    guard (400..<500).contains(code) else { taken += 1; continue }
+                    refused += 1
+                    let error = object(response.body)["error"] as? [String: Any]
+                    if error?["kind"] as? String == nil || (error?["message"] as? String ?? "").isEmpty { problems.append("no error shape: " + what) }
+                    if try Self.dump(team.path) != before { problems.append("refused, yet the base changed: " + what) }
+                }
+            }
+            print("mutated HTTP requests: \(refused + taken) (\(refused) refused with a 4xx, \(taken) taken), \(problems.count) problems")
+            return problems
+        }
+        #expect(problems.isEmpty, "\(problems.count) mutants went wrong:\n\(problems.prefix(20).joined(separator: "\n"))")
+    }
+
+    /// The body with one member's value (at the top or in "fields") replaced by a value of
+    /// another type or an edge of its own, or the member dropped or misnamed: JSON that parses.
+    static func mutateValue(_ body: String, _ random: inout SeededGenerator) -> String {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] else { return body }
+        let values: [Any] = [NSNull(), true, false, 0, -1, 1.5, 1e300, "", " ", "x", "#0", "#-1", "9999-99-99", "25:61", "-2h", "1e9h", "0 EUR",
+                             String(repeating: "w", count: 5000), [Any](), [String: Any](), [[1]], ["a", 2], ["k": "v"]]
+        var fields = object["fields"] as? [String: Any]
+        let inFields = fields != nil && Bool.random(using: &random)
+        var target = inFields ? fields! : object
+        guard let key = target.keys.sorted().randomElement(using: &random) else { return body }
+        switch Int.random(in: 0..<6, using: &random) {
+        case 0: target[key] = nil
+        case 1: target[key + "x"] = target.removeValue(forKey: key)
+        default: target[key] = values.randomElement(using: &random)!
+        }
+        if inFields { fields = target; object["fields"] = fields } else { object = target }
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? body
+    }
+
+    /// One to three small edits of the text (characters JSON and queries care about).
+    static func mutate(_ text: String, _ random: inout SeededGenerator) -> String {
+        let alphabet = Array(#"{}[],:"\ 0-9.e+%&=ntfaé"#) + ["\u{0}", "\n"]
+        var chars = Array(text)
+        for _ in 0..<Int.random(in: 1...3, using: &random) {
+            guard !chars.isEmpty else { chars = [alphabet.randomElement(using: &random)!]; continue }
+            let i = Int.random(in: 0..<chars.count, using: &random)
+            switch Int.random(in: 0..<6, using: &random) {
+            case 0: chars.remove(at: i)
+            case 1: chars.insert(alphabet.randomElement(using: &random)!, at: i)
+            case 2: chars[i] = alphabet.randomElement(using: &random)!
+            case 3: if i + 1 < chars.count { chars.swapAt(i, i + 1) }
+            case 4: chars.removeSubrange(i..<min(chars.count, i + Int.random(in: 1...8, using: &random)))
+            default: let end = min(chars.count, i + Int.random(in: 1...12, using: &random)); chars.insert(contentsOf: chars[i..<end], at: end)
+            }
+        }
+        return String(chars)
+    }
+
     static func headers(_ c: Case, _ team: TeamBase) -> HTTPFields {
         var headers = HTTPFields()
         switch c.person {
@@ -150,4 +239,9 @@ import TabulaEngine
         }
         return lines
     }
+}
+
+extension Array where Element == String {
+    /// The first element and the second, if any (a path and its query string).
+    var splitFirst: (String, String?) { (first ?? "", count > 1 ? self[1] : nil) }
 }
