@@ -4,10 +4,12 @@ import TabulaTimeTracking
 
 /// Kill -9 at random moments: real `tabula` processes run a script of writes on a copy of the
 /// demo base (a bulk `add --file`, an import, timer start/switch/stop, an `apply` that rebuilds a
-/// table, closing and approving a month); one of them is killed with SIGKILL after a random
-/// delay. The base is then reopened and checked: the full integrity check is clean (SQLite's
-/// checks, computed values, history against rows), every command that reported success is
-/// there in full, the killed one is there whole or not at all, the ones after it not at all.
+/// table, closing and approving a month while a webhook endpoint takes `period.approved`); one of
+/// them is killed with SIGKILL after a random delay. The base is then reopened and checked: the
+/// full integrity check is clean (SQLite's checks, computed values, history against rows), every
+/// command that reported success is there in full, the killed one is there whole or not at all,
+/// the ones after it not at all; and the outbox holds the month's `period.approved` event if and
+/// only if the approval committed.
 public struct CrashHarness {
     public var runs: Int
     public var seed: UInt64
@@ -64,6 +66,10 @@ public struct CrashHarness {
         let base = try DemoBase.build(at: template, actor: "anna", now: { instant })
         let schemaSource = base.schemaSource
         let firstNewEntry = (try base.columnValues(of: try Self.table(base, "TimeEntries"), fields: []).map(\.id).max() ?? 0) + 1
+        // An endpoint that takes approvals: approving writes its event to the outbox in the same
+        // transaction. Nothing delivers during the runs (no server), so the outbox keeps it.
+        _ = try base.webhooks.add(url: "http://127.0.0.1:9/crash-hook", events: [WebhookEvents.periodApproved],
+                                  secret: "whsec_" + Data((0..<24).map { UInt8($0) }).base64EncodedString())
         base.close()
         guard schemaSource.contains(Self.contractLine) else {
             throw EngineError(.notFound, "the demo schema has no Clients.contract line to migrate", hint: "update CrashHarness")
@@ -159,10 +165,16 @@ public struct CrashHarness {
             },
             Group(name: "period", steps: [Step(kind: "period close", arguments: ["period", "close", "BASE", "2026-10"]),
                                           Step(kind: "period approve", arguments: ["period", "approve", "BASE", "2026-10"])],
-                  expected: ["open", "closed", "approved"]) { base in
+                  expected: ["open, no event", "closed, no event", "approved, its event"]) { base in
                 let periods = try Self.table(base, "Periods")
                 let rows = try base.columnValues(of: periods, fields: ["month", "state"])
-                return rows.first { Self.text($0.values[0]) == "2026-10" }.map { Self.text($0.values[1]) } ?? "missing"
+                let state = rows.first { Self.text($0.values[0]) == "2026-10" }.map { Self.text($0.values[1]) } ?? "missing"
+                // The month's approval event in the outbox, with its delivery to the endpoint.
+                let events = try base.webhooks.deliveries(limit: 1000).filter {
+                    $0.type == WebhookEvents.periodApproved && $0.payload.contains(#""period":"2026-10""#)
+                }
+                let outbox = events.isEmpty ? "no event" : events.count == 1 && events[0].state == .pending ? "its event" : "\(events.count) events"
+                return "\(state), \(outbox)"
             },
         ]
         groups.shuffle(using: &random)

@@ -45,7 +45,9 @@ public struct APIError: Error, Sendable {
             }
         case let e as SourceErrors:
             let first = e.diagnostics.first
-            let location = first.map { "\($0.range.start.line):\($0.range.start.column): " } ?? ""
+            // The place in the text, named for the parameter it came in (where:1:8, query:1:5).
+            let name = e.source.name.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
+            let location = first.map { "\(name.isEmpty ? "" : name + ":")\($0.range.start.line):\($0.range.start.column): " } ?? ""
             return APIError(.badRequest, "bad_request", location + (first?.message ?? "\(e)"), hint: first?.hint)
         case let e as DatabaseError:
             return from(EngineError(storage: e, doing: "the base could not be read"))

@@ -49,7 +49,14 @@ struct API: Sendable {
                 throw APIError(.tooManyRequests, "limit", "too many requests: this server takes \(limiter.perMinute) a minute per token",
                                hint: "wait a moment and try again")
             }
-            let body = try await request.body.collect(upTo: 16 << 20)
+            let body: ByteBuffer
+            do { body = try await request.body.collect(upTo: Self.maximumBody) } catch let e as HTTPResponseError where e.status == .contentTooLarge {
+                throw APIError(.contentTooLarge, "too_large", "the body is over 16 MB", hint: "send fewer rows a request")
+            }
+            if body.readableBytes > 0, let type = request.headers[.contentType], !Self.acceptsJSON(type) {
+                throw APIError(.unsupportedMediaType, "unsupported_media_type", "the body is \(type), and this API reads JSON (Content-Type: application/json)",
+                               hint: "send the body as JSON with Content-Type: application/json")
+            }
             reply = try await work(caller, request, Data(buffer: body))
         } catch {
             let e = APIError.from(error)
@@ -60,6 +67,15 @@ struct API: Sendable {
         let ms = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
         logger.info("\(request.method) \(request.uri.path) \(reply.status.code) \(String(format: "%.1f", ms))ms \(person)")
         return Self.response(reply)
+    }
+
+    static let maximumBody = 16 << 20
+
+    /// Whether a body of this Content-Type is read as JSON: JSON's own types, and curl's default
+    /// for `-d` (the README's examples send that), whose body is then parsed as JSON all the same.
+    static func acceptsJSON(_ contentType: String) -> Bool {
+        let media = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return media == "application/json" || media.hasSuffix("+json") || media == "application/x-www-form-urlencoded"
     }
 
     static func response(_ reply: Reply) -> Response {
@@ -89,13 +105,47 @@ struct API: Sendable {
         return Caller(tokenID: t.id, person: t.person, name: name)
     }
 
+    /// The query string's pairs, each percent-decoded once (nil where the encoding is broken),
+    /// `+` read as a space as forms and the page's URLSearchParams write it.
+    static func pairs(_ request: Request) -> [(key: String, raw: String, value: String?)] {
+        (request.uri.query ?? "").split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0]).replacingOccurrences(of: "+", with: " ")
+            let raw = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ") : ""
+            return (key.removingPercentEncoding ?? key, raw, raw.removingPercentEncoding)
+        }
+    }
+
     /// The query parameters, decoded (the first of a repeated one).
     static func query(_ request: Request) -> [String: String] {
         var out: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters where out[String(key)] == nil {
-            out[String(key)] = String(value).removingPercentEncoding ?? String(value)
+        for pair in pairs(request) where out[pair.key] == nil { out[pair.key] = pair.value ?? pair.raw }
+        return out
+    }
+
+    /// The query parameters of a route that takes `allowed` (any other is refused, so that a
+    /// misspelt `wher=` does not list everything); a value that is not percent-encoded right is refused.
+    static func query(_ request: Request, allowing allowed: [String]) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for pair in pairs(request) where out[pair.key] == nil {
+            guard allowed.contains(pair.key) else {
+                throw APIError.badRequest("unknown query parameter '\(pair.key)'", hint: "this request takes " + allowed.joined(separator: ", "))
+            }
+            guard let value = pair.value else {
+                throw APIError.badRequest("the query parameter \(pair.key) is not percent-encoded right", hint: "encode it, e.g. %20 for a space, %25 for %")
+            }
+            out[pair.key] = value
         }
         return out
+    }
+
+    /// A true/false query parameter (absent: false).
+    static func flag(_ query: [String: String], _ name: String) throws -> Bool {
+        switch query[name] {
+        case nil, "false", "0": return false
+        case "true", "1": return true
+        case let other?: throw APIError.badRequest("\(name) must be true or false, got '\(other)'", hint: "e.g. ?\(name)=true")
+        }
     }
 
     // MARK: - Routes
@@ -110,11 +160,11 @@ struct API: Sendable {
         api.get("tables") { r, c in await handle(r, c) { caller, _, _ in try await tables(caller) } }
         api.get("tables/:table/rows") { r, c in
             let table = c.parameters.get("table") ?? ""
-            return await handle(r, c) { caller, request, _ in try await listRows(caller, table, Self.query(request)) }
+            return await handle(r, c) { caller, request, _ in try await listRows(caller, table, Self.query(request, allowing: ["where", "order", "limit", "cursor"])) }
         }
         api.post("tables/:table/rows") { r, c in
             let table = c.parameters.get("table") ?? ""
-            return await handle(r, c) { caller, _, body in try await createRow(caller, table, try JSONBody(body)) }
+            return await handle(r, c) { caller, _, body in try await createRow(caller, table, try JSONBody(body, allowed: ["fields"])) }
         }
         api.get("tables/:table/rows/:id") { r, c in
             let table = c.parameters.get("table") ?? "", id = c.parameters.get("id") ?? ""
@@ -122,7 +172,7 @@ struct API: Sendable {
         }
         api.patch("tables/:table/rows/:id") { r, c in
             let table = c.parameters.get("table") ?? "", id = c.parameters.get("id") ?? ""
-            return await handle(r, c) { caller, _, body in try await updateRow(caller, table, id, try JSONBody(body)) }
+            return await handle(r, c) { caller, _, body in try await updateRow(caller, table, id, try JSONBody(body, allowed: ["fields"])) }
         }
         api.delete("tables/:table/rows/:id") { r, c in
             let table = c.parameters.get("table") ?? "", id = c.parameters.get("id") ?? ""
@@ -130,33 +180,45 @@ struct API: Sendable {
         }
         api.get("timers") { r, c in
             await handle(r, c) { caller, request, _ in
-                try await timers(caller, everyone: Self.query(request)["everyone"].map { $0 == "true" || $0 == "1" } ?? false)
+                try await timers(caller, everyone: Self.flag(Self.query(request, allowing: ["everyone"]), "everyone"))
             }
         }
-        api.post("timers/start") { r, c in await handle(r, c) { caller, _, body in try await startTimer(caller, try JSONBody(body)) } }
-        api.post("timers/stop") { r, c in await handle(r, c) { caller, _, body in try await stopTimer(caller, try JSONBody(body)) } }
-        api.post("timers/switch") { r, c in await handle(r, c) { caller, _, body in try await switchTimer(caller, try JSONBody(body)) } }
-        api.post("log") { r, c in await handle(r, c) { caller, _, body in try await log(caller, try JSONBody(body)) } }
-        api.post("report") { r, c in await handle(r, c) { caller, _, body in try await report(caller, try JSONBody(body)) } }
+        let timer = ["table", "row", "field", "pomodoro"]
+        api.post("timers/start") { r, c in await handle(r, c) { caller, _, body in try await startTimer(caller, try JSONBody(body, allowed: timer)) } }
+        api.post("timers/stop") { r, c in
+            await handle(r, c) { caller, _, body in try await stopTimer(caller, try JSONBody(body, allowed: ["table", "row", "field", "all"])) }
+        }
+        api.post("timers/switch") { r, c in await handle(r, c) { caller, _, body in try await switchTimer(caller, try JSONBody(body, allowed: timer)) } }
+        api.post("log") { r, c in
+            await handle(r, c) { caller, _, body in
+                try await log(caller, try JSONBody(body, allowed: ["table", "row", "field", "fields", "note", "from", "to", "date", "hours"]))
+            }
+        }
+        api.post("report") { r, c in await handle(r, c) { caller, _, body in try await report(caller, try JSONBody(body, allowed: ["query"])) } }
         api.get("reports/:name") { r, c in
             let name = c.parameters.get("name") ?? ""
             return await handle(r, c) { caller, request, _ in
-                let query = Self.query(request)
+                let query = try Self.query(request, allowing: ["for", "per"])
                 return try await savedReport(caller, name, period: query["for"], per: query["per"])
             }
         }
         api.get("periods") { r, c in await handle(r, c) { caller, _, _ in try await periods(caller) } }
         api.post("periods/:month/:action") { r, c in
             let month = c.parameters.get("month") ?? "", action = c.parameters.get("action") ?? ""
-            return await handle(r, c) { caller, _, _ in try await changePeriod(caller, month, action) }
+            return await handle(r, c) { caller, _, body in
+                _ = try JSONBody(body, allowed: [])
+                return try await changePeriod(caller, month, action)
+            }
         }
         api.get("requests") { r, c in
-            await handle(r, c) { caller, request, _ in try await requests(caller, all: Self.query(request)["all"] == "true") }
+            await handle(r, c) { caller, request, _ in try await requests(caller, all: Self.flag(Self.query(request, allowing: ["all"]), "all")) }
         }
-        api.post("requests") { r, c in await handle(r, c) { caller, _, body in try await fileRequest(caller, try JSONBody(body)) } }
+        api.post("requests") { r, c in
+            await handle(r, c) { caller, _, body in try await fileRequest(caller, try JSONBody(body, allowed: ["table", "row", "fields", "reason"])) }
+        }
         api.post("requests/:id/:action") { r, c in
             let id = c.parameters.get("id") ?? "", action = c.parameters.get("action") ?? ""
-            return await handle(r, c) { caller, _, body in try await decideRequest(caller, id, action, try JSONBody(body)) }
+            return await handle(r, c) { caller, _, body in try await decideRequest(caller, id, action, try JSONBody(body, allowed: ["note"])) }
         }
     }
 
@@ -194,6 +256,7 @@ struct API: Sendable {
             var descending = false
             if var name = orderText {
                 if name.hasPrefix("-") { descending = true; name.removeFirst() }
+                guard !name.isEmpty else { throw APIError.badRequest("order names no field", hint: "order=title, or order=-title for descending") }
                 orderField = try base.field(named: name, in: table)
             }
             let page: [RowID]
@@ -201,7 +264,7 @@ struct API: Sendable {
             if condition == nil && orderField == nil {
                 var after: RowID?
                 if let cursor {
-                    guard cursor.hasPrefix("i"), let id = RowID(cursor.dropFirst()) else { throw APIError.badRequest("'\(cursor)' is not a cursor of this listing", hint: "pass the \"next\" value of the previous page") }
+                    guard cursor.hasPrefix("i"), let id = RowID(cursor.dropFirst()), id >= 0 else { throw APIError.badRequest("'\(cursor)' is not a cursor of this listing", hint: "pass the \"next\" value of the previous page") }
                     after = id
                 }
                 let ids = try base.readableRowIDs(of: table, after: after, limit: limit + 1)
@@ -248,7 +311,10 @@ struct API: Sendable {
     /// Each assignment parsed alone first, so a bad value is a 422 that names its field.
     static func checkValues(_ base: Base, _ table: Table, _ assignments: [TextAssignment]) throws {
         for a in assignments {
-            do { _ = try base.parseAssignments([a], for: table) } catch { throw APIError.from(error, field: a.field) }
+            do { _ = try base.parseAssignments([a], for: table) } catch let e as EngineError where e.kind == .notFound {
+                // An unknown field or linked row is the body's fault, not a missing resource.
+                throw APIError(.unprocessableContent, "invalid", e.message, hint: APIError.from(e).hint, field: a.field)
+            } catch { throw APIError.from(error, field: a.field) }
         }
     }
 
@@ -383,10 +449,18 @@ struct API: Sendable {
                 guard case .duration(let seconds)? = try? ValueType.duration.parse(text, context: context), seconds > 0 else {
                     throw APIError(.unprocessableContent, "invalid", "\"hours\": '\(h)' is not a positive duration", hint: "e.g. 1.5 or \"1h30m\"", field: "hours")
                 }
+                guard seconds <= 24 * 3600 else {
+                    throw APIError(.unprocessableContent, "invalid", "\"hours\": '\(h)' is more than the day has", hint: "log at most 24 hours on one date", field: "hours")
+                }
                 end = start.adding(seconds: seconds)
             default:
                 throw APIError.badRequest("give from and to, or date and hours", hint: "{\"table\": \"Tasks\", \"row\": 12, \"date\": \"2026-11-19\", \"hours\": 1.5}")
             }
+            // The entry's own fields are checked first, so a bad one is a 422 that names it.
+            let timers = (base.schema.table(named: table)?.fields ?? []).filter { field == nil || $0.name == field }.compactMap { f -> TimerSpec? in
+                if case .timer(let spec) = f.kind { return spec } else { return nil }
+            }
+            if timers.count == 1, let log = base.schema.table(id: timers[0].logTable) { try Self.checkValues(base, log, extra) }
             let interval = try base.write { tx in try tx.logInterval(table: table, row: row, field: field, from: start, to: end, extra: extra) }.value
             let log = try base.table(named: interval.logTable)
             return .json(try RowJSON.row(base, log, id: interval.logRow), .created)
@@ -478,6 +552,7 @@ struct API: Sendable {
         let fields = try body.fields(required: true)
         let reason = try body.requiredString("reason", example: "\"forgot to stop the timer\"")
         return try await host.write(as: caller.name) { base in
+            try Self.checkValues(base, try base.table(named: table), fields)
             let r = try base.write { tx in try tx.requestEdit(table: table, row: row, fields, reason: reason) }.value
             return .json(Self.requestJSON(r), .created)
         }

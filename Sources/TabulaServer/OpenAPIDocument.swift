@@ -5,7 +5,7 @@ enum OpenAPIDocument {
         let h = "#"
         func ref(_ name: String) -> String { #"{"$ref": "\#(h)/components/schemas/\#(name)"}"# }
         func json(_ schema: String) -> String { #"{"content": {"application/json": {"schema": \#(schema)}}}"# }
-        let errors = #""400": {"$ref": "\#(h)/components/responses/Error"}, "401": {"$ref": "\#(h)/components/responses/Error"}, "403": {"$ref": "\#(h)/components/responses/Error"}, "404": {"$ref": "\#(h)/components/responses/Error"}, "409": {"$ref": "\#(h)/components/responses/Error"}, "422": {"$ref": "\#(h)/components/responses/Error"}, "423": {"$ref": "\#(h)/components/responses/Error"}, "429": {"$ref": "\#(h)/components/responses/Error"}"#
+        let errors = #""400": {"$ref": "\#(h)/components/responses/Error"}, "401": {"$ref": "\#(h)/components/responses/Error"}, "403": {"$ref": "\#(h)/components/responses/Error"}, "404": {"$ref": "\#(h)/components/responses/Error"}, "409": {"$ref": "\#(h)/components/responses/Error"}, "413": {"$ref": "\#(h)/components/responses/Error"}, "415": {"$ref": "\#(h)/components/responses/Error"}, "422": {"$ref": "\#(h)/components/responses/Error"}, "423": {"$ref": "\#(h)/components/responses/Error"}, "429": {"$ref": "\#(h)/components/responses/Error"}, "503": {"$ref": "\#(h)/components/responses/Error"}"#
         func op(_ id: String, _ summary: String, params: [String] = [], body: String? = nil, status: String = "200", response: String? = nil) -> String {
             var parts = [#""operationId": "\#(id)""#, #""summary": "\#(summary)""#]
             if !params.isEmpty { parts.append(#""parameters": [\#(params.joined(separator: ", "))]"#) }

@@ -307,6 +307,23 @@ extension TestClientProtocol {
         }
     }
 
+    @Test("query values are decoded once: + is a space (as the page's URLSearchParams sends it), %2B a plus, %25 a percent sign")
+    func queryValuesAreDecodedOnce() async throws {
+        let team = try TeamBase()
+        defer { team.remove() }
+        let anna = team.tokens["anna"]!
+        try await team.server().application().test(.router) { client in
+            let created = try await client.call(.post, "/api/v1/tables/Tasks/rows", token: anna, #"{"fields": {"title": "100%41 + more"}}"#)
+            #expect(created.status == .created)
+            func titles(_ query: String) async throws -> [String] {
+                let page = object(try await client.call(.get, "/api/v1/tables/Tasks/rows?" + query, token: anna).body)
+                return (page["rows"] as? [[String: Any]] ?? []).compactMap { ($0["fields"] as? [String: Any])?["title"] as? String }
+            }
+            #expect(try await titles("where=title+%3D+%22Login%22") == ["Login"])
+            #expect(try await titles("where=title%20%3D%20%22100%2541%20%2B%20more%22") == ["100%41 + more"])
+        }
+    }
+
     @Test("a revoked token stops working at once")
     func revokedTokensStopWorking() async throws {
         let team = try TeamBase()
