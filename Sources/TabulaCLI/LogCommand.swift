@@ -41,6 +41,10 @@ struct Log: ParsableCommand {
             guard seconds > 0 else {
                 throw CLIError("--hours must be positive, got '\(h)'", hint: "give how long you worked, e.g. --hours 1.5; to change an entry use `tabula set`")
             }
+            // As the API: hours on one date fit in that day (a typo like 1e9 would end in the year 116106).
+            guard seconds <= 24 * 3600 else {
+                throw CLIError("--hours '\(h)' is more than the day has", hint: "log at most 24 hours on one date; for a longer span give --from and --to")
+            }
             return seconds
         }
         func at9(_ d: CivilDate, _ seconds: Int64) -> (Instant, Instant) {
