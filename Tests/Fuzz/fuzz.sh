@@ -60,13 +60,15 @@ run() {  # TARGET MINUTES
   [ -x "$out/fuzz-$t" ] || build
   mkdir -p "$out/corpus/$t" "$root/Tests/Fuzz/Reproducers/$t"
   local log="$out/fuzz-$t.log"
+  local before; before=$(ls "$root/Tests/Fuzz/Reproducers/$t" | grep -c -E '^(crash|timeout|oom|leak)-' || true)
   SWIFT_BACKTRACE=enable=no "$out/fuzz-$t" "$out/corpus/$t" "$root/Tests/Fuzz/Corpus/$t" \
     -max_total_time=$((minutes * 60)) -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
     -artifact_prefix="$root/Tests/Fuzz/Reproducers/$t/" -print_final_stats=1 > "$log" 2>&1 || true
   local runs crashes
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
   crashes=$(ls "$root/Tests/Fuzz/Reproducers/$t" | grep -c -E '^(crash|timeout|oom|leak)-' || true)
-  echo "$t: ${runs:-?} executions, $crashes crashes (log: $log)"
+  # The reproducers already there are bugs found and fixed before; only this run's are new.
+  echo "$t: ${runs:-?} executions, $((crashes - before)) new crashes ($crashes reproducers kept) (log: $log)"
 }
 
 case "${1:-}" in
