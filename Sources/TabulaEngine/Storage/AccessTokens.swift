@@ -18,7 +18,8 @@ public struct AccessTokens {
     static let table = "_tabula_tokens"
 
     private func exists() throws -> Bool {
-        try !base.db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(Self.table)]).isEmpty
+        // Asked on every API request: the statement is kept prepared.
+        try !base.db.cachedStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").rows([.text(Self.table)]).isEmpty
     }
 
     private func ensure() throws {
