@@ -81,9 +81,16 @@ extension WebAssets {
       if ((k === "select" || k === "tags") && v !== null && v !== "") {
         return (Array.isArray(v) ? v : [v]).map(x => el("span", { class: "chip" }, String(x)));
       }
-      if (k === "link" && Array.isArray(v)) return v.map(x => el("span", { class: "chip" }, String(x)));
+      if (k === "link" && Array.isArray(v)) return linkChips(v);
       if (k === "bool") return v === true ? "✓" : v === false ? "–" : "";
       return valueText(v, type);
+    }
+
+    /// A link list's first targets as chips and how many more: a task's forty entries stay one short cell.
+    function linkChips(targets, shown = 3) {
+      const chips = targets.slice(0, shown).map(x => el("span", { class: "chip" }, String(x)));
+      if (targets.length > shown) chips.push(el("span", { class: "muted", title: targets.join(", ") }, `+${targets.length - shown}`));
+      return chips;
     }
 
     // MARK: timers
@@ -314,7 +321,7 @@ extension WebAssets {
       const error = el("div", { class: "cell-error", role: "alert" });
       for (const f of fields) {
         if (f.computed || f.type.startsWith("timer")) { tr.append(el("td", {})); continue; }
-        inputs[f.name] = el("input", { "aria-label": "New " + f.name, placeholder: f.name, size: 10 });
+        inputs[f.name] = el("input", { "aria-label": "New " + f.name, placeholder: f.name, size: 6 });  // narrow: the add row must not widen every column
         tr.append(el("td", {}, inputs[f.name]));
       }
       const add = async () => {
