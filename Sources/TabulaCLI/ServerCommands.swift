@@ -19,23 +19,34 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            guard (0...65535).contains(port) else { throw CLIError("--port \(port) is not a port", hint: "give 1 to 65535, or 0 for any free port") }
-            if let rateLimit, rateLimit < 1 { throw CLIError("--rate-limit must be at least 1 request a minute", hint: "leave it out for no limit") }
-            if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
-                throw CLIError("--public-url '\(publicURL)' is not an http(s) address", hint: "e.g. --public-url https://time.example.com")
-            }
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = ProcessInfo.processInfo.environment["TABULA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-                return handler
-            }
-            let server = try TabulaServer(.init(path: base, host: host, port: port, publicURL: publicURL, requestsPerMinute: rateLimit, now: try clock()))
-            let deliverer = try WebhookDeliverer(.init(path: base, now: try clock()))
-            try await server.run(services: [deliverer]) { port in
-                FileHandle.standardOutput.write(Data("serving \(base) on http://\(host):\(port) (API: /api/v1, stop with Ctrl-C)\n".utf8))
-            }
+            try await Self.serve(base, host: host, port: port, publicURL: publicURL, rateLimit: rateLimit)
         } catch {
             try runReportingErrors { throw error }
+        }
+    }
+
+    /// Checks the options, then serves the base until SIGTERM or SIGINT (`tabula serve`, and
+    /// `tabula demo --serve`), printing the address once it listens.
+    static func serve(_ base: String, host: String, port: Int, publicURL: String?, rateLimit: Int?) async throws {
+        try check(port: port, publicURL: publicURL, rateLimit: rateLimit)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["TABULA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        let server = try TabulaServer(.init(path: base, host: host, port: port, publicURL: publicURL, requestsPerMinute: rateLimit, now: try clock()))
+        let deliverer = try WebhookDeliverer(.init(path: base, now: try clock()))
+        try await server.run(services: [deliverer]) { port in
+            FileHandle.standardOutput.write(Data("serving \(base) on http://\(host):\(port) (API: /api/v1, stop with Ctrl-C)\n".utf8))
+        }
+    }
+
+    /// The options' own errors, before anything is opened.
+    static func check(port: Int, publicURL: String?, rateLimit: Int?) throws {
+        guard (0...65535).contains(port) else { throw CLIError("--port \(port) is not a port", hint: "give 1 to 65535, or 0 for any free port") }
+        if let rateLimit, rateLimit < 1 { throw CLIError("--rate-limit must be at least 1 request a minute", hint: "leave it out for no limit") }
+        if let publicURL, !(publicURL.hasPrefix("https://") || publicURL.hasPrefix("http://")) {
+            throw CLIError("--public-url '\(publicURL)' is not an http(s) address", hint: "e.g. --public-url https://time.example.com")
         }
     }
 }

@@ -19,6 +19,10 @@ struct Caller: Sendable {
 struct Reply: Sendable {
     var status: HTTPResponse.Status
     var body: String?
+    /// A file to answer instead of JSON (an export), with its type and the name to save it as.
+    var file: Data? = nil
+    var contentType: String? = nil
+    var fileName: String? = nil
 
     static func json(_ value: JSONValue, _ status: HTTPResponse.Status = .ok) -> Reply { Reply(status: status, body: value.serialized) }
     static let noContent = Reply(status: .noContent, body: nil)
@@ -79,6 +83,13 @@ struct API: Sendable {
     }
 
     static func response(_ reply: Reply) -> Response {
+        if let file = reply.file {
+            var headers = HTTPFields()
+            headers[.contentType] = reply.contentType ?? "application/octet-stream"
+            if let name = reply.fileName { headers[.contentDisposition] = "attachment; filename=\"\(name)\"" }
+            headers[.cacheControl] = "no-store"
+            return Response(status: reply.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: file)))
+        }
         guard let body = reply.body else { return Response(status: reply.status) }
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
@@ -220,6 +231,7 @@ struct API: Sendable {
             let id = c.parameters.get("id") ?? "", action = c.parameters.get("action") ?? ""
             return await handle(r, c) { caller, _, body in try await decideRequest(caller, id, action, try JSONBody(body, allowed: ["note"])) }
         }
+        registerWebTable(on: api)
     }
 
     // MARK: - Tables and rows

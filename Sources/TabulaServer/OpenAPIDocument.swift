@@ -49,6 +49,9 @@ enum OpenAPIDocument {
             ]),
             ("/requests/{id}/approve", [("post", op("approveRequest", "Approves an edit request (approver role)", params: [path("id", "the request's id")], body: ref("Decision"), response: ref("Request")))]),
             ("/requests/{id}/reject", [("post", op("rejectRequest", "Rejects an edit request (approver role)", params: [path("id", "the request's id")], body: ref("Decision"), response: ref("Request")))]),
+            ("/me", [("get", op("me", "Who I am: name, roles, whether my team records activity, whether I may export", response: ref("Me")))]),
+            ("/exports/{template}", [("get", #"{"operationId": "exportMonth", "summary": "A month's billable hours in accounting's shape, as tabula export writes it (finance or lead; an approved month unless draft=true)", "parameters": [\#(path("template", "1c, sap-cats, sap-timesheet, csv or payroll")), {"name": "period", "in": "query", "required": true, "description": "the month, e.g. 2026-11", "schema": {"type": "string"}}, \#(query("format", "csv (default) or xlsx")), \#(query("draft", "true: a month not approved yet, marked DRAFT", "boolean")), \#(query("client", "only this client's entries")), \#(query("project", "only this project's entries"))], "responses": {"200": {"description": "the file", "content": {"text/csv": {"schema": {"type": "string"}}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}}, \#(errors)}}"#)]),
+            ("/activity", [("post", op("recordActivity", "Records an interval of active and idle minutes of my running timer (only when my team's activity setting is not off)", body: ref("ActivityInterval"), status: "201", response: ref("Row")))]),
         ]
         let pathText = paths.map { p in
             #""\#(p.0)": {"# + p.1.map { #""\#($0.0)": \#($0.1)"# }.joined(separator: ", ") + "}"
@@ -74,6 +77,8 @@ enum OpenAPIDocument {
             ("Requests", #"{"type": "object", "properties": {"requests": {"type": "array", "items": \#(ref("Request"))}}}"#),
             ("RequestBody", #"{"type": "object", "required": ["table", "row", "fields", "reason"], "properties": {"table": {"type": "string"}, "row": {"type": ["string", "integer"]}, "fields": {"type": "object"}, "reason": {"type": "string"}}}"#),
             ("Decision", #"{"type": "object", "properties": {"note": {"type": "string"}}}"#),
+            ("Me", #"{"type": "object", "properties": {"name": {"type": "string"}, "roles": {"type": "array", "items": {"type": "string"}}, "activity": {"type": "string", "enum": ["off", "private", "lead"]}, "exports": {"type": "boolean"}}}"#),
+            ("ActivityInterval", #"{"type": "object", "required": ["entry", "start"], "properties": {"entry": {"type": "integer", "description": "the running timer's entry"}, "start": {"type": "string", "format": "date-time"}, "active": {"type": "integer", "description": "minutes with input"}, "idle": {"type": "integer", "description": "minutes without"}}}"#),
             ("Any", any),
         ]
         let schemaText = schemas.map { #""\#($0.0)": \#($0.1)"# }.joined(separator: ", ")

@@ -90,10 +90,12 @@ class Harness:
                 self.server.wait()
 
 
-def sign_in(browser, h, name, password=None, viewport=None):
-    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
+def sign_in(browser, h, name, password=None, viewport=None, init_script=None, url=None):
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800}, accept_downloads=True)
+    if init_script:
+        context.add_init_script(init_script)
     page = context.new_page()
-    page.goto(h.url + "/")
+    page.goto((url or h.url) + "/")
     page.fill("input[name=name]", name)
     page.fill("input[name=password]", password or f"{name}-password")
     page.click("button[type=submit]")
@@ -179,7 +181,6 @@ def main():
                 expect(other.locator("#grid tbody tr", has_text="Landing").get_by_role("button", name="Stop")).to_be_visible(timeout=12_000)
                 expect(other.locator("#tracking")).to_be_visible(timeout=12_000)
                 page.screenshot(path=os.path.join(shots, "timer-desktop.png"))
-                page.screenshot(path=os.path.join(shots, "web-table.png"), clip={"x": 0, "y": 0, "width": 1000, "height": 330})
                 page.wait_for_timeout(1000)
                 row.get_by_role("button", name="Stop").click()
                 expect(row.get_by_role("button", name="Start")).to_be_visible()
@@ -310,6 +311,137 @@ def main():
                 page.screenshot(path=os.path.join(shots, "team-phone.png"), full_page=True)
                 context.close()
 
+            def lead_downloads_exports():
+                context, page = sign_in(browser, h, "lena")
+                page.goto(h.url + "/#/team")
+                page.wait_for_selector("#exports")
+                page.fill("#export-month", datetime.date.today().strftime("%Y-%m"))
+                with page.expect_download() as info:
+                    page.locator("#exports").get_by_role("button", name="CSV", exact=True).click()
+                download = info.value
+                assert download.suggested_filename.startswith("csv-") and download.suggested_filename.endswith(".csv"), download.suggested_filename
+                with open(download.path(), encoding="utf-8-sig") as f:
+                    text = f.read()
+                assert "boris" in text and "anna" in text, f"the export lacks the team's entries: {text[:300]!r}"
+                with page.expect_download() as info:
+                    page.locator("#exports").get_by_role("button", name="XLSX").click()
+                assert info.value.suggested_filename.endswith(".xlsx")
+                with open(info.value.path(), "rb") as f:
+                    assert f.read(2) == b"PK", "the xlsx download is no workbook"
+                page.screenshot(path=os.path.join(shots, "exports-desktop.png"), full_page=True)
+                context.close()
+                # A member's page has no export buttons, and the route refuses them.
+                _, anna = pages["anna"]
+                anna.goto(h.url + "/#/team")
+                anna.wait_for_selector("#periods")
+                expect(anna.locator("#exports")).to_have_count(0)
+                status = anna.evaluate("fetch('/api/v1/exports/csv?period=2000-01').then(r => r.status)")
+                assert status == 403, f"a member's export answered {status}"
+
+            def installable():
+                _, page = pages["anna"]
+                result = page.evaluate("""async () => {
+                    const link = document.querySelector('link[rel=manifest]');
+                    const manifest = await (await fetch(link.href)).json();
+                    const out = { manifest, icons: [] };
+                    for (const icon of manifest.icons) {
+                        const img = new Image();
+                        img.src = icon.src;
+                        await img.decode();
+                        const canvas = document.createElement('canvas');
+                        canvas.width = img.naturalWidth || 64; canvas.height = img.naturalHeight || 64;
+                        const g = canvas.getContext('2d');
+                        g.drawImage(img, 0, 0, canvas.width, canvas.height);
+                        const corner = Array.from(g.getImageData(2, 2, 1, 1).data);
+                        const middle = Array.from(g.getImageData(canvas.width / 2, canvas.height * 0.3, 1, 1).data);
+                        out.icons.push({ src: icon.src, sizes: icon.sizes, type: icon.type, width: img.naturalWidth, height: img.naturalHeight, corner, middle });
+                    }
+                    return out;
+                }""")
+                m = result["manifest"]
+                assert m["display"] == "standalone" and m["start_url"] == "/", m
+                theme = [int(m["theme_color"][i:i + 2], 16) for i in (1, 3, 5)]
+                for icon in result["icons"]:
+                    if icon["type"] == "image/png":
+                        assert f"{icon['width']}x{icon['height']}" == icon["sizes"], icon
+                        assert icon["corner"][:3] == theme and icon["corner"][3] == 255, f"{icon['src']}: corner {icon['corner']} is not the theme colour"
+                    # The drawing's table card is white in the upper middle.
+                    assert all(c >= 200 for c in icon["middle"][:3]), f"{icon['src']}: no card in the middle ({icon['middle']})"
+
+            def activity_recorded_and_paused():
+                script = "window.TABULA_ACTIVITY_TICK_MS = 300; window.TABULA_ACTIVITY_MINUTES = 2;"
+                context, page = sign_in(browser, h, "anna", init_script=script)
+                open_grid(page, "Tasks")
+                row = page.locator("#grid tbody tr", has=page.locator("td[data-primary]", has_text=re.compile("^Landing$")))
+                posts = []
+                page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and r.url.endswith("/api/v1/activity") else None)
+                row.get_by_role("button", name="Start").click()
+                expect(page.locator("#tracking")).to_be_visible()
+                page.wait_for_timeout(1500)
+                expect(page.locator("#activity")).to_be_hidden()  # the team has not opted in
+                assert not posts, f"activity was posted while the team had it off: {posts}"
+                h.cli("set", h.base, "Teams", "Web", "activity=private")
+                expect(page.locator("#activity")).to_contain_text("Recording", timeout=12_000)
+                with page.expect_response(lambda r: r.url.endswith("/api/v1/activity") and r.request.method == "POST", timeout=15_000) as info:
+                    for i in range(20):
+                        page.mouse.move(100 + i * 10, 300)
+                        page.wait_for_timeout(100)
+                assert info.value.status == 201, f"recording answered {info.value.status}"
+                page.screenshot(path=os.path.join(shots, "activity-desktop.png"))
+                shown = h.cli("show", h.base, "Activity", "--as", "anna")
+                assert "anna" in shown, f"anna does not see her activity: {shown}"
+                page.locator("#activity").get_by_role("button", name="Pause").click()
+                expect(page.locator("#activity")).to_contain_text("paused")
+                page.wait_for_timeout(500)
+                count = len(posts)
+                for i in range(20):
+                    page.mouse.move(300 + i * 5, 200)
+                    page.wait_for_timeout(100)
+                assert len(posts) == count, f"{len(posts) - count} posts after the pause"
+                page.reload()
+                expect(page.locator("#activity")).to_contain_text("paused")  # for the whole session
+                page.get_by_role("button", name="Stop all").click()
+                expect(page.locator("#tracking")).to_be_hidden()
+                context.close()
+                h.cli("set", h.base, "Teams", "Web", "activity=off")
+
+            def demo_serves_the_web_table():
+                env = dict(os.environ)
+                env.pop("TABULA_NOW", None)
+                log = open(os.path.join(work, "demo.log"), "w")
+                demo = subprocess.Popen([h.tabula, "demo", os.path.join(work, "demo.db"), "--serve", "--port", "0"],
+                                        stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+                try:
+                    printed, url = "", None
+                    while url is None:
+                        line = demo.stdout.readline()
+                        if not line:
+                            break
+                        printed += line
+                        found = re.search(r"serving .* on (http://127\.0\.0\.1:\d+)", line)
+                        url = found.group(1) if found else None
+                    assert url, f"tabula demo --serve printed no address: {printed[-500:]!r}"
+                    assert "'tabula-demo'" in printed, "the demo password is not printed"
+                    context, page = sign_in(browser, h, "anna", password="tabula-demo", viewport={"width": 1400, "height": 400}, url=url)
+                    open_grid(page, "Tasks")
+                    row = page.locator("#grid tbody tr", has_text="Login flow")
+                    row.get_by_role("button", name="Start").click()
+                    expect(row.locator(".elapsed")).to_have_text(re.compile(r"0:00:0[2-9]"))
+                    page.mouse.move(0, 0)
+                    page.screenshot(path=os.path.join(shots, "web-table.png"))
+                    row.get_by_role("button", name="Stop").click()
+                    expect(page.locator("#tracking")).to_be_hidden()
+                    context.close()
+                finally:
+                    # Its clean stop on SIGTERM is DemoServeTests' to check: here a page's event
+                    # stream could hold it for up to 25 s.
+                    demo.send_signal(signal.SIGTERM)
+                    try:
+                        demo.wait(timeout=3)
+                    except subprocess.TimeoutExpired:
+                        demo.kill()
+                        demo.wait()
+
             check("a wrong password is refused on the page", wrong_password)
             check("signs in with a name and password", signs_in)
             if "anna" in pages:
@@ -319,7 +451,10 @@ def main():
                 check("a forgotten entry is added from my week", adds_a_manual_entry)
                 check("the 11th timer is refused with the message on the page", eleventh_timer_refused_on_the_page)
                 check("a Pomodoro counts down, and Switch moves the timer to another row in one click", pomodoro_and_switch)
+                check("activity: nothing while the team is off; recorded with an indicator once on; pause stops it for the session", activity_recorded_and_paused)
                 check("a lead approves the month and an edit in it is refused", lead_approves_and_edits_are_refused)
+                check("a lead downloads the approved month's exports; a member has no export buttons", lead_downloads_exports)
+                check("the page is installable: a manifest with icons that the browser decodes", installable)
                 check("a saved report for a chosen period", reports_page)
                 check("pages read at phone width", phone_width)
 
@@ -328,6 +463,7 @@ def main():
                     open_grid(page, "Tasks")
                     page.screenshot(path=os.path.join(shots, "grid-desktop.png"))
                 check("leaving a grid with a cell being edited opens the next view", grid_desktop)
+            check("tabula demo --serve serves the demo base; a demo person signs in with the printed password", demo_serves_the_web_table)
             browser.close()
     finally:
         h.stop()

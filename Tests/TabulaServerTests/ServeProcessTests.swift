@@ -20,7 +20,7 @@ import TabulaEngine
         var calls: [(uri: String, method: String, documented: Set<Int>)] = []
         for (path, operations) in paths.sorted(by: { $0.key < $1.key }) {
             let uri = "/api/v1" + path.replacingOccurrences(of: "{table}", with: "Tasks").replacingOccurrences(of: "{id}", with: "1")
-                .replacingOccurrences(of: "{name}", with: "week").replacingOccurrences(of: "{month}", with: "2026-11")
+                .replacingOccurrences(of: "{name}", with: "week").replacingOccurrences(of: "{month}", with: "2026-11").replacingOccurrences(of: "{template}", with: "1c")
             for (method, spec) in operations {
                 calls.append((uri, method, Set(((spec as? [String: Any])?["responses"] as? [String: Any] ?? [:]).keys.compactMap { Int($0) })))
             }

@@ -10,6 +10,7 @@ enum WebAssets {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(title.htmlEscaped)</title>
         <link rel="stylesheet" href="/assets/app.css">
+        \(WebIcons.headLinks)
         \(head)
         </head>
         <body>
@@ -79,6 +80,9 @@ enum WebAssets {
         .tracking { display: flex; align-items: center; gap: 8px; padding: 3px 10px; border-radius: 14px; background: #e3f5ea; color: var(--run); font-weight: 600; }
         .tracking .dot { width: 9px; height: 9px; border-radius: 50%; background: var(--run); animation: pulse 1.5s infinite; }
         @keyframes pulse { 50% { opacity: .3; } }
+        .activity { display: flex; align-items: center; gap: 8px; padding: 3px 10px; border-radius: 14px; background: #fff4e5; color: #8a4b00; font-size: 13px; }
+        .activity .dot { width: 8px; height: 8px; border-radius: 50%; background: #d97706; animation: pulse 1.5s infinite; }
+        .activity button { padding: 1px 8px; font-size: 13px; }
         .notice { margin: 10px 16px 0; padding: 8px 12px; border-radius: 6px; background: #fdecea; color: var(--err); border: 1px solid #f3c2bd; }
         .notice.ok { background: #e3f5ea; color: var(--run); border-color: #b7e1c6; }
         main { padding: 12px 16px 40px; }

@@ -50,6 +50,7 @@ struct WebPages: Sendable {
         }
         router.get("/assets/app.js") { _, _ in Self.asset(WebAssets.script, type: "text/javascript; charset=utf-8") }
         router.get("/assets/app.css") { _, _ in Self.asset(WebAssets.style, type: "text/css; charset=utf-8") }
+        registerInstallable(on: router)
         router.get("/events") { request, _ in
             guard (try? await sessions.session(request)) != nil else {
                 return API.response(Reply(status: .unauthorized, body: APIError.unauthorized.json.serialized))
@@ -100,6 +101,23 @@ struct WebPages: Sendable {
         headers[.contentType] = type
         headers[.cacheControl] = "no-cache"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The web app manifest and its icons, public like the sign-in page (a browser fetches a
+    /// manifest without the session cookie).
+    func registerInstallable(on router: Router<BasicRequestContext>) {
+        router.get("/manifest.webmanifest") { _, _ in Self.asset(WebIcons.manifest, type: "application/manifest+json; charset=utf-8") }
+        router.get("/assets/icon.svg") { _, _ in Self.image(Data(WebIcons.svg.utf8), type: "image/svg+xml") }
+        for size in WebIcons.sizes {
+            router.get("/assets/icon-\(size).png") { _, _ in Self.image(WebIcons.pngs[size] ?? Data(), type: "image/png") }
+        }
+    }
+
+    static func image(_ data: Data, type: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.cacheControl] = "public, max-age=86400"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func redirect(_ location: String) -> Response {

@@ -81,9 +81,16 @@ extension WebAssets {
       if ((k === "select" || k === "tags") && v !== null && v !== "") {
         return (Array.isArray(v) ? v : [v]).map(x => el("span", { class: "chip" }, String(x)));
       }
-      if (k === "link" && Array.isArray(v)) return v.map(x => el("span", { class: "chip" }, String(x)));
+      if (k === "link" && Array.isArray(v)) return linkChips(v);
       if (k === "bool") return v === true ? "✓" : v === false ? "–" : "";
       return valueText(v, type);
+    }
+
+    /// A link list's first targets as chips and how many more: a task's forty entries stay one short cell.
+    function linkChips(targets, shown = 3) {
+      const chips = targets.slice(0, shown).map(x => el("span", { class: "chip" }, String(x)));
+      if (targets.length > shown) chips.push(el("span", { class: "muted", title: targets.join(", ") }, `+${targets.length - shown}`));
+      return chips;
     }
 
     // MARK: timers
@@ -96,6 +103,7 @@ extension WebAssets {
       } catch (e) { state.timers = []; }
       renderTracking();
       tick();
+      activitySync();
     }
     const timerOf = (table, row) => state.timers.find(t => t.table === table && t.row === row);
     const elapsedOf = t => Math.max(0, Math.floor((Date.now() - t.since) / 1000));
@@ -129,6 +137,7 @@ extension WebAssets {
     setInterval(tick, 1000);
 
     async function timerAction(path, body) {
+      await activityBeforeTimerChange();
       try {
         await api("POST", path, body);
         notice("");
@@ -312,7 +321,7 @@ extension WebAssets {
       const error = el("div", { class: "cell-error", role: "alert" });
       for (const f of fields) {
         if (f.computed || f.type.startsWith("timer")) { tr.append(el("td", {})); continue; }
-        inputs[f.name] = el("input", { "aria-label": "New " + f.name, placeholder: f.name, size: 10 });
+        inputs[f.name] = el("input", { "aria-label": "New " + f.name, placeholder: f.name, size: 6 });  // narrow: the add row must not widen every column
         tr.append(el("td", {}, inputs[f.name]));
       }
       const add = async () => {
@@ -424,7 +433,8 @@ extension WebAssets {
         overPeople.size ? el("p", { class: "field-error" }, "Over 50 hours in a week: " + [...overPeople].join(", ")) : null,
         el("h2", {}, "Manual entries this month"), reportTable(manual, ["hours"], { empty: "No manual entries this month." }),
         el("h2", {}, "Months"), periodTable,
-        el("h2", {}, "Edit requests"), requestList);
+        el("h2", {}, "Edit requests"), requestList,
+        exportPanel());
     }
     async function periodAction(period, action) {
       try { await api("POST", `/periods/${period}/${action}`); notice(`${period}: ${action} done.`, true); }
@@ -472,6 +482,115 @@ extension WebAssets {
         data.totals ? el("tfoot", {}, el("tr", {}, data.totals.map((x, i) => el("th", { class: cls(data.columns[i]) }, i === 0 && !x ? "Total" : x)))) : null));
     }
 
+    // MARK: exports (finance and leads)
+
+    /// The month's exports for accounting, as `tabula export` writes them; shown to whom may export.
+    function exportPanel() {
+      if (!state.me?.exports) return null;
+      const d = new Date(); d.setDate(1); d.setMonth(d.getMonth() - 1);
+      const month = el("input", { id: "export-month", type: "month", value: `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}`, "aria-label": "Month to export" });
+      const draft = el("input", { type: "checkbox", id: "export-draft" });
+      const button = (label, template, format) => el("button", { type: "button", onclick: () => downloadExport(template, format, month.value, draft.checked) }, label);
+      return [el("h2", {}, "Exports for accounting"),
+        el("div", { class: "toolbar", id: "exports" }, el("label", {}, "Month ", month),
+          el("label", { title: "a month not approved yet, marked DRAFT, not for import" }, draft, " Draft"),
+          button("1C", "1c", "csv"), button("SAP CATS", "sap-cats", "csv"), button("SAP timesheet", "sap-timesheet", "csv"),
+          button("CSV", "csv", "csv"), button("XLSX", "csv", "xlsx")),
+        el("p", { class: "hint" }, "An approved month's billable hours; nothing is marked billed from here (tabula export --mark-billed does that).")];
+    }
+
+    async function downloadExport(template, format, month, draft) {
+      const params = new URLSearchParams({ period: month, format });
+      if (draft) params.set("draft", "true");
+      try {
+        const r = await fetch(`/api/v1/exports/${template}?${params}`, { credentials: "same-origin" });
+        if (!r.ok) {
+          const data = await r.json().catch(() => ({}));
+          const e = new Error(data.error?.message || r.statusText); e.info = data.error; throw e;
+        }
+        const blob = await r.blob();
+        const name = /filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "")?.[1] || `${template}-${month}.${format}`;
+        const link = el("a", { href: URL.createObjectURL(blob), download: name });
+        document.body.append(link); link.click(); link.remove();
+        setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+        notice(`Downloaded ${name}.`, true);
+      } catch (e) { notice(errorText(e)); }
+    }
+
+    // MARK: activity (opt-in per team)
+
+    // Active and idle minutes while a timer runs, only when my team opted in: a minute with any
+    // input in the page is active, one without is idle; nothing else is collected. The tick and
+    // the interval's length can be shortened by a test before the script loads.
+    const ACTIVITY_TICK = window.TABULA_ACTIVITY_TICK_MS || 60000;
+    const ACTIVITY_MINUTES = window.TABULA_ACTIVITY_MINUTES || 5;
+    const PAUSED_KEY = "tabula-activity-paused";
+    const activity = { paused: sessionStorage.getItem(PAUSED_KEY) === "1", input: false, active: 0, idle: 0, start: null, entry: null, ticker: null };
+    for (const type of ["keydown", "pointerdown", "pointermove", "wheel", "touchstart", "scroll"]) {
+      window.addEventListener(type, () => { activity.input = true; }, { passive: true, capture: true });
+    }
+
+    async function loadMe() {
+      try { state.me = await api("GET", "/me"); } catch (e) { state.me = state.me || null; }
+    }
+    const activityOn = () => !!state.me && state.me.activity !== "off" && state.timers.length > 0;
+    const recording = () => activityOn() && !activity.paused;
+
+    async function activitySync() {
+      await loadMe();
+      const entry = state.timers[0]?.entry ?? null;
+      if (activity.entry !== null && (activity.entry !== entry || !recording())) await activityFlush();
+      if (recording() && activity.entry === null) activityBegin();
+      if (recording() && !activity.ticker) activity.ticker = setInterval(activityTick, ACTIVITY_TICK);
+      if (!recording() && activity.ticker) { clearInterval(activity.ticker); activity.ticker = null; }
+      renderActivity();
+    }
+    function activityBegin() {
+      Object.assign(activity, { entry: state.timers[0].entry, start: new Date(), active: 0, idle: 0, input: false });
+    }
+    function activityTick() {
+      if (!recording()) return;
+      if (activity.entry === null) activityBegin();
+      if (activity.input) activity.active++; else activity.idle++;
+      activity.input = false;
+      if (activity.active + activity.idle >= ACTIVITY_MINUTES) activityFlush().then(() => { if (recording()) activityBegin(); });
+    }
+    /// Sends the interval so far (if it has a minute) and starts none.
+    async function activityFlush() {
+      const { entry, start, active, idle } = activity;
+      Object.assign(activity, { entry: null, start: null, active: 0, idle: 0 });
+      if (entry === null || active + idle === 0) return;
+      try { await api("POST", "/activity", { entry, start: start.toISOString(), active, idle }); }
+      catch (e) { /* the timer stopped elsewhere, or the team opted out: the minutes are dropped */ }
+    }
+    /// Before a timer starts or stops here: the running one's minutes go first, while it runs.
+    async function activityBeforeTimerChange() { if (recording()) await activityFlush(); }
+    function activityPause() {
+      // Paused for this browser session: what was counted and not sent is dropped, nothing more is sent.
+      activity.paused = true; sessionStorage.setItem(PAUSED_KEY, "1");
+      Object.assign(activity, { entry: null, start: null, active: 0, idle: 0 });
+      if (activity.ticker) { clearInterval(activity.ticker); activity.ticker = null; }
+      renderActivity();
+    }
+    function activityResume() {
+      activity.paused = false; sessionStorage.removeItem(PAUSED_KEY);
+      activitySync();
+    }
+    function renderActivity() {
+      let box = $("#activity");
+      if (!box) { box = el("div", { id: "activity", class: "activity", role: "status" }); $("#tracking").after(box); }
+      box.hidden = !activityOn();
+      if (box.hidden) return;
+      const who = state.me.activity === "lead" ? "you and your lead see it" : "only you see it";
+      if (activity.paused) {
+        fill(box, el("span", {}, "Activity paused for this session"), el("button", { type: "button", onclick: activityResume }, "Resume"));
+      } else {
+        fill(box, el("span", { class: "dot", "aria-hidden": "true" }),
+          el("span", {}, `Recording active/idle minutes (${who})`), el("a", { href: "#/t/Activity" }, "View"),
+          el("button", { type: "button", onclick: activityPause }, "Pause"));
+      }
+    }
+
     // MARK: live
 
     function listen() {
@@ -484,7 +603,7 @@ extension WebAssets {
     }
 
     window.addEventListener("hashchange", route);
-    refreshTimers().then(route);
+    loadMe().then(refreshTimers).then(route);
     listen();
     """#
 }
