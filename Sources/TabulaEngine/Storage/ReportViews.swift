@@ -19,8 +19,11 @@ public struct ReportView: Sendable, Hashable {
         self.report = report; self.period = period; self.filters = filters
     }
 
+    /// The filters as stored: JSON with sorted keys, so one view is always the same text (pins compare it).
     var filtersText: String {
-        String(decoding: (try? JSONEncoder().encode(filters)) ?? Data("[]".utf8), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(filters)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     static func filters(_ text: String?) -> [Filter] {
@@ -63,11 +66,13 @@ public struct ReportPins {
                 CREATE TABLE IF NOT EXISTS \(Self.table) (id INTEGER PRIMARY KEY, person INTEGER NOT NULL, report TEXT NOT NULL,
                     period TEXT NOT NULL, filters TEXT NOT NULL, created INTEGER NOT NULL, UNIQUE (person, report, period, filters))
                 """)
-            try base.db.execute("INSERT OR IGNORE INTO \(Self.table) (person, report, period, filters, created) VALUES (?, ?, ?, ?, ?)",
-                                [.integer(person), .text(view.report), .text(view.period ?? ""), .text(view.filtersText),
-                                 .integer(base.now().millisecondsSinceEpoch)])
-            let id = try base.db.query("SELECT id FROM \(Self.table) WHERE person = ? AND report = ? AND period = ? AND filters = ?",
-                                       [.integer(person), .text(view.report), .text(view.period ?? ""), .text(view.filtersText)]).first?[0].int64Value ?? 0
+            let key: [SQLValue] = [.integer(person), .text(view.report), .text(view.period ?? ""), .text(view.filtersText)]
+            if let found = try base.db.query("SELECT id FROM \(Self.table) WHERE person = ? AND report = ? AND period = ? AND filters = ?", key).first?[0].int64Value {
+                return ReportPin(id: found, person: person, view: view)
+            }
+            try base.db.execute("INSERT INTO \(Self.table) (person, report, period, filters, created) VALUES (?, ?, ?, ?, ?)",
+                                key + [.integer(base.now().millisecondsSinceEpoch)])
+            let id = base.db.lastInsertRowID
             return ReportPin(id: id, person: person, view: view)
         }
     }
