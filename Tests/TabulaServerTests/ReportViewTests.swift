@@ -206,4 +206,53 @@ extension TeamBase {
         #expect(svg.contains("width=\"360\""))  // the largest bar spans the chart
         #expect(ReportPage.chart(try ReportRunner.run(SourceText(name: "q", text: "sum(duration) by person"), on: base), context: base.schema.valueContext) == nil)
     }
+
+    /// Runs the built `tabula`, waiting on a thread of its own (not one the in-process servers answer on).
+    static func tabula(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = ServeProcessTests.binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["TABULA_USER"] = "admin"
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return await withCheckedContinuation { done in
+            Thread.detachNewThread {
+                let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                done.resume(returning: (process.terminationStatus, o, e))
+            }
+        }
+    }
+
+    @Test("tabula token share makes a link the server opens, token shares lists it without its token, token unshare ends it; a bad filter is refused")
+    func sharingFromTheCommandLine() async throws {
+        let team = try TeamBase()
+        defer { team.remove() }
+        let made = try await Self.tabula(["token", "share", team.path, "week", "--person", "lena", "--for", "2026-W47", "--filter", "person=anna"])
+        #expect(made.status == 0, "\(made.err)")
+        let token = try #require(made.out.split(separator: "/shared/").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        #expect(token.hasPrefix("shr_"))
+        #expect(made.out.contains("week for 2026-W47, person = anna"))
+        let listed = try await Self.tabula(["token", "shares", team.path, "--format", "csv"])
+        #expect(listed.out.contains("lena") && !listed.out.contains(token))
+        try await team.server().application().test(.router) { client in
+            let page = String(buffer: try await client.execute(uri: "/shared/" + token, method: .get).body)
+            #expect(page.contains("<td>anna</td>") && !page.contains("boris"))
+        }
+        let id = try #require(made.out.split(separator: " ").dropFirst().first.map(String.init))
+        #expect(try await Self.tabula(["token", "unshare", team.path, id]).status == 0)
+        try await team.server().application().test(.router) { client in
+            let gone = try await client.execute(uri: "/shared/" + token, method: .get)
+            #expect(gone.status == .notFound)
+        }
+        let bad = try await Self.tabula(["token", "share", team.path, "attendance", "--person", "lena", "--filter", "client=Acme"])
+        #expect(bad.status == 1)
+        #expect(bad.err.contains("cannot be filtered by client"))
+        #expect(try await Self.tabula(["token", "share", team.path, "week", "--person", "lena", "--filter", "client"]).status != 0)
+    }
 }
