@@ -329,6 +329,13 @@ def main():
                 expect(page.locator("#report-chart svg.chart rect")).to_have_count(1)
                 page.screenshot(path=os.path.join(shots, "reports-desktop.png"), full_page=True)
                 context.close()
+                context, page = sign_in(browser, h, "lena", viewport={"width": 390, "height": 844})
+                page.goto(h.url + "/#/reports/week")
+                page.wait_for_selector("#report-filters")
+                page.screenshot(path=os.path.join(shots, "reports-phone.png"), full_page=True)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 400, f"the reports page is wider than the phone: {width}px"
+                context.close()
 
             def phone_width():
                 context, page = sign_in(browser, h, "anna", viewport={"width": 390, "height": 844})

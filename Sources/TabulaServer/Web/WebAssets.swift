@@ -125,6 +125,7 @@ enum WebAssets {
         .dashboard { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 12px; margin-bottom: 16px; }
         .dashboard section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px; overflow-x: auto; }
         .dashboard h2 { margin: 2px 0 6px; display: flex; justify-content: space-between; gap: 8px; align-items: center; }
+        .dashboard h2 button { font-size: 13px; font-weight: 400; }
         main.shared { max-width: 900px; margin: 0 auto; }
         .downloads a { margin-right: 12px; }
         @media (max-width: 640px) {
