@@ -55,8 +55,8 @@ struct Serve: AsyncParsableCommand {
 struct TokenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
-        abstract: "Create, list and revoke API tokens (each acts as one person; only a hash is stored).",
-        subcommands: [TokenCreate.self, TokenList.self, TokenRevoke.self])
+        abstract: "Create, list and revoke API tokens and shared report links (each acts as one person; only a hash is stored).",
+        subcommands: [TokenCreate.self, TokenList.self, TokenRevoke.self, TokenShare.self, TokenShares.self, TokenUnshare.self])
 }
 
 struct TokenCreate: ParsableCommand {
@@ -110,6 +110,72 @@ struct TokenRevoke: ParsableCommand {
             defer { b.close() }
             try b.tokens.revoke(id: id)
             print("token \(id) revoked")
+        }
+    }
+}
+
+struct TokenShare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "share",
+        abstract: "Make a read-only link to one saved report, shown as the person may see it, to anyone who has it (at /shared/TOKEN of `tabula serve`).")
+    @Argument(help: "The base file.") var base: String
+    @Argument(help: "The saved report's name.") var report: String
+    @Option(help: "The person whose view the link shows (name, login or email).") var person: String
+    @Option(name: .customLong("for"), help: ArgumentHelp("Show this period instead of the report's own: 2026-11, last month.", valueName: "period")) var period: String?
+    @Option(name: .customLong("filter"), help: ArgumentHelp("Only rows of NAME = VALUE (person, client, project, tag, category, status); repeat for more.", valueName: "name=value"))
+    var filters: [String] = []
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let b = try openBase(base, actor)
+            defer { b.close() }
+            let view = ReportView(report: report, period: period, filters: try filters.map { text in
+                guard let eq = text.firstIndex(of: "="), !text[..<eq].isEmpty else {
+                    throw CLIError("--filter '\(text)' is not NAME=VALUE", hint: "e.g. --filter client=Acme")
+                }
+                return ReportView.Filter(name: String(text[..<eq]).trimmingCharacters(in: .whitespaces), value: String(text[text.index(after: eq)...]))
+            })
+            let (id, token) = try ShareLinks.create(on: b, person: person, view)
+            print("link \(id) to \(ShareLinks.describe(view)) as \(person): /shared/\(token)")
+            printError("keep it now: it is not shown again (the base keeps only its hash); revoke it with `tabula token unshare \(base) \(id)`")
+        }
+    }
+}
+
+struct TokenShares: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "shares", abstract: "The shared report links: ids, reports, people, revoked (never the tokens).")
+    @Argument(help: "The base file.") var base: String
+    @Option(help: "table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let b = try openBase(base, actor)
+            defer { b.close() }
+            let columns = [("id", ValueType.integer), ("report", .text), ("person", .text), ("created", .datetime), ("revoked", .datetime)]
+                .map { ResultColumn(name: $0.0, type: $0.1) }
+            let rows: [[Value]] = try b.reportShares.list().map { s in
+                [.integer(s.id), .text(ShareLinks.describe(s.view)), .text(try b.tokens.personName(s.person) ?? "#\(s.person)"),
+                 .datetime(s.created), s.revoked.map(Value.datetime) ?? .blank]
+            }
+            print(Renderer.render(ResultTable(columns: columns, rows: rows), as: format, context: b.schema.valueContext))
+        }
+    }
+}
+
+struct TokenUnshare: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unshare", abstract: "Revoke a shared report link by its id: it stops working at once.")
+    @Argument(help: "The base file.") var base: String
+    @Argument(help: "The link's id (from `token shares`).") var id: Int64
+    @OptionGroup var actor: ActorOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let b = try openBase(base, actor)
+            defer { b.close() }
+            try b.reportShares.revoke(id: id)
+            print("link \(id) revoked")
         }
     }
 }

@@ -10,6 +10,8 @@ public struct ReportOutput: Sendable {
     public var statements: [String]
     /// The days the report covered (`for ...`), nil when it has no period.
     public var period: ClosedRange<CivilDate>? = nil
+    /// The report's time bucket (`per week`): its column holds the bucket's label.
+    public var bucket: ReportUnit? = nil
 }
 
 /// Runs reports on a base: the SQL does the scanning, joining and grouping; Swift then only
@@ -37,13 +39,21 @@ public enum ReportRunner {
     /// Runs a saved report for another period: `period` (parsed by `ReportParser.parsePeriod`)
     /// replaces the report's own `for` clause, or adds one.
     public static func run(saved name: String, on base: Base, for period: ReportPeriod) throws -> ReportOutput {
+        try run(saved: name, on: base, for: Optional(period), filters: [])
+    }
+
+    /// Runs a saved report, for another period when one is given, narrowed by `filters` (joined
+    /// to its `where`, so the planner applies them in the query beside the read rules).
+    public static func run(saved name: String, on base: Base, for period: ReportPeriod?, filters: [ReportFilter]) throws -> ReportOutput {
         guard let saved = base.schema.reports.first(where: { $0.name == name })
                 ?? base.schema.reports.first(where: { $0.name.lowercased() == name.lowercased() }) else {
             return try run(saved: name, on: base)  // the error naming the saved reports
         }
+        if period == nil && filters.isEmpty { return try run(saved: name, on: base) }
         let source = SourceText(name: "report \(saved.name)", text: saved.query)
         var query = try ReportParser.parse(source)
-        query.period = period
+        if let period { query.period = period }
+        query = try ReportFilters.apply(filters, to: query, schema: base.schema)
         return try run(try ReportChecker.check(query, source: source, schema: base.schema), on: base)
     }
 
@@ -123,7 +133,7 @@ struct ReportExecution {
             let named = ReportRunner.describe(period)
             table.emptyText = "(no rows for \(named == span ? span : "\(named): \(span)"))"
         }
-        return ReportOutput(table: table, statements: statements, period: periodDays)
+        return ReportOutput(table: table, statements: statements, period: periodDays, bucket: report.bucket)
     }
 
     /// One group as the SQL returned it, decoded.

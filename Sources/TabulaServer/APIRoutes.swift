@@ -19,7 +19,7 @@ struct Caller: Sendable {
 struct Reply: Sendable {
     var status: HTTPResponse.Status
     var body: String?
-    /// A file to answer instead of JSON (an export), with its type and the name to save it as.
+    /// A file to answer instead of JSON (an export, a report as CSV or XLSX), with its type and the name to save it as.
     var file: Data? = nil
     var contentType: String? = nil
     var fileName: String? = nil
@@ -209,9 +209,20 @@ struct API: Sendable {
         api.get("reports/:name") { r, c in
             let name = c.parameters.get("name") ?? ""
             return await handle(r, c) { caller, request, _ in
-                let query = try Self.query(request, allowing: ["for", "per"])
-                return try await savedReport(caller, name, period: query["for"], per: query["per"])
+                try await savedReport(caller, try ReportRequest(name: name, query: Self.query(request, allowing: ["for", "per", "format"] + ReportFilters.names)))
             }
+        }
+        api.get("pins") { r, c in await handle(r, c) { caller, _, _ in try await pins(caller) } }
+        api.post("pins") { r, c in await handle(r, c) { caller, _, body in try await pin(caller, try ReportRequest.view(try JSONBody(body, allowed: ["report", "for", "filters"]))) } }
+        api.delete("pins/:id") { r, c in
+            let id = c.parameters.get("id") ?? ""
+            return await handle(r, c) { caller, _, _ in try await unpin(caller, id) }
+        }
+        api.get("shares") { r, c in await handle(r, c) { caller, _, _ in try await shares(caller) } }
+        api.post("shares") { r, c in await handle(r, c) { caller, _, body in try await share(caller, try ReportRequest.view(try JSONBody(body, allowed: ["report", "for", "filters"]))) } }
+        api.delete("shares/:id") { r, c in
+            let id = c.parameters.get("id") ?? ""
+            return await handle(r, c) { caller, _, _ in try await unshare(caller, id) }
         }
         api.get("periods") { r, c in await handle(r, c) { caller, _, _ in try await periods(caller) } }
         api.post("periods/:month/:action") { r, c in
@@ -489,23 +500,8 @@ struct API: Sendable {
         }
     }
 
-    func savedReport(_ caller: Caller, _ name: String, period: String?, per: String? = nil) async throws -> Reply {
-        try await host.read(as: caller.name) { base in
-            guard base.schema.reports.contains(where: { $0.name == name }) else {
-                throw APIError.notFound("there is no saved report '\(name)'", hint: "the saved reports: " + base.schema.reports.map(\.name).joined(separator: ", "))
-            }
-            // The package's reports (matrix, missing, utilisation, audit) are finished by the package.
-            let chosen = try period.flatMap { $0.isEmpty ? nil : try ReportParser.parsePeriod(SourceText(name: "for", text: $0)) }
-            let unit = try per.flatMap { text -> ReportUnit? in
-                guard !text.isEmpty else { return nil }
-                guard let unit = ReportUnit(rawValue: text.lowercased()) else {
-                    throw EngineError(.invalidValue, "per '\(text)' is not a unit", hint: "give day, week, month, quarter or year, e.g. ?per=week")
-                }
-                return unit
-            }
-            let output = try PackageReports.run(saved: name, on: base, for: chosen, per: unit)
-            return Reply(status: .ok, body: Renderer.json(output.table, context: base.schema.valueContext))
-        }
+    func savedReport(_ caller: Caller, _ request: ReportRequest) async throws -> Reply {
+        try await host.read(as: caller.name) { base in try request.reply(try request.run(on: base), on: base) }
     }
 
     // MARK: - Periods and edit requests

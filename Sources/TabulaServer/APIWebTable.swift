@@ -10,9 +10,9 @@ extension API {
         api.get("me") { r, c in await handle(r, c) { caller, _, _ in try await me(caller) } }
         api.get("exports/:template") { r, c in
             let template = c.parameters.get("template") ?? ""
-            return await handle(r, c) { caller, request, _ in try await export(caller, template, Self.query(request)) }
+            return await handle(r, c) { caller, request, _ in try await export(caller, template, Self.query(request, allowing: ["period", "format", "draft", "client", "project"])) }
         }
-        api.post("activity") { r, c in await handle(r, c) { caller, _, body in try await recordActivity(caller, try JSONBody(body)) } }
+        api.post("activity") { r, c in await handle(r, c) { caller, _, body in try await recordActivity(caller, try JSONBody(body, allowed: ["entry", "start", "active", "idle"])) } }
     }
 
     /// The caller: name, roles, and whether their team records activity (the page shows its

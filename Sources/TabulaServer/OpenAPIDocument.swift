@@ -21,6 +21,8 @@ enum OpenAPIDocument {
             #"{"name": "\#(name)", "in": "query", "required": false, "description": "\#(description)", "schema": {"type": "\#(type)"}}"#
         }
         let table = path("table", "a table's name"), id = path("id", "a row's id")
+        let filters = [("person", "a person's name"), ("client", "a client's name"), ("project", "a project's name"), ("tag", "one tag"),
+                       ("category", "a category"), ("status", "an entry's status")].map { query($0.0, "only rows of " + $0.1) }
         let paths: [(String, [(String, String)])] = [
             ("/tables", [("get", op("listTables", "The schema: tables, their fields and types", response: ref("Tables")))]),
             ("/tables/{table}/rows", [
@@ -38,7 +40,17 @@ enum OpenAPIDocument {
             ("/timers/switch", [("post", op("switchTimer", "Stops my timers and starts this row's", body: ref("TimerTarget"), response: ref("Switched")))]),
             ("/log", [("post", op("logEntry", "Logs time by hand for the caller (flagged manual)", body: ref("LogEntry"), status: "201", response: ref("Row")))]),
             ("/report", [("post", op("runReport", "Runs a report query, as tabula report --format json", body: #"{"type": "object", "required": ["query"], "properties": {"query": {"type": "string"}}}"#, response: ref("ReportRows")))]),
-            ("/reports/{name}", [("get", op("runSavedReport", "Runs a saved report", params: [path("name", "the saved report's name"), query("for", "another period, e.g. 2026-11"), query("per", "the missing report per week or month (default: per day)")], response: ref("ReportRows")))]),
+            ("/reports/{name}", [("get", op("runSavedReport", "Runs a saved report, narrowed by filters (joined to its where, so the read rules hold); format=csv or xlsx downloads it as tabula report --format csv|xlsx writes it", params: [path("name", "the saved report's name"), query("for", "another period, e.g. 2026-11"), query("per", "the missing report per week or month (default: per day)")] + filters + [query("format", "json (default), csv or xlsx")], response: ref("ReportRows")))]),
+            ("/pins", [
+                ("get", op("listPins", "The reports I pinned to my start page", response: ref("Pins"))),
+                ("post", op("pinReport", "Pins a saved report (with a period and filters) to my start page", body: ref("ReportView"), status: "201", response: ref("Pin"))),
+            ]),
+            ("/pins/{id}", [("delete", op("unpinReport", "Unpins one of my pinned reports", params: [path("id", "the pin's id")], status: "204"))]),
+            ("/shares", [
+                ("get", op("listShares", "My shared report links (never their tokens)", response: ref("Shares"))),
+                ("post", op("shareReport", "Makes a read-only link to one saved report (with its period and filters), shown as I may see it at /shared/TOKEN; the token is answered once, only its hash is kept", body: ref("ReportView"), status: "201", response: ref("Share"))),
+            ]),
+            ("/shares/{id}", [("delete", op("unshareReport", "Revokes one of my shared links: it stops working at once", params: [path("id", "the link's id")], status: "204"))]),
             ("/periods", [("get", op("listPeriods", "The months and their states", response: ref("Periods")))]),
             ("/periods/{month}/close", [("post", op("closePeriod", "Closes a month", params: [path("month", "YYYY-MM")], response: ref("Period")))]),
             ("/periods/{month}/approve", [("post", op("approvePeriod", "Approves a month (approver role)", params: [path("month", "YYYY-MM")], response: ref("Period")))]),
@@ -79,6 +91,11 @@ enum OpenAPIDocument {
             ("Decision", #"{"type": "object", "properties": {"note": {"type": "string"}}}"#),
             ("Me", #"{"type": "object", "properties": {"name": {"type": "string"}, "roles": {"type": "array", "items": {"type": "string"}}, "activity": {"type": "string", "enum": ["off", "private", "lead"]}, "exports": {"type": "boolean"}}}"#),
             ("ActivityInterval", #"{"type": "object", "required": ["entry", "start"], "properties": {"entry": {"type": "integer", "description": "the running timer's entry"}, "start": {"type": "string", "format": "date-time"}, "active": {"type": "integer", "description": "minutes with input"}, "idle": {"type": "integer", "description": "minutes without"}}}"#),
+            ("ReportView", #"{"type": "object", "required": ["report"], "properties": {"report": {"type": "string"}, "for": {"type": ["string", "null"]}, "filters": {"type": "object", "additionalProperties": {"type": "string"}, "description": "person, client, project, tag, category, status"}}}"#),
+            ("Pin", #"{"type": "object", "properties": {"id": {"type": "integer"}, "report": {"type": "string"}, "for": {"type": ["string", "null"]}, "filters": {"type": "object"}}}"#),
+            ("Pins", #"{"type": "object", "properties": {"pins": {"type": "array", "items": \#(ref("Pin"))}}}"#),
+            ("Share", #"{"type": "object", "properties": {"id": {"type": "integer"}, "report": {"type": "string"}, "for": {"type": ["string", "null"]}, "filters": {"type": "object"}, "token": {"type": "string", "description": "only when made"}, "url": {"type": "string", "description": "only when made: /shared/TOKEN"}, "created": {"type": "string"}, "revoked": {"type": ["string", "null"]}}}"#),
+            ("Shares", #"{"type": "object", "properties": {"shares": {"type": "array", "items": \#(ref("Share"))}}}"#),
             ("Any", any),
         ]
         let schemaText = schemas.map { #""\#($0.0)": \#($0.1)"# }.joined(separator: ", ")

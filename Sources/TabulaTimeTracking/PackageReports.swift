@@ -45,14 +45,28 @@ public enum PackageReports {
 }
 
 extension PackageReports {
+    /// The reports whose rows the package makes again from more than the query's rows (the
+    /// calendar, the plan, the history): a filter on the query would not reach those.
+    static let remade: Set<String> = ["missing", "phases", "audit"]
+
+    /// Whether the saved report takes filters (person, client, ...): every report that is its query.
+    public static func takesFilters(_ name: String, on base: Base) -> Bool {
+        !(TimeTracking.applies(to: base.schema) && remade.contains(name.lowercased()))
+    }
+
     /// Runs a saved report (for another period when given) with the package's additions. `per`
     /// regroups the `missing` report's days by week (or month, ...); other reports refuse it.
-    public static func run(saved name: String, on base: Base, for period: ReportPeriod? = nil, per unit: ReportUnit? = nil) throws -> ReportOutput {
+    public static func run(saved name: String, on base: Base, for period: ReportPeriod? = nil, per unit: ReportUnit? = nil,
+                           filters: [ReportFilter] = []) throws -> ReportOutput {
         if let unit, !(TimeTracking.applies(to: base.schema) && name.lowercased() == "missing") {
             throw EngineError(.invalidValue, "per \(unit.rawValue) regroups only the package's missing report, not \(name)",
                               hint: "a query says its own buckets: ... by person per \(unit.rawValue)")
         }
-        let output = try period.map { try ReportRunner.run(saved: name, on: base, for: $0) } ?? ReportRunner.run(saved: name, on: base)
+        if !filters.isEmpty && !takesFilters(name, on: base) {
+            throw EngineError(.invalidValue, "the \(name) report is made by the package from more than its query, so it takes no filters",
+                              hint: "leave out the filters, or filter a report that is one query (week, month, ...)")
+        }
+        let output = try ReportRunner.run(saved: name, on: base, for: period, filters: filters)
         if let unit, unit != .day { return try annotateMissing(output, on: base, per: unit) }
         return try annotate(output, saved: name, on: base)
     }

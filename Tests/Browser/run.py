@@ -295,6 +295,49 @@ def main():
                 expect(page.locator("main")).to_contain_text("No rows")
                 context.close()
 
+            def report_filters_chart_download_share():
+                context, page = sign_in(browser, h, "lena")
+                page.goto(h.url + "/#/reports/week")
+                page.wait_for_selector("#report-table")
+                page.select_option("#report-filters select[name=person]", "anna")
+                table = page.locator("#report-table")
+                expect(table).not_to_contain_text("boris")
+                expect(table).to_contain_text("anna")
+                with page.expect_download() as download:
+                    page.click("#download-csv")
+                with open(download.value.path(), encoding="utf-8") as f:
+                    text = f.read()
+                assert text.startswith("person,project,hours") and "anna" in text and "boris" not in text, text
+                page.click("#pin")
+                expect(page.locator("#unpin")).to_be_visible()
+                page.click("#share")
+                link = page.locator("#share-link").input_value()
+                assert "/shared/shr_" in link, link
+                stranger = browser.new_context()
+                shared = stranger.new_page()
+                shared.goto(link)
+                expect(shared.locator("#report-table")).to_contain_text("anna")
+                expect(shared.locator("#report-table")).not_to_contain_text("boris")
+                assert shared.request.get(h.url + "/api/v1/tables").status == 401
+                page.locator("#shares").get_by_role("button", name="Revoke").first.click()
+                expect(page.locator("#notice")).to_contain_text("revoked")
+                assert shared.goto(link).status == 404
+                stranger.close()
+                page.goto(h.url + "/#/")
+                expect(page.locator("#dashboard")).to_contain_text("week")
+                expect(page.locator("#dashboard")).to_contain_text("anna")
+                page.goto(h.url + "/#/reports/pomodoros")
+                expect(page.locator("#report-chart svg.chart rect")).to_have_count(1)
+                page.screenshot(path=os.path.join(shots, "reports-desktop.png"), full_page=True)
+                context.close()
+                context, page = sign_in(browser, h, "lena", viewport={"width": 390, "height": 844})
+                page.goto(h.url + "/#/reports/week")
+                page.wait_for_selector("#report-filters")
+                page.screenshot(path=os.path.join(shots, "reports-phone.png"), full_page=True)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 400, f"the reports page is wider than the phone: {width}px"
+                context.close()
+
             def phone_width():
                 context, page = sign_in(browser, h, "anna", viewport={"width": 390, "height": 844})
                 open_grid(page, "Tasks")
@@ -456,6 +499,7 @@ def main():
                 check("a lead downloads the approved month's exports; a member has no export buttons", lead_downloads_exports)
                 check("the page is installable: a manifest with icons that the browser decodes", installable)
                 check("a saved report for a chosen period", reports_page)
+                check("a report filtered, downloaded, pinned, shared by a link and revoked; a bucketed report's chart", report_filters_chart_download_share)
                 check("pages read at phone width", phone_width)
 
                 def grid_desktop():

@@ -117,6 +117,21 @@ enum WebAssets {
         .signin label { display: flex; flex-direction: column; gap: 4px; }
         .signin .error { color: var(--err); margin: 0; }
         .hint { color: var(--muted); font-size: 13px; }
+        .filters { display: flex; flex-wrap: wrap; gap: 8px; margin-bottom: 10px; }
+        .filters label { display: flex; flex-direction: column; font-size: 13px; color: var(--muted); }
+        .chart-box { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px; margin-bottom: 10px; max-width: 640px; }
+        svg.chart { width: 100%; height: auto; display: block; }
+        svg.chart rect { fill: var(--accent); }
+        svg.chart text { font-size: 12px; fill: var(--fg); }
+        svg.chart text.value { fill: var(--muted); }
+        .report-actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 10px 0; }
+        .report-actions input { min-width: 260px; flex: 1 1 260px; max-width: 520px; }
+        .dashboard { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 12px; margin-bottom: 16px; }
+        .dashboard section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px; overflow-x: auto; }
+        .dashboard h2 { margin: 2px 0 6px; display: flex; justify-content: space-between; gap: 8px; align-items: center; }
+        .dashboard h2 button { font-size: 13px; font-weight: 400; }
+        main.shared { max-width: 900px; margin: 0 auto; }
+        .downloads a { margin-right: 12px; }
         @media (max-width: 640px) {
           body { font-size: 14px; }
           .top { padding: 6px 10px; gap: 6px 10px; }

@@ -1,13 +1,14 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import TabulaEngine
 import TabulaIO
 import TabulaLanguage
 import TabulaReports
 
-/// The Reports page's data: the saved reports of the base, and one of them for a period with
-/// its cells already formatted as the CLI's table shows them (durations `12:30`, money with its
-/// currency) and its totals row.
+/// The Reports page's data: the saved reports of the base, and one of them for a period and
+/// filters with its cells already formatted as the CLI's table shows them (durations `12:30`,
+/// money with its currency), its totals row and chart; and the page a shared link opens.
 struct WebReports: Sendable {
     let host: BaseHost
     let sessions: WebSessions
@@ -25,8 +26,47 @@ struct WebReports: Sendable {
         }
         router.get("/web/reports/:name") { request, context in
             let name = context.parameters.get("name") ?? ""
-            let period = API.query(request)["for"] ?? ""
-            return await answer(request) { caller in try await run(caller, name, period: period) }
+            let query = API.query(request)
+            return await answer(request) { caller in
+                let asked = try ReportRequest(name: name, query: query)
+                return try await host.read(as: caller.name) { base in
+                    .json(try ReportPage.json(try asked.run(on: base), view: asked.view, on: base))
+                }
+            }
+        }
+        // A shared link: its one report, as the person who shared it may see it; no account, no
+        // other route (the token is not an API token, and no query parameter changes the view).
+        router.get("/shared/:token") { request, context in
+            let token = context.parameters.get("token") ?? ""
+            let format = API.query(request)["format"] ?? ""
+            return await shared(token, format: format)
+        }
+    }
+
+    func shared(_ token: String, format: String) async -> Response {
+        let hash = APITokens.hash(token)
+        do {
+            let found: (ReportShare, String)? = try await host.read(as: "server") { base in
+                guard token.hasPrefix("shr_"), let share = try base.reportShares.find(hash: hash),
+                      let name = try base.tokens.personName(share.person) else { return nil }
+                return (share, name)
+            }
+            guard let (share, person) = found else {
+                return WebPages.html(WebAssets.page(title: "Not found · Tabula", body: "<main><h1>This link does not work</h1><p>It was revoked, or it was never made.</p></main>"),
+                                     status: .notFound)
+            }
+            let asked = ReportRequest(view: share.view, format: ReportRequest.Format(rawValue: format.lowercased()) ?? .json)
+            return try await host.read(as: person) { base in
+                let output = try asked.run(on: base)
+                if asked.format != .json { return API.response(try asked.reply(output, on: base)) }
+                var response = WebPages.html(ReportPage.sharedPage(output, view: share.view, token: token, on: base))
+                response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+                return response
+            }
+        } catch {
+            let e = APIError.from(error)
+            return WebPages.html(WebAssets.page(title: "Report · Tabula", body: "<main><h1>The report cannot be shown</h1><p>\(e.message.htmlEscaped)</p></main>"),
+                                 status: e.status)
         }
     }
 
@@ -37,35 +77,6 @@ struct WebReports: Sendable {
         } catch {
             let e = APIError.from(error)
             return API.response(Reply(status: e.status, body: e.json.serialized))
-        }
-    }
-
-    func run(_ caller: Caller, _ name: String, period: String) async throws -> Reply {
-        try await host.read(as: caller.name) { base in
-            guard base.schema.reports.contains(where: { $0.name == name }) else {
-                throw APIError.notFound("there is no saved report '\(name)'")
-            }
-            let output = period.isEmpty
-                ? try ReportRunner.run(saved: name, on: base)
-                : try ReportRunner.run(saved: name, on: base, for: try ReportParser.parsePeriod(SourceText(name: "for", text: period)))
-            let table = output.table, context = base.schema.valueContext
-            func cells(_ row: [Value]) -> JSONValue {
-                .array(zip(row, table.columns).map { value, column in .string(column.type.format(value, context: context)) })
-            }
-            let columns: [JSONValue] = table.columns.map { c in
-                .object([("name", .string(c.name)), ("numeric", .bool(Self.isNumeric(c.type)))])
-            }
-            var members: [(key: String, value: JSONValue)] = [("columns", .array(columns)), ("rows", .array(table.rows.map(cells)))]
-            members.append(("totals", table.totals.map(cells) ?? .null))
-            if let days = output.period { members.append(("period", .string("\(days.lowerBound.iso) – \(days.upperBound.iso)"))) }
-            return .json(.object(members))
-        }
-    }
-
-    static func isNumeric(_ type: ValueType) -> Bool {
-        switch type {
-        case .number, .integer, .currency, .percent, .duration: return true
-        default: return false
         }
     }
 }

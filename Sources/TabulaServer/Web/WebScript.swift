@@ -200,8 +200,8 @@ extension WebAssets {
     // MARK: tables list
 
     async function renderTables() {
-      const tables = await schema();
-      fill(main(), el("h1", {}, BASE),
+      const [tables, pinned] = await Promise.all([schema(), dashboard()]);
+      fill(main(), el("h1", {}, BASE), pinned,
         el("div", { class: "cards" }, tables.map(t => el("a", { class: "card", href: "#/t/" + encodeURIComponent(t.name) },
           el("strong", {}, t.name), el("small", {}, t.fields.length + " fields")))));
     }
@@ -449,11 +449,28 @@ extension WebAssets {
 
     // MARK: saved reports
 
+    /// The query string of a report view: its period, its filters and any extra parameters.
+    function reportParams(period, filters, extra = {}) {
+      // encodeURIComponent, not URLSearchParams: the server reads '+' as itself, not as a space.
+      const pairs = Object.entries({ for: period, ...(filters || {}), ...extra }).filter(e => e[1]);
+      return pairs.length ? "?" + pairs.map(([k, x]) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`).join("&") : "";
+    }
+    const reportData = (name, period, filters) => api("GET", `/reports/${encodeURIComponent(name)}${reportParams(period, filters)}`, undefined, "/web");
+    /// The chart the server drew (inline SVG of its own, labels escaped there).
+    function reportChart(data) {
+      if (!data.chart || !data.chart.bars.length) return null;
+      const box = el("div", { class: "chart-box", id: "report-chart", "data-bars": data.chart.bars.length });
+      box.innerHTML = data.chart.svg;
+      return box;
+    }
+    const sameFilters = (a, b) => JSON.stringify(Object.entries(a || {}).filter(e => e[1]).sort()) === JSON.stringify(Object.entries(b || {}).filter(e => e[1]).sort());
+
     async function renderReports(v) {
+      v.filters ??= {};
       const list = (await api("GET", "/reports", undefined, "/web")).reports;
       if (!list.length) { fill(main(), el("h1", {}, "Reports"), el("p", { class: "muted" }, "This base has no saved reports.")); return; }
       if (!v.name || !list.some(r => r.name === v.name)) v.name = list[0].name;
-      const picker = el("select", { id: "report", "aria-label": "Report", onchange: e => { v.name = e.target.value; rerender(); } },
+      const picker = el("select", { id: "report", "aria-label": "Report", onchange: e => { v.name = e.target.value; v.filters = {}; v.shared = null; rerender(); } },
         list.map(r => el("option", { value: r.name, selected: r.name === v.name }, r.name)));
       const periods = ["", "today", "this week", "last week", "this month", "last month", "this year"];
       const period = el("select", { id: "period", "aria-label": "Period", onchange: e => { v.period = e.target.value; rerender(); } },
@@ -461,22 +478,54 @@ extension WebAssets {
       const chosen = el("input", { id: "chosen-period", placeholder: "2026-11, 2026-W47, 2026-11-01..2026-11-15", size: 26,
         "aria-label": "A chosen month, week or range", value: periods.includes(v.period) ? "" : v.period,
         onkeydown: e => { if (e.key === "Enter") { v.period = chosen.value.trim(); rerender(); } } });
-      let body;
+      let body, data = null;
       try {
-        const data = await api("GET", `/reports/${encodeURIComponent(v.name)}${v.period ? "?for=" + encodeURIComponent(v.period) : ""}`, undefined, "/web");
-        body = [data.period ? el("p", { class: "muted" }, data.period) : null, savedReportTable(data)];
+        data = await reportData(v.name, v.period, v.filters);
+        body = [data.period ? el("p", { class: "muted", id: "report-period" }, data.period) : null, reportChart(data), savedReportTable(data)];
       } catch (e) { body = el("p", { class: "field-error", role: "alert" }, errorText(e)); }
+      const filters = data ? el("div", { class: "filters", id: "report-filters" }, data.filters.map(f => {
+        const current = v.filters[f.name] || "";
+        const change = e => { v.filters[f.name] = e.target.value.trim(); rerender(); };
+        const control = f.choices
+          ? el("select", { name: f.name, "aria-label": "Filter by " + f.name, onchange: change },
+              el("option", { value: "" }, "any"), f.choices.map(c => el("option", { value: c, selected: c === current }, c)))
+          : el("input", { name: f.name, "aria-label": "Filter by " + f.name, value: current, size: 12, onkeydown: e => { if (e.key === "Enter") change(e); } });
+        return el("label", {}, f.name, control);
+      })) : null;
       const query = list.find(r => r.name === v.name).query;
+      const download = format => el("a", { href: `/api/v1/reports/${encodeURIComponent(v.name)}${reportParams(v.period, v.filters, { format })}`,
+        download: `${v.name}.${format}`, class: "download", id: "download-" + format }, "Download " + format.toUpperCase());
+      const pins = (await api("GET", "/pins")).pins;
+      const pinned = pins.find(p => p.report === v.name && (p.for || "") === (v.period || "") && sameFilters(p.filters, v.filters));
+      const pinButton = pinned
+        ? el("button", { type: "button", id: "unpin", onclick: async () => { await api("DELETE", `/pins/${pinned.id}`); notice("Unpinned from the start page.", true); rerender(); } }, "Unpin from start page")
+        : el("button", { type: "button", id: "pin", onclick: async () => {
+            try { await api("POST", "/pins", { report: v.name, for: v.period || null, filters: v.filters }); notice("Pinned to the start page.", true); }
+            catch (e) { notice(errorText(e)); }
+            rerender();
+          } }, "Pin to start page");
+      const shareButton = el("button", { type: "button", id: "share", onclick: async () => {
+        try { const made = await api("POST", "/shares", { report: v.name, for: v.period || null, filters: v.filters }); v.shared = location.origin + made.url; notice(""); }
+        catch (e) { notice(errorText(e)); }
+        rerender();
+      } }, "Share by link");
+      const shares = (await api("GET", "/shares")).shares.filter(s => s.report === v.name && !s.revoked);
+      const shareList = shares.length ? el("ul", { id: "shares" }, shares.map(s => el("li", {},
+        `link ${s.id}: ${s.report}${s.for ? " for " + s.for : ""}${Object.entries(s.filters).map(([k, x]) => `, ${k} = ${x}`).join("")} `,
+        el("button", { type: "button", class: "danger", onclick: async () => { await api("DELETE", `/shares/${s.id}`); notice(`Link ${s.id} revoked.`, true); rerender(); } }, "Revoke")))) : null;
       fill(main(), el("h1", {}, "Reports"),
         el("div", { class: "toolbar" }, picker, period, chosen,
           el("button", { type: "button", onclick: () => { v.period = chosen.value.trim(); rerender(); } }, "Show")),
-        el("p", {}, el("code", {}, query)), body);
+        filters, el("p", {}, el("code", {}, query)), body,
+        el("div", { class: "report-actions" }, download("csv"), download("xlsx"), pinButton, shareButton,
+          v.shared ? el("input", { id: "share-link", readonly: true, value: v.shared, "aria-label": "The shared link (read-only; anyone with it sees this report)" }) : null),
+        shareList);
     }
 
     function savedReportTable(data) {
       if (!data.rows.length) return el("p", { class: "muted" }, "No rows for this period.");
       const cls = c => c.numeric ? "num" : null;
-      return el("div", { class: "scroll" }, el("table", { id: "report-table" },
+      return el("div", { class: "scroll" }, el("table", { id: "report-table", class: "report-table" },
         el("thead", {}, el("tr", {}, data.columns.map(c => el("th", { scope: "col", class: cls(c) }, c.name)))),
         el("tbody", {}, data.rows.map(r => el("tr", {}, r.map((x, i) => el("td", { class: cls(data.columns[i]) }, x))))),
         data.totals ? el("tfoot", {}, el("tr", {}, data.totals.map((x, i) => el("th", { class: cls(data.columns[i]) }, i === 0 && !x ? "Total" : x)))) : null));
@@ -589,6 +638,21 @@ extension WebAssets {
           el("span", {}, `Recording active/idle minutes (${who})`), el("a", { href: "#/t/Activity" }, "View"),
           el("button", { type: "button", onclick: activityPause }, "Pause"));
       }
+    }
+
+    /// The reports I pinned, each with its table and chart: the start page's dashboard.
+    async function dashboard() {
+      const pins = (await api("GET", "/pins").catch(() => ({ pins: [] }))).pins;
+      if (!pins.length) return null;
+      const parts = await Promise.all(pins.map(async p => {
+        let content;
+        try { const data = await reportData(p.report, p.for, p.filters); content = [reportChart(data), savedReportTable(data)]; }
+        catch (e) { content = el("p", { class: "field-error" }, errorText(e)); }
+        const title = p.report + (p.for ? " · " + p.for : "") + Object.values(p.filters).map(x => " · " + x).join("");
+        return el("section", { class: "pinned", "data-report": p.report }, el("h2", {}, el("a", { href: "#/reports/" + encodeURIComponent(p.report) }, title),
+          el("button", { type: "button", onclick: async () => { await api("DELETE", `/pins/${p.id}`); rerender(); } }, "Unpin")), content);
+      }));
+      return [el("h2", {}, "Dashboard"), el("div", { class: "dashboard", id: "dashboard" }, parts)];
     }
 
     // MARK: live
