@@ -50,13 +50,18 @@ public struct ImportBenchmark: Sendable {
 
     /// Generates the file, builds the base in `folder` and imports the file into it.
     public func run(folder: String) throws -> Figures {
+        let path = (folder as NSString).appendingPathComponent("tabula-bench-import-\(ProcessInfo.processInfo.processIdentifier)-\(entries).db")
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        return try build(at: path)
+    }
+
+    /// Imports the generated file into a new base at `path`, which is kept (the grid benchmark serves it).
+    public func build(at path: String) throws -> Figures {
         guard entries > 0 else { throw BenchmarkError("--entries must be positive") }
         let t0 = DispatchTime.now().uptimeNanoseconds
         let (text, expected) = generate()
         let generated = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-        let path = (folder as NSString).appendingPathComponent("tabula-bench-import-\(ProcessInfo.processInfo.processIdentifier)-\(entries).db")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         guard let package = SchemaPackage.named("timetracking") else { throw BenchmarkError("the timetracking package is missing from this build") }
         let now = Instant(millisecondsSinceEpoch: 1_798_761_600_000)  // 2027-01-01 UTC
         let base = try Base.create(at: path, schemaSource: package.configured(timeZone: "UTC", currency: "EUR"), sourceName: "package timetracking",

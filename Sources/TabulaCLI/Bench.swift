@@ -7,7 +7,7 @@ import TabulaBenchmarks
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the engine on generated data (medians; build with -c release for real figures).",
-        subcommands: [BenchFormulas.self, BenchRecompute.self, BenchReports.self, BenchSpeed.self, BenchTimers.self, BenchImport.self, BenchServer.self, BenchCrash.self])
+        subcommands: [BenchFormulas.self, BenchRecompute.self, BenchReports.self, BenchSpeed.self, BenchTimers.self, BenchImport.self, BenchServer.self, BenchGrid.self, BenchCrash.self])
 }
 
 struct BenchFormulas: ParsableCommand {

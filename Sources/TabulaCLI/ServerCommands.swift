@@ -217,3 +217,27 @@ struct BenchServer: AsyncParsableCommand {
         }
     }
 }
+
+/// `tabula bench grid`: the web table's first page of TimeEntries on a base of N entries.
+struct BenchGrid: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grid",
+        abstract: "The web table's TimeEntries grid on a base of N imported entries: its first page, sorted and filtered, timed over loopback HTTP.")
+
+    @Option(help: "How many entries the base holds.") var entries = 1_000_000
+    @Option(help: "Requests of each page.") var repetitions = 21
+
+    func validate() throws {
+        guard (1...10_000_000).contains(entries) else { throw ValidationError("--entries must be 1 to 10000000") }
+        guard (1...10_000).contains(repetitions) else { throw ValidationError("--repetitions must be 1 to 10000") }
+    }
+
+    func run() async throws {
+        do {
+            let result = try await GridBenchmark.run(entries: entries, repetitions: repetitions) { printError($0) }
+            GridBenchmark.table(result).forEach { print($0) }
+        } catch {
+            try runReportingErrors { throw error }
+        }
+    }
+}

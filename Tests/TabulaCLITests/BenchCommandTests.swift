@@ -17,6 +17,17 @@ import Testing
         #expect(bad.stderr.contains("'naps' is not a phase"))
     }
 
+    @Test("bench grid times the TimeEntries grid's first page, sorted and filtered, on an imported base")
+    func benchGridPrintsEachPage() throws {
+        let result = try CLI().run("bench", "grid", "--entries", "300", "--repetitions", "3")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("300 entries"))
+        for line in ["first page (50 rows)", "sorted newest first", "filtered (duration > 3h)"] {
+            let row = result.stdout.split(separator: "\n").first { $0.contains(line) }
+            #expect(row?.contains("(3 requests)") == true, "missing \(line)")
+        }
+    }
+
     @Test func benchFormulasPrintsRowsPerSecondAndTheOneRowTime() throws {
         let result = try CLI().run("bench", "formulas", "--rows", "200", "--repetitions", "5")
         #expect(result.status == 0, "\(result.stderr)")
