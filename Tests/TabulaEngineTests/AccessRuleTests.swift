@@ -110,3 +110,26 @@ import TabulaReports
         #expect(error?.description.contains("test.tabula:") == true || error?.description.contains(":") == true)
     }
 }
+
+/// Listing rows in a field's order: blanks last either way, ties by id.
+@Suite struct RowOrderTests {
+    @Test("rows listed by a field descending put blanks last and the newest id first among ties")
+    func descendingOrder() throws {
+        let base = try Base.createInMemory(schemaSource: """
+        table Entries {
+          note   text
+          start  datetime
+          time field start
+        }
+        """, actor: "t")
+        let starts = ["2026-11-02 09:00", "", "2026-11-03 09:00", "2026-11-02 09:00", ""]
+        try base.write { tx in
+            _ = try tx.insert(into: "Entries", rows: starts.map { [TextAssignment(field: "start", text: $0)] })
+        }
+        let table = try base.table(named: "Entries")
+        let start = try base.field(named: "start", in: table)
+        #expect(try base.readableRowIDs(of: table, orderBy: start, descending: true) == [3, 4, 1, 5, 2])
+        #expect(try base.readableRowIDs(of: table, orderBy: start) == [1, 4, 3, 2, 5])
+        #expect(try base.readableRowIDs(of: table, orderBy: start, descending: true, offset: 1, limit: 2) == [4, 1])
+    }
+}

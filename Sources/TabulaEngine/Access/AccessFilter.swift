@@ -225,7 +225,14 @@ extension Base {
             }
             let column = "t.\(Layout.column(field.id))"
             let collate = field.valueType == .text ? " COLLATE \(StorageNames.textCollation)" : ""
-            sql += " ORDER BY \(column) IS NULL, \(column)\(collate)\(descending ? " DESC" : ""), t.id"
+            if descending && collate.isEmpty {
+                // Blanks sort last in SQLite's descending order already; with the id descending
+                // too, an index on the column (a time field's) serves the order: a grid sorted
+                // newest first reads its page instead of sorting the table.
+                sql += " ORDER BY \(column) DESC, t.id DESC"
+            } else {
+                sql += " ORDER BY \(column) IS NULL, \(column)\(collate)\(descending ? " DESC" : ""), t.id"
+            }
         } else {
             sql += " ORDER BY t.id"
         }
