@@ -10,9 +10,9 @@ import Testing
         cli.environment["TABULA_NOW"] = "2026-11-23T07:00:00Z"
         for step: [String] in [
             ["init", "tt.db", "--package", "timetracking", "--timezone", "Europe/Berlin", "--currency", "EUR"],
-            ["add", "tt.db", "People", "name=anna"],
-            ["add", "tt.db", "People", "name=boris", "timezone=America/New_York"],
-            ["add", "tt.db", "Projects", "name=Web"],
+            ["add", "tt.db", "People", "name=anna", "--as", "owner"],
+            ["add", "tt.db", "People", "name=boris", "timezone=America/New_York", "--as", "owner"],
+            ["add", "tt.db", "Projects", "name=Web", "--as", "owner"],
             ["add", "tt.db", "Tasks", "title=Landing", "project=Web"],
             ["add", "tt.db", "Tasks", "title=Review", "project=Web"],
         ] {

@@ -10,10 +10,10 @@ import Testing
         cli.environment["TABULA_NOW"] = "2026-11-20T09:00:00Z"
         for step: [String] in [
             ["init", "tt.db", "--package", "timetracking", "--timezone", "Europe/Berlin", "--currency", "EUR"],
-            ["add", "tt.db", "People", "name=anna"],
-            ["add", "tt.db", "People", "name=boris", "timezone=America/New_York"],
-            ["add", "tt.db", "Projects", "name=Web"],
-            ["add", "tt.db", "Projects", "name=Old", "active=false"],
+            ["add", "tt.db", "People", "name=anna", "--as", "owner"],
+            ["add", "tt.db", "People", "name=boris", "timezone=America/New_York", "--as", "owner"],
+            ["add", "tt.db", "Projects", "name=Web", "--as", "owner"],
+            ["add", "tt.db", "Projects", "name=Old", "active=false", "--as", "owner"],
             ["add", "tt.db", "Tasks", "title=Landing", "project=Web"],
             ["add", "tt.db", "Tasks", "title=Legacy", "project=Old"],
         ] {
@@ -54,7 +54,7 @@ import Testing
         try ok(at(cli, "2026-11-05T01:00:00Z"), "timer", "start", "tt.db", "Tasks", "Landing", "--as", "boris")
         try ok(at(cli, "2026-11-05T04:30:00Z"), "timer", "stop", "tt.db", "--as", "boris")
         try ok(at(cli, "2026-11-19T08:00:00Z"), "timer", "start", "tt.db", "Tasks", "Landing")
-        try ok(cli, "set", "tt.db", "Projects", "Web", "note_required=true")  // after the entries were written
+        try ok(cli, "set", "tt.db", "Projects", "Web", "note_required=true", "--as", "owner")  // after the entries were written
         let rows = try json(cli, "audit", "tt.db", "--period", "2026-11")
         func kinds(_ entry: String) -> Set<String> { Set(rows.filter { $0["entry"] as? String == entry }.compactMap { $0["finding"] as? String }) }
         #expect(kinds("#1") == ["overlap", "no_note", "manual"])

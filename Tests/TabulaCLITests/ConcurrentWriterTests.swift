@@ -67,7 +67,7 @@ import TabulaEngine
         let cli = made
         #expect(try cli.run("demo", "tt.db").status == 0)
         var tokens: [String: String] = [:]
-        for person in ["boris", "chen"] {
+        for person in ["dana", "chen"] {  // finance adds clients (master data), a member times
             let created = try cli.run("token", "create", "tt.db", "--person", person)
             tokens[person] = created.stdout.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         }
@@ -122,7 +122,7 @@ import TabulaEngine
     }
 
     /// Starts `tabula serve` on the base, then at once: four command workers (adds and logs), a
-    /// REPL, one HTTP client adding rows as boris and one starting and stopping timers as chen.
+    /// REPL, one HTTP client adding rows as dana (finance) and one starting and stopping timers as chen.
     static func writeWithTheServer(_ cli: CLI, tokens: [String: String]) throws -> ServerRun {
         let server = Process()
         server.executableURL = CLI.binary
@@ -170,7 +170,7 @@ import TabulaEngine
                 command("repl", ["repl", "tt.db"], stdin: script)
             case commandWorkers + 1:
                 for i in 0..<httpRounds {
-                    request("add http\(i)", "/api/v1/tables/Clients/rows", token: tokens["boris"], #"{"fields": {"name": "http\#(i)"}}"#)
+                    request("add http\(i)", "/api/v1/tables/Clients/rows", token: tokens["dana"], #"{"fields": {"name": "http\#(i)"}}"#)
                 }
             case commandWorkers + 2:
                 for i in 0..<httpRounds / 2 {

@@ -11,11 +11,11 @@ import Testing
         cli.environment["TABULA_NOW"] = "2026-11-20T09:00:00Z"
         for step: [String] in [
             ["init", "tt.db", "--package", "timetracking", "--timezone", "Europe/Berlin", "--currency", "EUR"],
-            ["add", "tt.db", "People", "name=anna", "rate=80"],
-            ["add", "tt.db", "People", "name=lena", "role=lead"],
-            ["add", "tt.db", "Clients", "name=Acme", "rate=120"],
-            ["add", "tt.db", "Projects", "name=Web", "client=Acme"],
-            ["add", "tt.db", "Projects", "name=Audit", "client=Acme", "note_required=true"],
+            ["add", "tt.db", "People", "name=anna", "rate=80", "--as", "owner"],
+            ["add", "tt.db", "People", "name=lena", "role=lead", "--as", "owner"],
+            ["add", "tt.db", "Clients", "name=Acme", "rate=120", "--as", "owner"],
+            ["add", "tt.db", "Projects", "name=Web", "client=Acme", "--as", "owner"],
+            ["add", "tt.db", "Projects", "name=Audit", "client=Acme", "note_required=true", "--as", "owner"],
             ["add", "tt.db", "Tasks", "title=Landing", "project=Web"],
             ["add", "tt.db", "Tasks", "title=Check", "project=Audit"],
         ] {
@@ -148,11 +148,11 @@ import Testing
     @Test("--days skips the days its person is not scheduled (a weekend, a holiday, a whole-day absence) and says so; --include-off-days books them")
     func severalDaysSkipDaysOff() throws {
         let cli = try makeBase()
-        try ok(cli, "set", "tt.db", "People", "anna", "schedule=8h 8h 8h 8h 0 0 0")  // no Fridays
-        try ok(cli, "add", "tt.db", "Absences", "first_day=2026-11-03", "kind=holiday")
+        try ok(cli, "set", "tt.db", "People", "anna", "schedule=8h 8h 8h 8h 0 0 0", "--as", "lena")  // no Fridays
+        try ok(cli, "add", "tt.db", "Absences", "first_day=2026-11-03", "kind=holiday", "--as", "lena")
         try ok(cli, "add", "tt.db", "Absences", "person=anna", "first_day=2026-11-04", "kind=leave")
         try ok(cli, "add", "tt.db", "Absences", "person=anna", "first_day=2026-11-05", "kind=leave", "half_day=true")
-        try ok(cli, "add", "tt.db", "Absences", "person=lena", "first_day=2026-11-02", "kind=sick")  // not anna's
+        try ok(cli, "add", "tt.db", "Absences", "person=lena", "first_day=2026-11-02", "kind=sick", "--as", "lena")  // not anna's
         let out = try ok(cli, "log", "tt.db", "Tasks", "Landing", "--days", "2026-11-02..2026-11-08", "--hours", "2h")
         #expect(out.contains("skipped 2026-11-03 (holiday)") && out.contains("skipped 2026-11-04 (leave)"), "\(out)")
         #expect(out.contains("skipped 2026-11-06 (Friday: no scheduled hours)") && out.contains("skipped 2026-11-08 (Sunday: no scheduled hours)"))

@@ -6,8 +6,8 @@ import Testing
     func makeBase() throws -> CLI {
         var cli = try CLI()
         cli.environment["TABULA_USER"] = "anna"
-        for step in [["init", "tt.db", "--package", "timetracking"], ["add", "tt.db", "People", "name=anna"],
-                     ["add", "tt.db", "Projects", "name=Web", "budget=40h"], ["add", "tt.db", "Tasks", "title=Landing", "project=Web"]] {
+        for step in [["init", "tt.db", "--package", "timetracking"], ["add", "tt.db", "People", "name=anna", "--as", "owner"],
+                     ["add", "tt.db", "Projects", "name=Web", "budget=40h", "--as", "owner"], ["add", "tt.db", "Tasks", "title=Landing", "project=Web"]] {
             let r = try cli.run(step)
             #expect(r.status == 0, "\(step): \(r.stderr)")
         }
@@ -65,7 +65,7 @@ import Testing
     @Test func aSemicolonSeparatedCSVIsRead() throws {
         let cli = try makeBase()
         let file = try cli.write("clients.csv", "name;rate\nAcme;\"1 500,50\"\nGlobex;90\n")
-        let r = try cli.run("add", "tt.db", "Clients", "--file", file)
+        let r = try cli.run("add", "tt.db", "Clients", "--file", file, "--as", "owner")
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try cli.run("show", "tt.db", "Clients", "--format", "csv").stdout.contains("Acme,1500.50 EUR"))
     }

@@ -9,13 +9,13 @@ import Testing
         cli.environment["TABULA_NOW"] = "2026-11-20T09:00:00Z"
         for step: [String] in [
             ["init", "tt.db", "--package", "timetracking", "--timezone", "Europe/Berlin", "--currency", "EUR"],
-            ["add", "tt.db", "Divisions", "name=North"],
-            ["add", "tt.db", "Divisions", "name=South"],
-            ["add", "tt.db", "People", "name=anna", "division=North"],
-            ["add", "tt.db", "People", "name=boris", "division=South"],
-            ["add", "tt.db", "Clients", "name=Acme", "rate=100"],
-            ["add", "tt.db", "Projects", "name=Web", "client=Acme", "division=North"],
-            ["add", "tt.db", "Projects", "name=App", "client=Acme", "division=South"],
+            ["add", "tt.db", "Divisions", "name=North", "--as", "owner"],
+            ["add", "tt.db", "Divisions", "name=South", "--as", "owner"],
+            ["add", "tt.db", "People", "name=anna", "division=North", "--as", "owner"],
+            ["add", "tt.db", "People", "name=boris", "division=South", "--as", "owner"],
+            ["add", "tt.db", "Clients", "name=Acme", "rate=100", "--as", "owner"],
+            ["add", "tt.db", "Projects", "name=Web", "client=Acme", "division=North", "--as", "owner"],
+            ["add", "tt.db", "Projects", "name=App", "client=Acme", "division=South", "--as", "owner"],
             ["add", "tt.db", "Tasks", "title=Landing", "project=Web"],
             ["add", "tt.db", "Tasks", "title=Login", "project=App"],
         ] {

@@ -13,13 +13,13 @@ import Testing
         cli.environment["TABULA_NOW"] = "2026-11-20T09:00:00Z"
         for step: [String] in [
             ["init", "tt.db", "--package", "timetracking", "--timezone", "Europe/Berlin", "--currency", "EUR"],
-            ["add", "tt.db", "People", "name=anna", "weekly_target=38h"],
-            ["add", "tt.db", "People", "name=boris", "schedule=8h 8h 8h 8h 6h 0 0", "timezone=America/New_York"],
-            ["add", "tt.db", "People", "name=cleo", "active=false"],
-            ["add", "tt.db", "Projects", "name=Web"],
+            ["add", "tt.db", "People", "name=anna", "weekly_target=38h", "--as", "owner"],
+            ["add", "tt.db", "People", "name=boris", "schedule=8h 8h 8h 8h 6h 0 0", "timezone=America/New_York", "--as", "owner"],
+            ["add", "tt.db", "People", "name=cleo", "active=false", "--as", "owner"],
+            ["add", "tt.db", "Projects", "name=Web", "--as", "owner"],
             ["add", "tt.db", "Tasks", "title=Landing", "project=Web"],
-            ["add", "tt.db", "Absences", "first_day=2026-11-18", "kind=holiday", "note=Buß- und Bettag"],
-            ["add", "tt.db", "Absences", "person=boris", "first_day=2026-11-16", "last_day=2026-11-17", "kind=sick"],
+            ["add", "tt.db", "Absences", "first_day=2026-11-18", "kind=holiday", "note=Buß- und Bettag", "--as", "owner"],
+            ["add", "tt.db", "Absences", "person=boris", "first_day=2026-11-16", "last_day=2026-11-17", "kind=sick", "--as", "owner"],
             ["log", "tt.db", "Tasks", "Landing", "--days", "2026-11-16..2026-11-17", "--hours", "8"],
             ["log", "tt.db", "Tasks", "Landing", "--date", "2026-11-19", "--hours", "5"],
             ["log", "tt.db", "Tasks", "Landing", "category=internal", "--date", "2026-11-20", "--hours", "1"],
@@ -108,7 +108,7 @@ import Testing
     func badSchedule() throws {
         let cli = try makeBase()
         let before = cli.snapshot("tt.db")
-        let r = try cli.run("set", "tt.db", "People", "anna", "schedule=8h 8h")
+        let r = try cli.run("set", "tt.db", "People", "anna", "schedule=8h 8h", "--as", "owner")
         #expect(r.status == 1)
         #expect(r.stderr.contains("a schedule is seven days' hours"))
         #expect(cli.snapshot("tt.db") == before)
@@ -162,8 +162,8 @@ import Testing
         for step: [String] in [
             ["add", "tt.db", "Absences", "person=anna", "first_day=2026-11-19", "kind=leave", "half_day=true"],
             ["add", "tt.db", "Absences", "person=anna", "first_day=2026-11-18", "kind=leave", "half_day=true"],  // the holiday
-            ["add", "tt.db", "Absences", "person=boris", "first_day=2026-11-20", "kind=sick", "half_day=true"],
-            ["add", "tt.db", "People", "name=lena", "role=lead"],
+            ["add", "tt.db", "Absences", "person=boris", "first_day=2026-11-20", "kind=sick", "half_day=true", "--as", "owner"],
+            ["add", "tt.db", "People", "name=lena", "role=lead", "--as", "owner"],
         ] {
             #expect(try cli.run(step).status == 0, "\(step)")
         }

@@ -11,9 +11,9 @@ import Testing
         cli.environment["TABULA_NOW"] = "2026-11-20T09:00:00Z"
         for step: [String] in [
             ["init", "tt.db", "--package", "timetracking", "--timezone", "Europe/Berlin", "--currency", "EUR"],
-            ["add", "tt.db", "People", "name=anna", "weekly_target=38h"],
-            ["add", "tt.db", "People", "name=boris"],
-            ["add", "tt.db", "Projects", "name=Web"],
+            ["add", "tt.db", "People", "name=anna", "weekly_target=38h", "--as", "owner"],
+            ["add", "tt.db", "People", "name=boris", "--as", "owner"],
+            ["add", "tt.db", "Projects", "name=Web", "--as", "owner"],
             ["add", "tt.db", "Tasks", "title=Landing", "project=Web"],
             ["add", "tt.db", "Tasks", "title=Review", "project=Web"],
             ["log", "tt.db", "Tasks", "Landing", "--from", "2026-11-03 08:00", "--to", "2026-11-03 11:20", "--note", "hero"],

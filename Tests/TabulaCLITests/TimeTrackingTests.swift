@@ -11,12 +11,12 @@ import Testing
         cli.environment["TABULA_NOW"] = "2026-11-20T09:00:00Z"
         let steps: [[String]] = [
             ["init", "tt.db", "--package", "timetracking", "--timezone", "Europe/Berlin", "--currency", "EUR"],
-            ["add", "tt.db", "People", "name=anna", "role=member", "rate=80"],
-            ["add", "tt.db", "People", "name=boris", "role=member", "timezone=America/New_York"],
-            ["add", "tt.db", "People", "name=lena", "role=lead"],
-            ["add", "tt.db", "Clients", "name=Acme", "rate=120"],
-            ["add", "tt.db", "Projects", "name=Web", "client=Acme"],
-            ["add", "tt.db", "Projects", "name=App", "client=Acme", "rate=150"],
+            ["add", "tt.db", "People", "name=anna", "role=member", "rate=80", "--as", "owner"],
+            ["add", "tt.db", "People", "name=boris", "role=member", "timezone=America/New_York", "--as", "owner"],
+            ["add", "tt.db", "People", "name=lena", "role=lead", "--as", "owner"],
+            ["add", "tt.db", "Clients", "name=Acme", "rate=120", "--as", "owner"],
+            ["add", "tt.db", "Projects", "name=Web", "client=Acme", "--as", "owner"],
+            ["add", "tt.db", "Projects", "name=App", "client=Acme", "rate=150", "--as", "owner"],
             ["add", "tt.db", "Tasks", "title=Landing", "project=Web", "stream=frontend"],
             ["add", "tt.db", "Tasks", "title=Login", "project=App", "stream=backend"],
             ["add", "tt.db", "Tasks", "title=Review", "project=App"],
@@ -221,7 +221,7 @@ import Testing
 
     @Test func aPersonsEditDeadlineLocksEntriesOlderThanItsDays() throws {
         let cli = try makeBase()
-        #expect(try cli.run("set", "tt.db", "People", "anna", "edit_days=7").status == 0)
+        #expect(try cli.run("set", "tt.db", "People", "anna", "edit_days=7", "--as", "lena").status == 0)
         let recent = try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-14", "--hours", "1")
         #expect(recent.status == 0, "\(recent.stderr)")
         let late = try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-12", "--hours", "1")
@@ -237,12 +237,12 @@ import Testing
 
     @Test func aLockedEntrySaysWhyInTheTermsOfTheMonthOrTheEditDeadline() throws {
         let cli = try makeBase()
-        #expect(try cli.run("set", "tt.db", "People", "anna", "edit_days=7").status == 0)
+        #expect(try cli.run("set", "tt.db", "People", "anna", "edit_days=7", "--as", "lena").status == 0)
         #expect(try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-14", "--hours", "1").status == 0)
         let late = try at(cli, "2026-11-23T09:00:00Z").run("set", "tt.db", "TimeEntries", "#1", "note=fix")
         #expect(late.stderr.contains("TimeEntries #1 is locked and cannot be changed: anna's edit deadline (7 days) passed on 2026-11-21"), "\(late.stderr)")
         #expect(!late.stderr.contains("lock when"))
-        #expect(try cli.run("set", "tt.db", "People", "anna", "edit_days=").status == 0)
+        #expect(try cli.run("set", "tt.db", "People", "anna", "edit_days=", "--as", "lena").status == 0)
         #expect(try cli.run("period", "close", "tt.db", "2026-11").status == 0)
         let closed = try cli.run("delete", "tt.db", "TimeEntries", "#1")
         #expect(closed.stderr.contains("TimeEntries #1 is locked and cannot be deleted: it is in November 2026, which is closed"), "\(closed.stderr)")
@@ -286,8 +286,8 @@ import Testing
 
     @Test func ratesResolveMostSpecificFirstAndStaySnapshotted() throws {
         let cli = try makeBase()
-        try cli.run("add", "tt.db", "Assignments", "person=anna", "project=App", "rate=170")
-        try cli.run("add", "tt.db", "Projects", "name=Internal")
+        try cli.run("add", "tt.db", "Assignments", "person=anna", "project=App", "rate=170", "--as", "lena")
+        try cli.run("add", "tt.db", "Projects", "name=Internal", "--as", "lena")
         try cli.run("add", "tt.db", "Tasks", "title=Admin", "project=Internal")
         try cli.run("log", "tt.db", "Tasks", "Login", "--date", "2026-11-18", "--hours", "1")                 // anna on App: 170
         try cli.run("log", "tt.db", "Tasks", "Review", "--date", "2026-11-18", "--hours", "1", "--as", "boris")  // App: 150
@@ -297,8 +297,8 @@ import Testing
         var rates = try json(cli, "TimeEntries").map { $0["rate"] as? String }
         #expect(rates == ["170.00", "150.00", "120.00", "80.00", "80.00"])
         // A later rate change does not rewrite entries already written.
-        try cli.run("set", "tt.db", "Projects", "App", "rate=200")
-        try cli.run("set", "tt.db", "Assignments", "#1", "rate=210")
+        try cli.run("set", "tt.db", "Projects", "App", "rate=200", "--as", "lena")
+        try cli.run("set", "tt.db", "Assignments", "#1", "rate=210", "--as", "lena")
         rates = try json(cli, "TimeEntries").map { $0["rate"] as? String }
         #expect(rates == ["170.00", "150.00", "120.00", "80.00", "80.00"])
         #expect(try json(cli, "TimeEntries")[4]["source"] as? String == "manual")

@@ -307,6 +307,38 @@ extension TestClientProtocol {
         }
     }
 
+    @Test("master data: a member's PATCH of their own role or a period's state is 403 and changes nothing; a lead's is applied")
+    func memberCannotWriteMasterData() async throws {
+        let team = try TeamBase()
+        defer { team.remove() }
+        let anna = team.tokens["anna"]!, lena = team.tokens["lena"]!
+        try await team.server().application().test(.router) { client in
+            func fields(_ uri: String) async throws -> [String: Any] {
+                object(try await client.call(.get, uri, token: lena).body)["fields"] as? [String: Any] ?? [:]
+            }
+            let role = try await client.call(.patch, "/api/v1/tables/People/rows/1", token: anna, #"{"fields": {"role": "finance"}}"#)
+            #expect(role.status == .forbidden)
+            #expect((object(role.body)["error"] as? [String: Any])?["kind"] as? String == "forbidden")
+            #expect(try await fields("/api/v1/tables/People/rows/1")["role"] as? String == "member")
+            let state = try await client.call(.patch, "/api/v1/tables/Periods/rows/1", token: anna, #"{"fields": {"state": "approved"}}"#)
+            #expect(state.status == .forbidden)
+            #expect(try await fields("/api/v1/tables/Periods/rows/1")["state"] as? String == "open")
+            let privacy = try await client.call(.patch, "/api/v1/tables/Teams/rows/2", token: anna, #"{"fields": {"privacy": "per_person"}}"#)
+            #expect(privacy.status == .forbidden)
+            let added = try await client.call(.post, "/api/v1/tables/People/rows", token: anna, #"{"fields": {"name": "mallory", "role": "finance"}}"#)
+            #expect(added.status == .forbidden)
+            // Still only her own entries: her role did not change.
+            let rows = object(try await client.call(.get, "/api/v1/tables/TimeEntries/rows", token: anna).body)["rows"] as? [[String: Any]] ?? []
+            #expect(rows.count == 1)
+            let closed = try await client.call(.patch, "/api/v1/tables/Periods/rows/1", token: lena, #"{"fields": {"state": "closed"}}"#)
+            #expect(closed.status == .ok)
+            #expect(try await fields("/api/v1/tables/Periods/rows/1")["state"] as? String == "closed")
+            let promoted = try await client.call(.patch, "/api/v1/tables/People/rows/1", token: lena, #"{"fields": {"role": "lead"}}"#)
+            #expect(promoted.status == .ok)
+            #expect(try await fields("/api/v1/tables/People/rows/1")["role"] as? String == "lead")
+        }
+    }
+
     @Test("query values are decoded once: + is a space (as the page's URLSearchParams sends it), %2B a plus, %25 a percent sign")
     func queryValuesAreDecodedOnce() async throws {
         let team = try TeamBase()
@@ -342,14 +374,15 @@ extension TestClientProtocol {
     func aSchemaAppliedElsewhereIsReadAgain() async throws {
         let team = try TeamBase()
         defer { team.remove() }
-        let anna = team.tokens["anna"]!
+        let anna = team.tokens["anna"]!, lena = team.tokens["lena"]!
         try await team.server().application().test(.router) { client in
             #expect(try await client.call(.get, "/api/v1/tables/Clients/rows/1", token: anna).status == .ok)
             let other = try Base.open(at: team.path, actor: "admin")
             let source = other.schemaSource.replacingOccurrences(of: "  contract      text", with: "  contract      text\n  region        text")
             try other.migrations.apply(try other.migrations.plan(to: source, sourceName: "changed.tabula", reportChecker: ReportChecker()), allowDestructive: false)
             other.close()
-            let changed = try await client.call(.patch, "/api/v1/tables/Clients/rows/1", token: anna, #"{"fields": {"region": "EU"}}"#)
+            // Clients are master data: a lead writes them (a member may not).
+            let changed = try await client.call(.patch, "/api/v1/tables/Clients/rows/1", token: lena, #"{"fields": {"region": "EU"}}"#)
             #expect(changed.status == .ok)
             #expect((object(changed.body)["fields"] as? [String: Any])?["region"] as? String == "EU")
         }

@@ -19,6 +19,9 @@ import TabulaTimeTracking
                                            sourceName: "package timetracking", actor: "anna", now: { Self.now },
                                            reportChecker: ReportChecker())
         TimeTracking.install(on: base)
+        // The master data is the file's owner's to write (anna, a member, may not).
+        base.actor = "owner"
+        defer { base.actor = "anna" }
         try add(base, "People", "name=anna", "role=member", "rate=80")
         try add(base, "People", "name=boris", "role=member")
         try add(base, "People", "name=lena", "role=lead")
@@ -69,7 +72,9 @@ import TabulaTimeTracking
     @Test func anEntrySnapshotsTheMostSpecificRate() throws {
         let base = try makeBase()
         defer { base.close() }
+        base.actor = "lena"
         try add(base, "Assignments", "person=anna", "project=App", "rate=170")
+        base.actor = "anna"
         let onAssignment = try logHour(base, "Login", on: "2026-11-18", at: 10)                // anna on App: her assignment
         let onProject = try logHour(base, "Login", on: "2026-11-18", at: 11, as: "boris")      // App's own rate
         let onClient = try logHour(base, "Landing", on: "2026-11-18", at: 12)                  // Web has none: Acme's
@@ -85,7 +90,9 @@ import TabulaTimeTracking
         let base = try makeBase()
         defer { base.close() }
         let before = try logHour(base, "Login", on: "2026-11-18", at: 10)
+        base.actor = "lena"
         try set(base, "Projects", "App", "rate=200")
+        base.actor = "anna"
         let after = try logHour(base, "Login", on: "2026-11-19", at: 10)
         #expect(try value(base, "TimeEntries", before, "rate") == euros(150))
         #expect(try value(base, "TimeEntries", after, "rate") == euros(200))

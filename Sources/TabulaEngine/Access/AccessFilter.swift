@@ -253,13 +253,20 @@ extension Base {
     }
 
     /// After a command's writes: every row it inserted or changed (not only recomputed) must be
-    /// one the actor may write, so a member cannot hand an entry to someone else.
+    /// one the actor may write, so a member cannot hand an entry to someone else. The reverse
+    /// side of a link (a person's `entries`) changes with a write on the other table, which is
+    /// checked there; a write to that side itself was checked before it (`checkAccessBeforeWrite`).
     func checkAccessAfterWrites(_ changes: ChangeSet) throws {
-        guard !attachments.locksBypassed else { return }
+        guard !attachments.locksBypassed, !attachments.actorWasOwnerAtStart else { return }
         let exempt = attachments.exemptRows
+        func isOwnWrite(_ field: Field?) -> Bool {
+            guard let field, field.isWritable else { return false }
+            if case .link(let spec) = field.kind, spec.storage == .derived { return false }
+            return true
+        }
         for table in schema.tables where table.writeCondition != nil {
             var rows = Set(changes.inserted[table.id] ?? [])
-            for (row, fields) in changes.cells[table.id] ?? [:] where fields.contains(where: { table.field(id: $0)?.isWritable ?? false }) {
+            for (row, fields) in changes.cells[table.id] ?? [:] where fields.contains(where: { isOwnWrite(table.field(id: $0)) }) {
                 rows.insert(row)
             }
             rows.subtract(changes.deleted[table.id] ?? [])

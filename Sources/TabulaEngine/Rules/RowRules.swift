@@ -58,6 +58,9 @@ struct BaseAttachments {
     var locksBypassed = false
     /// Rows changed while locks were suspended, during the current command.
     var exemptRows: Set<LockedRowKey> = []
+    /// The actor was no person when the current command began (the file's owner): a command that
+    /// adds them to the people does not bind them by rules meant for people halfway through.
+    var actorWasOwnerAtStart = false
     /// The schema version whose timer indexes are known to exist.
     var timerIndexesVersion = -1
 }

@@ -194,6 +194,9 @@ extension WriteTransaction {
                 let id = db.lastInsertRowID
                 ids.append(id)
                 base.pending?.insert(table.id, id)
+                // A row a package adds past the rules (a month's Periods row filed with a member's
+                // entry) is not the actor's write, so the checks after the command let it be.
+                if base.attachments.locksBypassed { base.attachments.exemptRows.insert(LockedRowKey(table: table.id, row: id)) }
                 if let labels { base.rowLabels[table.id, default: [:]][id] = labels[i] }
                 if !plan.formulaDefaults.isEmpty {
                     let missing = plan.formulaDefaults.filter { values[$0.0.id] == nil }

@@ -124,6 +124,8 @@ extension Base {
         }
         do {
             let value = try db.transaction {
+                let hasWriteRules = schema.tables.contains { $0.writeCondition != nil }
+                attachments.actorWasOwnerAtStart = try hasWriteRules && actingPerson() == nil
                 for hook in attachments.beforeWrite { try hook.run(tx) }
                 let result = try body(tx)
                 if let failure = tx.failedBulkInsert { throw failure }
