@@ -84,6 +84,60 @@ import TabulaEngine
         #expect(file.range(of: Data("tabula-demo".utf8)) == nil)
     }
 
+    /// Opens `/events` on a raw socket (the stream never ends, so no client that waits for a
+    /// whole body will do) and returns the socket once the stream's first bytes arrived.
+    static func openEventStream(port: Int, cookie: String) async -> Int32 {
+        await withCheckedContinuation { done in
+            Thread.detachNewThread {
+                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = in_port_t(UInt16(port).bigEndian)
+                address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                _ = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                let request = Array("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n\r\n".utf8)
+                _ = request.withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                _ = buffer.withUnsafeMutableBufferPointer { recv(fd, $0.baseAddress, $0.count, 0) }
+                done.resume(returning: fd)
+            }
+        }
+    }
+
+    @Test("a page's open event stream does not hold up the server's stop: SIGTERM ends it within seconds")
+    func stopsPromptlyWithAnOpenStream() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tabula-demo-stop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = ServeProcessTests.binary
+        process.arguments = ["demo", directory.appendingPathComponent("demo.db").path, "--serve", "--port", "0"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let printed = await Self.readUntilServing(out)
+        let match = try #require(printed.firstMatch(of: /http:\/\/127\.0\.0\.1:(\d+)/), "no address in:\n\(printed)")
+        let port = try #require(Int(match.output.1))
+        let cookie: String = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            var form = HTTPFields()
+            form[.contentType] = "application/x-www-form-urlencoded"
+            let signed = try await client.post("/signin", headers: form, body: ByteBuffer(string: "name=anna&password=tabula-demo"))
+            return try #require(signed.head.headerFields[.setCookie]?.split(separator: ";").first.map(String.init))
+        }
+        let stream = await Self.openEventStream(port: port, cookie: cookie)
+        defer { close(stream) }
+        let asked = ContinuousClock.now
+        process.terminate()  // SIGTERM, with the stream still open
+        await Self.waitForExit(process)
+        // The stream's own limit is 25 s; the server must not wait it out.
+        #expect(ContinuousClock.now - asked < .seconds(10))
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test("tabula demo --serve refuses a port that is not one before building anything")
     func badPort() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tabula-demo-port-\(UUID().uuidString)")

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServiceLifecycle
 import Logging
 import TabulaEngine
 
@@ -70,7 +71,9 @@ struct WebPages: Sendable {
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             var last: Int64 = -1
             let end = ContinuousClock.now + .seconds(seconds)
-            while ContinuousClock.now < end && !Task.isCancelled {
+            // A server asked to stop (SIGTERM, Ctrl-C) ends the stream within a second, rather
+            // than waiting out its time with the page still open; the page reconnects elsewhere.
+            while ContinuousClock.now < end && !Task.isCancelled && !Task.isShuttingDownGracefully {
                 let stamp = (try? await host.read(as: "server") { base in try base.changeStamp() }) ?? last
                 if stamp != last {
                     try await writer.write(ByteBuffer(string: "data: \(stamp)\n\n"))
