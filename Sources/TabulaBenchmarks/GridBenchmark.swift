@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import TabulaEngine
 import TabulaServer
 
@@ -34,15 +33,8 @@ public enum GridBenchmark {
             try base.write { tx in _ = try tx.update("People", row: "Person 0", [TextAssignment(field: "role", text: "finance")]) }
             return try APITokens.create(on: base, person: "Person 0", label: "bench").token
         }()
-        var quiet = Logger(label: "tabula.bench.grid")
-        quiet.logLevel = .critical
-        let server = try TabulaServer(.init(path: path, host: "127.0.0.1", port: 0), logger: quiet)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = server.application { port in continuation.yield(port) }
-        let serving = Task { try await app.runService(gracefulShutdownSignals: []) }
+        let (port, serving) = try await ServerBenchmark.serve(path)
         defer { serving.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw EngineError(.storage, "the server did not start") }
         log("serving on 127.0.0.1:\(port); \(repetitions) requests of each page ...")
         let pages: [(String, String)] = [
             ("first page (50 rows)", "/api/v1/tables/TimeEntries/rows?limit=50"),

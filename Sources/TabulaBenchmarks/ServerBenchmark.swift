@@ -39,15 +39,7 @@ public enum ServerBenchmark {
         let path = directory.appendingPathComponent("bench.tabula").path
         log("making a base with \(clients) people and tasks ...")
         let tokens = try makeBase(path, people: clients)
-        // Requests are not logged here: the benchmark measures the API, not the terminal.
-        var quiet = Logger(label: "tabula.bench.server")
-        quiet.logLevel = .critical
-        let server = try TabulaServer(.init(path: path, host: "127.0.0.1", port: 0), logger: quiet)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = server.application { port in continuation.yield(port) }
-        let serving = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw EngineError(.storage, "the server did not start") }
+        let (port, serving) = try await serve(path)
         var results: [PhaseResult] = []
         // A timer left running by one phase is stopped by the next one's first write.
         var running = [Bool](repeating: false, count: clients)
@@ -60,6 +52,23 @@ public enum ServerBenchmark {
         serving.cancel()
         _ = try? await serving.value
         return Result(clients: clients, phases: results)
+    }
+
+    /// Serves the base at `path` in this process on a free loopback port, with requests not
+    /// logged (the benchmarks measure the API, not the terminal); cancel the task to stop it.
+    static func serve(_ path: String) async throws -> (port: Int, serving: Task<Void, any Error>) {
+        var quiet = Logger(label: "tabula.bench.server")
+        quiet.logLevel = .critical
+        let server = try TabulaServer(.init(path: path, host: "127.0.0.1", port: 0), logger: quiet)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = server.application { port in continuation.yield(port) }
+        let serving = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            serving.cancel()
+            throw EngineError(.storage, "the server did not start")
+        }
+        return (port, serving)
     }
 
     /// One phase; returns which clients' timers it left running. Each client is a thread of its
