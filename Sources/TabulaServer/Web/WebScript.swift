@@ -661,10 +661,19 @@ extension WebAssets {
       const source = new EventSource("/events");
       source.onmessage = async e => {
         const stamp = e.data;
-        if (state.stamp !== null && stamp !== state.stamp) { state.stamp = stamp; await refreshTimers(); await rerender(); }
+        if (state.stamp !== null && stamp !== state.stamp) {
+          state.stamp = stamp; await refreshTimers();
+          // A form being filled in is not redrawn under the person's hands (what they typed
+          // would be lost): the page catches up when the focus leaves the form.
+          if (fillingForm()) state.pendingRender = true; else await rerender();
+        }
         state.stamp = stamp;
       };
+      document.addEventListener("focusout", () => setTimeout(() => {
+        if (state.pendingRender && !fillingForm()) { state.pendingRender = false; rerender(); }
+      }, 0));
     }
+    const fillingForm = () => !!document.activeElement?.closest?.("#main form");
 
     window.addEventListener("hashchange", route);
     loadMe().then(refreshTimers).then(route);
