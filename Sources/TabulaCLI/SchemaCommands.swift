@@ -37,8 +37,11 @@ struct Init: ParsableCommand {
             case (nil, nil): throw CLIError("give a schema: --schema FILE or --package NAME", hint: "e.g. tabula init team.tabula --schema Samples/design.tabula")
             default: throw CLIError("give either --schema or --package, not both")
             }
+            try OtherBaseCheck.check(source: SourceText(name: name, text: source), basePath: base)
             let created = try Base.create(at: base, schemaSource: source, sourceName: name, actor: actor.resolvedActor, now: try clock(),
                                           reportChecker: ReportChecker())
+            CrossBase.configure(created)
+            CrossBase.link(created)
             let tables = created.schema.tables
             print("created \(base): \(tables.count) table\(tables.count == 1 ? "" : "s") (\(tables.map(\.name).joined(separator: ", ")))")
             created.close()
@@ -71,12 +74,14 @@ struct Apply: ParsableCommand {
             case (nil, nil): throw CLIError("give the new schema: FILE or --package NAME", hint: "e.g. tabula apply team.db Samples/tour/v2.tabula")
             default: throw CLIError("give either a schema file or --package, not both")
             }
+            try OtherBaseCheck.check(source: SourceText(name: name, text: source), basePath: base)
             let plan = try b.migrations.plan(to: source, sourceName: name, reportChecker: ReportChecker())
             print(plan.description)
             if plan.isEmpty { return }
             try b.migrations.apply(plan, allowDestructive: allowDestructive, dryRun: dryRun)
             let changes = "\(plan.steps.count) change\(plan.steps.count == 1 ? "" : "s")"
             print(dryRun ? "dry run: the migration would apply (\(changes)); nothing was changed" : "applied \(changes)")
+            if !dryRun { CrossBase.link(b) }
         }
     }
 }
@@ -100,6 +105,17 @@ struct Check: ParsableCommand {
             }
             let mismatches = try b.integrity.check(fix: fix)
             for m in mismatches { print(m.description) }
+            let feeds = try b.verifyFeeds()
+            for m in feeds.mismatches { print(m.description) }
+            for sender in feeds.unreachable { printError("note: the feed from \(sender) was not checked: its base cannot be read from here") }
+            if !feeds.checked.isEmpty {
+                if feeds.mismatches.isEmpty {
+                    print("ok: the rows fed from \(feeds.checked.joined(separator: ", ")) equal their source")
+                } else {
+                    print("\(feeds.mismatches.count) fed row\(feeds.mismatches.count == 1 ? "" : "s") differ from their source (`tabula feed resend` in the feeding base sends them all again)")
+                    failed = true
+                }
+            }
             if mismatches.isEmpty {
                 print("ok: every computed value equals a full recompute")
             } else {

@@ -64,13 +64,14 @@ struct TokenCreate: ParsableCommand {
     @Argument(help: "The base file.") var base: String
     @Option(help: "The person the token acts as (name, login or email).") var person: String
     @Option(help: "What the token is for, e.g. 'laptop script'.") var label: String?
+    @Option(help: "A token that may only send a feed into this table (fed from outside), for another base: nothing else of the API.") var feed: String?
     @OptionGroup var actor: ActorOptions
 
     func run() throws {
         try runReportingErrors {
             let b = try openBase(base, actor)
             defer { b.close() }
-            let (id, token) = try APITokens.create(on: b, person: person, label: label)
+            let (id, token) = try APITokens.create(on: b, person: person, label: label, feed: feed)
             print("token \(id) for \(person): \(token)")
             printError("keep it now: it is not shown again (the base keeps only its hash); revoke it with `tabula token revoke \(base) \(id)`")
         }

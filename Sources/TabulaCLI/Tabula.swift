@@ -14,7 +14,7 @@ struct Tabula: AsyncParsableCommand {
         commandName: "tabula",
         abstract: "A records database in one SQLite file: typed tables, links, formulas, rollups, time tracking.",
         subcommands: [Demo.self, Init.self, Apply.self, Add.self, SetRow.self, Delete.self, Show.self, History.self, Check.self, Backup.self, Restore.self,
-                      TimerCommand.self, ClockCommand.self, Log.self, DraftsCommand.self, RecentCommand.self, TemplateCommand.self, CopyDay.self, RemindCommand.self, AuditCommand.self, PeriodCommand.self, RequestCommand.self, SettingCommand.self, ImportCommand.self, Export.self, InvoiceCommand.self, Report.self, Repl.self, Serve.self, TokenCommand.self, UserCommand.self, WebhookCommand.self, Bench.self])
+                      TimerCommand.self, ClockCommand.self, Log.self, DraftsCommand.self, RecentCommand.self, TemplateCommand.self, CopyDay.self, RemindCommand.self, AuditCommand.self, PeriodCommand.self, RequestCommand.self, SettingCommand.self, ImportCommand.self, Export.self, InvoiceCommand.self, Report.self, Repl.self, Serve.self, TokenCommand.self, UserCommand.self, WebhookCommand.self, FeedCommand.self, Bench.self])
 
     /// Exit codes: 0 done, 1 refused (a bad value, a broken rule, a mistaken query), 2 a usage
     /// error (an unknown option, a missing argument: argument-parser's own usage errors, which
@@ -100,6 +100,7 @@ func clock() throws -> @Sendable () -> Instant {
 func openBase(_ path: String, _ actor: ActorOptions) throws -> Base {
     let base = try Base.open(at: path, actor: actor.resolvedActor, now: try clock())
     TimeTracking.install(on: base)
+    CrossBase.install(on: base)
     // Pomodoros past their deadline close first, so whatever the command reads is up to date.
     do {
         for notice in try base.timers.closeExpired() { printError(Wording.notice(notice, on: base)) }

@@ -13,6 +13,8 @@ struct Caller: Sendable {
     var tokenID: Int64
     var person: RowID
     var name: String
+    /// `feed:TABLE` for a feed token, which may call only the feed routes.
+    var scope: String? = nil
 }
 
 /// What a handler answers: a status and a JSON body (none for 204), or JSON text made elsewhere.
@@ -60,6 +62,9 @@ struct API: Sendable {
             if body.readableBytes > 0, let type = request.headers[.contentType], !Self.acceptsJSON(type) {
                 throw APIError(.unsupportedMediaType, "unsupported_media_type", "the body is \(type), and this API reads JSON (Content-Type: application/json)",
                                hint: "send the body as JSON with Content-Type: application/json")
+            }
+            if caller.scope != nil && !request.uri.path.hasPrefix("/api/v1/feeds/") {
+                throw APIError(.forbidden, "forbidden", "this token may only send a feed", hint: "use a token made without --feed for the rest of the API")
             }
             reply = try await work(caller, request, Data(buffer: body))
         } catch {
@@ -113,7 +118,7 @@ struct API: Sendable {
             let id = t.id
             Task { try? await host.write(as: "server") { base in try base.tokens.touch(id: id, at: base.now()) } }
         }
-        return Caller(tokenID: t.id, person: t.person, name: name)
+        return Caller(tokenID: t.id, person: t.person, name: name, scope: t.scope)
     }
 
     /// The query string's pairs, each percent-decoded once (nil where the encoding is broken),
@@ -210,6 +215,23 @@ struct API: Sendable {
             let name = c.parameters.get("name") ?? ""
             return await handle(r, c) { caller, request, _ in
                 try await savedReport(caller, try ReportRequest(name: name, query: Self.query(request, allowing: ["for", "per", "format"] + ReportFilters.names)))
+            }
+        }
+        api.post("feeds/:table") { r, c in
+            let table = c.parameters.get("table") ?? ""
+            return await handle(r, c) { caller, request, body in
+                try await receiveFeed(caller, table, body, dryRun: Self.flag(Self.query(request, allowing: ["dry_run"]), "dry_run"))
+            }
+        }
+        api.get("feeds/source/:table") { r, c in
+            let table = c.parameters.get("table") ?? ""
+            return await handle(r, c) { caller, request, _ in
+                try await feedSource(caller, table, fields: (Self.query(request, allowing: ["fields"])["fields"] ?? "").split(separator: ",").map(String.init))
+            }
+        }
+        api.get("feeds/stamp") { r, c in
+            await handle(r, c) { caller, _, _ in
+                try await host.read(as: caller.name) { base in Reply(status: .ok, body: #"{"stamp": \#(try base.changeStamp())}"#) }
             }
         }
         api.get("pins") { r, c in await handle(r, c) { caller, _, _ in try await pins(caller) } }

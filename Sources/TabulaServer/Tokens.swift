@@ -29,7 +29,7 @@ public enum APITokens {
 
     /// Creates a token for the person of that name (or login, or email) and returns its id and
     /// the token, which is shown once and never stored.
-    public static func create(on base: Base, person name: String, label: String?) throws -> (id: Int64, token: String) {
+    public static func create(on base: Base, person name: String, label: String?, feed: String? = nil) throws -> (id: Int64, token: String) {
         guard let peopleID = base.schema.peopleTable, base.schema.table(id: peopleID) != nil else {
             throw EngineError(.schema, "this base names no people table, so a token has no one to act as", hint: "add `people People` to the schema")
         }
@@ -40,8 +40,16 @@ public enum APITokens {
         guard let person else {
             throw EngineError(.notFound, "'\(name)' is not one of the people of this base", hint: "give a person's name, login or email; list them with `tabula show BASE People`")
         }
+        var scope: String?
+        if let feed {
+            let table = try base.table(named: feed)
+            guard table.isFed == true else {
+                throw EngineError(.invalidValue, "table \(table.name) is not fed from outside, so no feed can write it", hint: "a feed token is for a table whose schema says `fed from outside`")
+            }
+            scope = "feed:\(table.name)"
+        }
         let token = generate()
-        let id = try base.tokens.create(person: person, label: label, hash: hash(token))
+        let id = try base.tokens.create(person: person, label: label, hash: hash(token), scope: scope)
         return (id, token)
     }
 }

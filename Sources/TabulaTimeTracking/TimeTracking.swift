@@ -62,6 +62,19 @@ public enum TimeTracking {
             })
         }
         base.addHook(onEvent: WebhookEvents.hook())
+        if let fed = base.schema.table(named: "ContractorHours"), fed.field(named: "period") != nil, fed.field(named: "start") != nil {
+            base.addRule(RowRule(table: fed.id, name: "timetracking.contractor_hours") { tx, write in try fileContractorHours(tx, write) })
+        }
+    }
+
+    /// A contractor's interval, fed from their base, is filed in its month as an entry is, so the
+    /// month's lock holds for it.
+    static func fileContractorHours(_ tx: WriteTransaction, _ write: RowRule.Write) throws {
+        let base = tx.base
+        guard let row = try read(base, "ContractorHours", write.row, ["start", "period"]), case .datetime(let start) = row["start"],
+              let field = row.table.field(named: "period") else { return }
+        let period = try periodRow(tx, month: month(of: start, zone: base.schema.timeZone))
+        if row.link("period") != period { try tx.updateRow(in: row.table, id: write.row, values: [field.id: .link(period)]) }
     }
 
     // MARK: - Why an entry is locked
@@ -69,6 +82,11 @@ public enum TimeTracking {
     /// Why a time entry is locked: its month is closed or approved, or its person's edit
     /// deadline passed.
     static func explainLock(_ base: Base, _ table: Table, _ row: RowID) throws -> String? {
+        if table.name == "ContractorHours", let fed = try read(base, "ContractorHours", row, ["period"]),
+           let period = try read(base, "Periods", fed.link("period"), ["state", "month"]), case .text(let state) = period["state"],
+           state == "closed" || state == "approved", case .text(let month) = period["month"] {
+            return "it is in \(monthName(month)), which is \(state) here"
+        }
         guard table.name == "TimeEntries", let entry = try read(base, "TimeEntries", row, ["period", "person", "start", "status"]) else { return nil }
         if entry["status"] == .text("billed") { return "it is billed" }
         if let period = try read(base, "Periods", entry.link("period"), ["state", "month"]), case .text(let state) = period["state"],

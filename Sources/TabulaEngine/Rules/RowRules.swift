@@ -63,6 +63,16 @@ struct BaseAttachments {
     var actorWasOwnerAtStart = false
     /// The schema version whose timer indexes are known to exist.
     var timerIndexesVersion = -1
+    /// While true, this base is applying rows another base's feed sent (they may write fed rows).
+    var receivingFeed = false
+    /// While true, a copied table is being refreshed from its source (its rows may be written).
+    var refreshingCopies = false
+    /// Whether a command's fed rows are checked with the fed bases before it commits.
+    var checkFeedsBeforeCommit = false
+    /// Whether the outbox is sent right after a command that wrote to it commits.
+    var deliverFeedsAfterCommit = false
+    /// The current command wrote rows into the feed outbox.
+    var wroteFeedRows = false
 }
 
 extension Base {

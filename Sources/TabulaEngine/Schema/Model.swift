@@ -22,6 +22,8 @@ public struct Schema: Sendable, Hashable, Codable {
     public var pomodoroLengths: PomodoroLengths?
     /// `package P`: the shipped package this schema is (its rules apply to the base), in lower case.
     public var package: String?
+    /// `base NAME at "LOCATION"`: the other bases this one copies tables from or feeds (nil: none).
+    public var otherBases: [OtherBase]?
 
     public init(name: String = "", timeZone: String = "UTC", currency: String = "EUR", locale: String = "en",
                 tables: [Table] = [], reports: [SavedReport] = [], nextTableID: TableID = 1, nextFieldID: FieldID = 1) {
@@ -37,6 +39,11 @@ public struct Schema: Sendable, Hashable, Codable {
     }
     public func table(id: TableID) -> Table? { tables.first { $0.id == id } }
     public func tableIndex(id: TableID) -> Int? { tables.firstIndex { $0.id == id } }
+
+    /// The other base of that name (case-insensitive).
+    public func otherBase(named name: String) -> OtherBase? {
+        otherBases?.first { $0.name.lowercased() == name.lowercased() }
+    }
 
     /// The field of that id, with its table.
     public func field(id: FieldID) -> (table: Table, field: Field)? {
@@ -62,6 +69,13 @@ public struct Table: Sendable, Hashable, Codable {
     public var timeField: FieldID?
     /// `check EXPR else "MESSAGE"`: conditions every row must keep (nil in bases made before checks).
     public var checks: [RowCheck]?
+    /// `table T from BASE.TABLE`: the table is a copy of another base's table (its fields of the
+    /// same names), kept by Tabula; its rows cannot be added, deleted or have those fields changed here.
+    public var copiedFrom: OtherTableRef?
+    /// `fed from outside`: other bases' feeds write rows here; a fed row is changed only by its feed.
+    public var isFed: Bool?
+    /// `feed BASE.TABLE (...)`: where this table's rows are sent, field by field.
+    public var feeds: [Feed]?
 
     public init(id: TableID, name: String, fields: [Field] = [], lockCondition: String? = nil) {
         self.id = id; self.name = name; self.fields = fields; self.lockCondition = lockCondition
@@ -75,6 +89,45 @@ public struct Table: Sendable, Hashable, Codable {
         fields.first { $0.name == name } ?? fields.first { $0.name.lowercased() == name.lowercased() }
     }
     public func field(id: FieldID) -> Field? { fields.first { $0.id == id } }
+}
+
+/// Another base a schema names: `base Client at "../client/client.db"` (a path relative to this
+/// base's file) or `base Client at "http://host:8080" token env CLIENT_TOKEN` (a served base).
+public struct OtherBase: Sendable, Hashable, Codable {
+    public var name: String
+    public var location: String
+    /// The environment variable holding the token for a served base.
+    public var tokenVariable: String?
+    public init(name: String, location: String, tokenVariable: String? = nil) {
+        self.name = name; self.location = location; self.tokenVariable = tokenVariable
+    }
+    /// Whether the base is reached over HTTP rather than as a file.
+    public var isServed: Bool {
+        let lower = location.lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
+    }
+}
+
+/// A table of another base, by names: `Client.Tasks`.
+public struct OtherTableRef: Sendable, Hashable, Codable {
+    public var base: String
+    public var table: String
+    public init(base: String, table: String) { self.base = base; self.table = table }
+    public var description: String { "\(base).\(table)" }
+}
+
+/// `feed BASE.TABLE (target = source, ...)` on a table: each of its rows is kept, as the mapped
+/// fields, in the other base's table (which says `fed from outside`).
+public struct Feed: Sendable, Hashable, Codable {
+    /// One field of the fed table and the field of this table that fills it.
+    public struct Mapping: Sendable, Hashable, Codable {
+        public var target: String
+        public var source: FieldID
+        public init(target: String, source: FieldID) { self.target = target; self.source = source }
+    }
+    public var target: OtherTableRef
+    public var mappings: [Mapping]
+    public init(target: OtherTableRef, mappings: [Mapping]) { self.target = target; self.mappings = mappings }
 }
 
 /// `check EXPR else "MESSAGE"` on a table: a condition that every row it inserts or changes must

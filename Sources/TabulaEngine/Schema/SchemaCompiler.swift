@@ -51,6 +51,7 @@ public struct SchemaCompiler {
         schema = timerChecks.schema
         diagnostics += timerChecks.diagnostics
         resolveReportSettings(in: &schema)
+        resolveOtherBases(in: &schema)
         for report in file.reports {
             if schema.reports.contains(where: { $0.name.lowercased() == report.name.text.lowercased() }) {
                 error("report '\(report.name.text)' is defined twice", at: report.name.range, hint: "give each saved report its own name")
@@ -188,8 +189,76 @@ public struct SchemaCompiler {
                 if case .check(let expr, let message, _) = option {
                     table.checks = (table.checks ?? []) + [RowCheck(condition: expr.sourceText, message: message)]
                 }
+                if case .fed = option { table.isFed = true }
             }
             schema.tables.append(table)
+        }
+    }
+
+    /// Other bases, copied tables and feeds, checked as far as this schema alone can tell (that the
+    /// other base is declared, the mapped fields exist here); what the other base holds is checked
+    /// when the base is created or migrated, where the other file can be read.
+    private mutating func resolveOtherBases(in schema: inout Schema) {
+        var others: [OtherBase] = []
+        for decl in file.otherBases {
+            if decl.location.trimmingCharacters(in: .whitespaces).isEmpty {
+                error("base '\(decl.name.text)' has an empty location", at: decl.locationRange,
+                      hint: "give the other base's file (relative to this base's file) or its server's URL")
+            }
+            let served = OtherBase(name: decl.name.text, location: decl.location).isServed
+            if served && decl.tokenVariable == nil {
+                error("the served base '\(decl.name.text)' needs a token", at: decl.range,
+                      hint: "add token env VARIABLE: the environment variable that holds a feed token of that server")
+            }
+            if !served && decl.tokenVariable != nil {
+                error("a base in a file takes no token", at: decl.range, hint: "a token is for a served base (http://...); remove 'token env ...'")
+            }
+            if schema.tables.contains(where: { $0.name.lowercased() == decl.name.text.lowercased() }) {
+                error("'\(decl.name.text)' names both another base and a table", at: decl.name.range, hint: "give the other base another name")
+            }
+            others.append(OtherBase(name: decl.name.text, location: decl.location, tokenVariable: decl.tokenVariable))
+        }
+        schema.otherBases = others.isEmpty ? nil : others
+        func declared(_ name: Name) -> Bool {
+            if others.contains(where: { $0.name.lowercased() == name.text.lowercased() }) { return true }
+            error("no other base is called '\(name.text)'", at: name.range,
+                  hint: others.isEmpty ? "declare it first: base \(name.quoted) at \"../other/other.db\""
+                      : "the other bases are: \(others.map(\.name).joined(separator: ", "))")
+            return false
+        }
+        for decl in file.tables {
+            guard let index = schema.tables.firstIndex(where: { $0.name == decl.name.text }) else { continue }
+            if let copied = decl.copiedFrom, declared(copied.base) {
+                schema.tables[index].copiedFrom = OtherTableRef(base: copied.base.text, table: copied.table.text)
+                if decl.options.contains(where: { if case .fed = $0 { return true } else { return false } }) {
+                    error("a copied table cannot also be fed from outside", at: copied.range, hint: "keep one of the two")
+                }
+            }
+            var feeds: [Feed] = []
+            for case .feed(let feedDecl) in decl.options {
+                guard declared(feedDecl.target.base) else { continue }
+                let table = schema.tables[index]
+                var mappings: [Feed.Mapping] = []
+                for mapping in feedDecl.mappings {
+                    guard let source = table.field(named: mapping.source.text) else {
+                        error("table '\(table.name)' has no field '\(mapping.source.text)' to feed", at: mapping.source.range,
+                              hint: Suggestions.didYouMean(mapping.source.text, among: table.fields.map(\.name)) ?? "its fields are: \(table.fields.map(\.name).joined(separator: ", "))")
+                        continue
+                    }
+                    if case .timer = source.kind {
+                        error("a timer field cannot be fed", at: mapping.source.range, hint: "feed the log table's intervals instead")
+                        continue
+                    }
+                    mappings.append(Feed.Mapping(target: mapping.target.text, source: source.id))
+                }
+                let target = OtherTableRef(base: feedDecl.target.base.text, table: feedDecl.target.table.text)
+                if feeds.contains(where: { $0.target.description.lowercased() == target.description.lowercased() }) {
+                    error("table '\(table.name)' feeds \(target.description) twice", at: feedDecl.target.range, hint: "keep one feed per target table")
+                    continue
+                }
+                feeds.append(Feed(target: target, mappings: mappings))
+            }
+            schema.tables[index].feeds = feeds.isEmpty ? nil : feeds
         }
     }
 

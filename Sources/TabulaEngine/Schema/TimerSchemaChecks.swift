@@ -25,6 +25,7 @@ struct TimerSchemaChecks {
                 case .lock(let condition, _): lock(condition, at: index)
                 case .read(let condition, _), .write(let condition, _): accessRule(condition, at: index)
                 case .timeField: break  // checked with the report settings
+                case .fed, .feed: break  // checked with the other bases
                 case .check(let condition, _, _): check(condition, at: index)
                 }
             }

@@ -8,6 +8,9 @@ public struct AccessToken: Sendable, Hashable {
     public var created: Instant
     public var lastUsed: Instant?
     public var revoked: Instant?
+    /// `feed:TABLE` for a token that may only send a feed into that table (and read what a
+    /// feeding base copies); nil for a token of the whole API.
+    public var scope: String?
 }
 
 /// The API tokens of a base (`base.tokens`), kept in the file beside the data so that the server
@@ -25,20 +28,25 @@ public struct AccessTokens {
     private func ensure() throws {
         try base.db.execute("""
             CREATE TABLE IF NOT EXISTS \(Self.table) (id INTEGER PRIMARY KEY, person INTEGER NOT NULL, label TEXT,
-                hash TEXT NOT NULL UNIQUE, created INTEGER NOT NULL, last_used INTEGER, revoked INTEGER)
+                hash TEXT NOT NULL UNIQUE, created INTEGER NOT NULL, last_used INTEGER, revoked INTEGER, scope TEXT)
             """)
+        // Bases whose tokens came before scopes.
+        if try !base.db.query("PRAGMA table_info(\(Self.table))").contains(where: { $0[1].textValue == "scope" }) {
+            try base.db.execute("ALTER TABLE \(Self.table) ADD COLUMN scope TEXT")
+        }
     }
 
     /// Stores a new token's hash for a person and returns its id; the history records who made
     /// it for whom, never the token.
-    public func create(person: RowID, label: String?, hash: String) throws -> Int64 {
+    public func create(person: RowID, label: String?, hash: String, scope: String? = nil) throws -> Int64 {
         try base.write { tx in
             try ensure()
-            try base.db.execute("INSERT INTO \(Self.table) (person, label, hash, created) VALUES (?, ?, ?, ?)",
-                                [.integer(person), label.map(SQLValue.text) ?? .null, .text(hash), .integer(base.now().millisecondsSinceEpoch)])
+            try base.db.execute("INSERT INTO \(Self.table) (person, label, hash, created, scope) VALUES (?, ?, ?, ?, ?)",
+                                [.integer(person), label.map(SQLValue.text) ?? .null, .text(hash), .integer(base.now().millisecondsSinceEpoch),
+                                 scope.map(SQLValue.text) ?? .null])
             let id = base.db.lastInsertRowID
             let name = try personName(person) ?? "#\(person)"
-            try tx.recordHistory(action: "token", note: "token \(id) created for \(name)" + (label.map { " (\($0))" } ?? ""))
+            try tx.recordHistory(action: "token", note: "token \(id) created for \(name)" + (label.map { " (\($0))" } ?? "") + (scope.map { ", only \($0)" } ?? ""))
             return id
         }.value
     }
@@ -46,7 +54,7 @@ public struct AccessTokens {
     /// Every token, newest last.
     public func list() throws -> [AccessToken] {
         guard try exists() else { return [] }
-        return try base.db.query("SELECT id, person, label, created, last_used, revoked FROM \(Self.table) ORDER BY id").map(Self.token)
+        return try base.db.query("SELECT id, person, label, created, last_used, revoked\(try scopeColumn()) FROM \(Self.table) ORDER BY id").map(Self.token)
     }
 
     /// Revokes a token: it stops working at once.
@@ -64,8 +72,14 @@ public struct AccessTokens {
     /// The live (not revoked) token with this hash.
     public func find(hash: String) throws -> AccessToken? {
         guard try exists() else { return nil }
-        return try base.db.cachedStatement("SELECT id, person, label, created, last_used, revoked FROM \(Self.table) WHERE hash = ? AND revoked IS NULL")
+        return try base.db.cachedStatement("SELECT id, person, label, created, last_used, revoked\(try scopeColumn()) FROM \(Self.table) WHERE hash = ? AND revoked IS NULL")
             .rows([.text(hash)]).first.map(Self.token)
+    }
+
+    /// `, scope` when the table has the column (a base whose tokens came before scopes has not,
+    /// until its next token is made).
+    private func scopeColumn() throws -> String {
+        try base.db.cachedStatement("SELECT 1 FROM pragma_table_info(?) WHERE name = 'scope'").rows([.text(Self.table)]).isEmpty ? "" : ", scope"
     }
 
     /// Notes when a token was last used (the server does it at most once a minute per token).
@@ -86,7 +100,7 @@ public struct AccessTokens {
         AccessToken(id: row[0].int64Value ?? 0, person: row[1].int64Value ?? 0, label: row[2].textValue,
                     created: Instant(millisecondsSinceEpoch: row[3].int64Value ?? 0),
                     lastUsed: row[4].int64Value.map { Instant(millisecondsSinceEpoch: $0) },
-                    revoked: row[5].int64Value.map { Instant(millisecondsSinceEpoch: $0) })
+                    revoked: row[5].int64Value.map { Instant(millisecondsSinceEpoch: $0) }, scope: row.count > 6 ? row[6].textValue : nil)
     }
 }
 

@@ -45,6 +45,19 @@ public final class Base {
     public var editRequestPolicy = EditRequestPolicy()
     /// Rules and lock state attached by timers, locks and packages (Rules/RowRules.swift).
     var attachments = BaseAttachments()
+    /// How this base opens the other bases its schema names (a front end installs its packages).
+    public var otherBaseAccess = OtherBaseAccess()
+    /// Set by a front end that works for a person at a terminal: a command's rows of a feed are
+    /// checked with the fed base before it commits (a row in the other side's approved period is
+    /// refused), and sent right after the commit; what cannot be sent waits in the outbox.
+    public var sendsFeedsWithEachCommand: Bool {
+        get { attachments.checkFeedsBeforeCommit }
+        set { attachments.checkFeedsBeforeCommit = newValue; attachments.deliverFeedsAfterCommit = newValue }
+    }
+    /// What the last sending after a command came to (nil when it sent nothing).
+    public internal(set) var lastFeedDelivery: FeedDelivery?
+    /// Told what each sending after a command came to (a front end says what could not be sent).
+    public var onFeedDelivery: ((FeedDelivery) -> Void)?
     /// During a recompute: child rows' columns read once for all the rollups kept by delta over
     /// them (Recompute/DeltaMaintenance.swift).
     var deltaReads: [TableID: DeltaReads] = [:]

@@ -116,6 +116,7 @@ extension WriteTransaction {
     /// runs once for all the rows). One row records each written field in the history; more rows
     /// record one history line per row, in one statement, and one line for the whole write.
     func insertPlannedRows(into table: Table, rows: [[FieldID: Value]], labels: [String]?) throws -> [RowID] {
+        try base.checkCopyWrite(table, fields: nil, action: "added")
         let compiled = try base.compiledSchema()
         let plan = compiled.insertPlan(table)
         var rows = rows

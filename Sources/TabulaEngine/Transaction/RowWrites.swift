@@ -102,6 +102,8 @@ extension WriteTransaction {
         }
         try base.checkAccessBeforeWrite(table, row: id, action: "changed")
         try base.checkLockBeforeWrite(table, row: id, action: "changed")
+        try base.checkNotFedRow(table, row: id, action: "changed")
+        try base.checkCopyWrite(table, fields: Set(given.keys), action: "changed")
         var values = given
         for field in table.fields where values[field.id] != nil {
             if field.isRequired && values[field.id]!.isBlank {
@@ -216,6 +218,8 @@ extension WriteTransaction {
         guard try base.rowExists(id, in: table) else { return }
         try base.checkAccessBeforeWrite(table, row: id, action: "deleted")
         try base.checkLockBeforeWrite(table, row: id, action: "deleted")
+        try base.checkNotFedRow(table, row: id, action: "deleted")
+        try base.checkCopyWrite(table, fields: nil, action: "deleted")
         // Incoming links from other rows: restrict, cascade or clear.
         for other in schema.tables {
             for field in other.fields {

@@ -1,3 +1,4 @@
+import Foundation
 import TabulaLanguage
 
 /// A write to a base in progress: the only value that offers inserts, updates, deletes, timer
@@ -114,6 +115,7 @@ extension Base {
         pending = ChangeSet()
         settled = ChangeSet()
         attachments.exemptRows = []
+        attachments.wroteFeedRows = false
         rowLabels = [:]
         defer {
             tx.isOpen = false
@@ -140,6 +142,14 @@ extension Base {
                 return result
             }
             unreadNotices += tx.notices
+            if attachments.wroteFeedRows && attachments.deliverFeedsAfterCommit && commitGroup == nil {
+                attachments.wroteFeedRows = false
+                // A test hook: the process dies between the two bases' writes, as a crash would.
+                if ProcessInfo.processInfo.environment["TABULA_TEST_KILL_BEFORE_FEED"] == "1" { kill(getpid(), SIGKILL) }
+                // The command is committed: a failure to send leaves the rows in the outbox for later.
+                lastFeedDelivery = try? deliverPendingFeeds()
+                if let delivery = lastFeedDelivery { onFeedDelivery?(delivery) }
+            }
             if tx.wroteOutboxEvents {
                 // In a group, the events are not durable (nor visible to a deliverer) before the group commits.
                 if let group = commitGroup { group.wroteOutboxEvents = true } else { OutboxSignal.committed(path: path) }
@@ -163,6 +173,22 @@ extension Base {
         try checkAccessAfterWrites(changes)
         try checkLocksAfterWrites(changes)
         try checkRowsAfterWrites(pending ?? changes)
+        try noteFeedChanges(pending ?? changes)
+    }
+
+    /// Runs a whole command (rules, recompute, every check) and rolls it back: whether it would
+    /// be accepted, with nothing kept.
+    public func writeAndRollBack(_ body: (WriteTransaction) throws -> Void) throws {
+        struct RolledBack: Error {}
+        do {
+            try write { tx in
+                try body(tx)
+                try finishCommand(tx)
+                throw RolledBack()
+            }
+        } catch is RolledBack {
+            return
+        }
     }
 
     /// The cells the current transaction changed so far (nil outside one).

@@ -75,11 +75,12 @@ struct SchemaParsing {
         switch current.text.lowercased() {
         case "table":
             return next.isName && !next.precededByNewline && !after.precededByNewline
-                && (after.kind == .bracedName || after.isSymbol(.leftBrace) || after.isKeyword("was"))
+                && (after.kind == .bracedName || after.isSymbol(.leftBrace) || after.isKeyword("was") || after.isKeyword("from"))
         case "report":
             return next.isName && !next.precededByNewline && !after.precededByNewline
                 && (after.isSymbol(.equal) || next.isKeyword("from") && after.isName)
         case "base", "timezone", "currency", "locale":
+            if current.isKeyword("base"), next.isName, after.isKeyword("at"), !after.precededByNewline { return true }
             return next.kind == .string && !next.precededByNewline
         default:
             return false
@@ -140,6 +141,10 @@ struct SchemaParsing {
         case .package: example = "package timetracking"
         }
         if key == .pomodoro { parsePomodoro(keyToken, example: example); return }
+        if key == .base, onSameLine, current.isName, parser.peek(1).isKeyword("at"), !parser.peek(1).precededByNewline {
+            parseOtherBase(keyToken)
+            return
+        }
         guard onSameLine, current.kind == .string || current.isName else {
             error("missing value after '\(key.rawValue)'", at: hereOrPrevious, hint: "write it as \(example)")
             skipField()
@@ -157,6 +162,55 @@ struct SchemaParsing {
             error("unexpected \(found()) after the setting", at: current.range, hint: "write one setting per line, as in \(example)")
             while !parser.isAtEnd && !current.precededByNewline { parser.advance() }
         }
+    }
+
+    /// `base NAME at "LOCATION" [token env VARIABLE]`: another base, by path or server URL.
+    private mutating func parseOtherBase(_ keyToken: Token) {
+        let example = "base Client at \"../client/client.db\""
+        let name = parser.advance().name
+        parser.advance()  // at
+        guard onSameLine, current.kind == .string else {
+            error("expected the other base's location in quotes after 'at', found \(found())", at: hereOrPrevious,
+                  hint: "write it as \(example) (a path relative to this base's file) or base Client at \"http://host:8080\" token env CLIENT_TOKEN")
+            skipField()
+            return
+        }
+        let location = parser.advance()
+        var tokenVariable: String?
+        if onSameLine, current.isKeyword("token") {
+            parser.advance()
+            guard onSameLine, current.isKeyword("env"), parser.peek(1).kind == .identifier, !parser.peek(1).precededByNewline else {
+                error("expected 'env VARIABLE' after 'token'", at: hereOrPrevious,
+                      hint: "the token is read from the environment: token env CLIENT_TOKEN")
+                skipField()
+                return
+            }
+            parser.advance()
+            tokenVariable = parser.advance().text
+        }
+        if onSameLine {
+            error("unexpected \(found()) after the other base", at: current.range, hint: "write it as \(example)")
+            skipField()
+        }
+        if file.otherBases.contains(where: { $0.name.text.lowercased() == name.text.lowercased() }) {
+            error("the base '\(name.text)' is named twice", at: name.range, hint: "give each other base one 'base NAME at' line")
+            return
+        }
+        file.otherBases.append(OtherBaseDecl(name: name, location: location.text, locationRange: location.range,
+                                             tokenVariable: tokenVariable, range: parser.range(from: keyToken.range)))
+    }
+
+    /// `BASE.TABLE` after `from` or `feed`.
+    private mutating func otherTableName(after keyword: String, example: String) -> OtherTableName? {
+        guard onSameLine, current.isName, parser.peek(1).isSymbol(.dot), parser.peek(2).isName else {
+            error("expected BASE.TABLE after '\(keyword)', found \(found())", at: hereOrPrevious,
+                  hint: "name the other base (declared with base NAME at \"...\") and its table: \(example)")
+            return nil
+        }
+        let base = parser.advance().name
+        parser.advance()
+        let table = parser.advance().name
+        return OtherTableName(base: base, table: table, range: base.range.union(table.range))
     }
 
     /// `pomodoro FOCUS BREAK`: two durations, kept as their spelling.
@@ -205,6 +259,16 @@ struct SchemaParsing {
             }
             previousName = old
         }
+        var copiedFrom: OtherTableName?
+        if onSameLine, current.isKeyword("from") {
+            parser.advance()
+            guard let other = otherTableName(after: "from", example: "table ClientTasks from Client.Tasks { title text }") else {
+                skipToTopLevel()
+                return
+            }
+            copiedFrom = other
+            if current.kind == .bracedName && parser.peek(1).kind != .bracedName { parser.relexCurrentAsBlockOpen() }
+        }
         parser.relexCurrentAsBlockOpen()
         guard parser.consume(.leftBrace) != nil else {
             error("expected '{' after the table name, found \(found())", at: current.kind == .end ? name.range : current.range,
@@ -212,7 +276,7 @@ struct SchemaParsing {
             skipToTopLevel()
             return
         }
-        var table = TableDecl(name: name, previousName: previousName, range: tableToken.range)
+        var table = TableDecl(name: name, previousName: previousName, copiedFrom: copiedFrom, range: tableToken.range)
         var closed = false
         while !parser.isAtEnd {
             if parser.consume(.rightBrace) != nil { closed = true; break }
@@ -231,6 +295,14 @@ struct SchemaParsing {
             }
             if startsCheck() {
                 parseCheck(into: &table)
+                continue
+            }
+            if startsFed() {
+                parseFed(into: &table)
+                continue
+            }
+            if startsFeed() {
+                parseFeed(into: &table)
                 continue
             }
             if let field = parseField() { table.fields.append(field) }
@@ -270,6 +342,81 @@ struct SchemaParsing {
             skipField()
         }
         table.options.append(.inherit(names, range: parser.range(from: keyword.range)))
+    }
+
+    private mutating func startsFed() -> Bool {
+        current.isKeyword("fed") && parser.peek(1).isKeyword("from") && !parser.peek(1).precededByNewline
+    }
+
+    private mutating func startsFeed() -> Bool {
+        current.isKeyword("feed") && parser.peek(1).isName && !parser.peek(1).precededByNewline && parser.peek(2).isSymbol(.dot)
+    }
+
+    /// `fed from outside`: the table takes rows from other bases' feeds.
+    private mutating func parseFed(into table: inout TableDecl) {
+        let fed = parser.advance()
+        parser.advance()  // from
+        guard onSameLine, current.isKeyword("outside") else {
+            error("expected 'outside' after 'fed from', found \(found())", at: hereOrPrevious,
+                  hint: "write: fed from outside (the rows come from other bases' feeds)")
+            skipField()
+            return
+        }
+        let outside = parser.advance()
+        let range = fed.range.union(outside.range)
+        if table.options.contains(where: { if case .fed = $0 { return true } else { return false } }) {
+            error("table '\(table.name.text)' says 'fed from outside' twice", at: range, hint: "keep one")
+        } else {
+            table.options.append(.fed(range: range))
+        }
+        if onSameLine && !startsNewField() {
+            error("unexpected \(found()) after 'fed from outside'", at: current.range, hint: "write it on a line of its own")
+            skipField()
+        }
+    }
+
+    /// `feed BASE.TABLE (target = source, ...)`: the mapping may span lines inside its brackets.
+    private mutating func parseFeed(into table: inout TableDecl) {
+        let keyword = parser.advance()
+        let example = "feed Client.ContractorHours (task = task, start = start, end = end)"
+        guard let target = otherTableName(after: "feed", example: example) else { skipField(); return }
+        guard onSameLine, parser.consume(.leftParen) != nil else {
+            error("expected '(' and the fields the other table gets, found \(found())", at: hereOrPrevious, hint: example)
+            skipField()
+            return
+        }
+        var mappings: [FeedDecl.Mapping] = []
+        while !parser.isAtEnd, !current.isSymbol(.rightParen) {
+            guard current.isName, parser.peek(1).isSymbol(.equal), parser.peek(2).isName else {
+                error("expected 'FIELD = FIELD' (the other table's field, then this table's), found \(found())", at: current.range, hint: example)
+                while !parser.isAtEnd, !current.isSymbol(.rightParen), !current.isSymbol(.rightBrace) { parser.advance() }
+                _ = parser.consume(.rightParen)
+                return
+            }
+            let targetField = parser.advance().name
+            parser.advance()
+            let sourceField = parser.advance().name
+            if mappings.contains(where: { $0.target.text.lowercased() == targetField.text.lowercased() }) {
+                error("the feed fills '\(targetField.text)' twice", at: targetField.range, hint: "map each field of \(target.table.text) once")
+            }
+            mappings.append(.init(target: targetField, source: sourceField, range: targetField.range.union(sourceField.range)))
+            if parser.consume(.comma) == nil { break }
+        }
+        guard parser.consume(.rightParen) != nil else {
+            error("expected ',' or ')' in the feed's fields, found \(found())", at: current.range, hint: example)
+            while !parser.isAtEnd, !current.isSymbol(.rightParen), !current.isSymbol(.rightBrace) { parser.advance() }
+            _ = parser.consume(.rightParen)
+            return
+        }
+        if mappings.isEmpty {
+            error("the feed names no field", at: keyword.range, hint: example)
+            return
+        }
+        table.options.append(.feed(FeedDecl(target: target, mappings: mappings, range: parser.range(from: keyword.range))))
+        if onSameLine && !startsNewField() {
+            error("unexpected \(found()) after the feed", at: current.range, hint: "write the feed on lines of its own")
+            skipField()
+        }
     }
 
     /// Whether the current line is a row rule: `lock when`, `read when` or `write when`.
@@ -397,6 +544,7 @@ struct SchemaParsing {
         if startsInherit() { return true }
         if current.isKeyword("time") && next.isKeyword("field") && !next.precededByNewline { return true }
         if startsCheck() { return true }
+        if startsFed() || startsFeed() { return true }
         return next.kind == .identifier && !next.precededByNewline && Keywords.fieldTypes.contains(next.text.lowercased())
     }
 

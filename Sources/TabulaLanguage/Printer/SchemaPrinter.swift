@@ -5,6 +5,10 @@ public enum SchemaPrinter {
         var sections: [String] = []
         var header = file.settings.map(setting)
         if let reportTable = file.reportTable { header.append("report from \(reportTable.table.quoted)") }
+        for other in file.otherBases {
+            header.append("base \(other.name.quoted) at \(ExpressionPrinter.quote(other.location))"
+                          + (other.tokenVariable.map { " token env \($0)" } ?? ""))
+        }
         if !header.isEmpty {
             sections.append(header.joined(separator: "\n"))
         }
@@ -28,6 +32,7 @@ public enum SchemaPrinter {
     static func table(_ t: TableDecl) -> String {
         var header = "table \(t.name.quoted)"
         if let old = t.previousName { header += " was \(old.quoted)" }
+        if let copied = t.copiedFrom { header += " from \(copied.base.quoted).\(copied.table.quoted)" }
         let width = (t.fields.map { $0.name.quoted.count }.max() ?? 0) + 2
         var lines = [header + " {"]
         for f in t.fields {
@@ -45,6 +50,10 @@ public enum SchemaPrinter {
             case .timeField(let name, _): lines.append("  time field \(name.quoted)")
             case .check(let condition, let message, _):
                 lines.append("  check \(condition.sourceText) else \(ExpressionPrinter.quote(message))")
+            case .fed: lines.append("  fed from outside")
+            case .feed(let feed):
+                let pairs = feed.mappings.map { "\($0.target.quoted) = \($0.source.quoted)" }.joined(separator: ", ")
+                lines.append("  feed \(feed.target.base.quoted).\(feed.target.table.quoted) (\(pairs))")
             }
         }
         lines.append("}")

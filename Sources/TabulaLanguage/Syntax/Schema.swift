@@ -5,9 +5,53 @@ public struct SchemaFile: Sendable, Hashable {
     public var reports: [ReportDecl]
     /// `report from TABLE`: the table a report query reads when it names none.
     public var reportTable: ReportTableDecl?
+    /// `base NAME at "LOCATION"`: other bases this one links to (a client's base a contractor logs for).
+    public var otherBases: [OtherBaseDecl]
     public init(settings: [SettingDecl] = [], tables: [TableDecl] = [], reports: [ReportDecl] = [],
-                reportTable: ReportTableDecl? = nil) {
+                reportTable: ReportTableDecl? = nil, otherBases: [OtherBaseDecl] = []) {
         self.settings = settings; self.tables = tables; self.reports = reports; self.reportTable = reportTable
+        self.otherBases = otherBases
+    }
+}
+
+/// `base NAME at "LOCATION" [token env VARIABLE]`: another base this one names, by a file path
+/// (relative to this base's file) or a server's URL, whose token is read from the environment.
+public struct OtherBaseDecl: Sendable, Hashable {
+    public var name: Name
+    public var location: String
+    public var locationRange: SourceRange
+    /// `token env VARIABLE`: the environment variable that holds the server's token.
+    public var tokenVariable: String?
+    public var range: SourceRange
+    public init(name: Name, location: String, locationRange: SourceRange, tokenVariable: String? = nil, range: SourceRange) {
+        self.name = name; self.location = location; self.locationRange = locationRange
+        self.tokenVariable = tokenVariable; self.range = range
+    }
+}
+
+/// `BASE.TABLE`: a table of another base.
+public struct OtherTableName: Sendable, Hashable {
+    public var base: Name
+    public var table: Name
+    public var range: SourceRange
+    public init(base: Name, table: Name, range: SourceRange) { self.base = base; self.table = table; self.range = range }
+}
+
+/// `feed BASE.TABLE (target = source, ...)`: the rows of this table, field by field, as the other
+/// base's table receives them.
+public struct FeedDecl: Sendable, Hashable {
+    /// One `target = source`: the other table's field, and this table's field that fills it.
+    public struct Mapping: Sendable, Hashable {
+        public var target: Name
+        public var source: Name
+        public var range: SourceRange
+        public init(target: Name, source: Name, range: SourceRange) { self.target = target; self.source = source; self.range = range }
+    }
+    public var target: OtherTableName
+    public var mappings: [Mapping]
+    public var range: SourceRange
+    public init(target: OtherTableName, mappings: [Mapping], range: SourceRange) {
+        self.target = target; self.mappings = mappings; self.range = range
     }
 }
 
@@ -48,9 +92,13 @@ public struct TableDecl: Sendable, Hashable {
     public var previousName: Name?
     public var fields: [FieldDecl]
     public var options: [TableOption]
+    /// `table T from BASE.TABLE`: the table is a copy of another base's table, kept by Tabula.
+    public var copiedFrom: OtherTableName?
     public var range: SourceRange
-    public init(name: Name, previousName: Name? = nil, fields: [FieldDecl] = [], options: [TableOption] = [], range: SourceRange) {
-        self.name = name; self.previousName = previousName; self.fields = fields; self.options = options; self.range = range
+    public init(name: Name, previousName: Name? = nil, fields: [FieldDecl] = [], options: [TableOption] = [],
+                copiedFrom: OtherTableName? = nil, range: SourceRange) {
+        self.name = name; self.previousName = previousName; self.fields = fields; self.options = options
+        self.copiedFrom = copiedFrom; self.range = range
     }
 }
 
@@ -71,6 +119,10 @@ public enum TableOption: Sendable, Hashable {
     /// `check EXPR else "MESSAGE"`: every row the table gets or keeps must make EXPR true (a
     /// blank result passes, as in SQL); a write that breaks it is refused with MESSAGE.
     case check(Expression, message: String, range: SourceRange)
+    /// `fed from outside`: other bases' feeds write rows into this table; those rows are theirs.
+    case fed(range: SourceRange)
+    /// `feed BASE.TABLE (a = b, ...)`: this table's rows, as another base's fed table receives them.
+    case feed(FeedDecl)
 }
 
 /// `name type modifiers...`

@@ -77,6 +77,11 @@ extension TableOption {
         case .inherit(let names, _): return .inherit(names.map(\.withoutSourceRanges), range: .none)
         case .timeField(let name, _): return .timeField(name.withoutSourceRanges, range: .none)
         case .check(let condition, let message, _): return .check(condition.withoutSourceRanges, message: message, range: .none)
+        case .fed: return .fed(range: .none)
+        case .feed(let feed):
+            return .feed(FeedDecl(target: feed.target.withoutSourceRanges,
+                                  mappings: feed.mappings.map { .init(target: $0.target.withoutSourceRanges, source: $0.source.withoutSourceRanges, range: .none) },
+                                  range: .none))
         }
     }
 }
@@ -85,7 +90,8 @@ extension TableDecl {
     /// The table with every range in it set to `.none`.
     public var withoutSourceRanges: TableDecl {
         TableDecl(name: name.withoutSourceRanges, previousName: previousName?.withoutSourceRanges,
-                  fields: fields.map(\.withoutSourceRanges), options: options.map(\.withoutSourceRanges), range: .none)
+                  fields: fields.map(\.withoutSourceRanges), options: options.map(\.withoutSourceRanges),
+                  copiedFrom: copiedFrom?.withoutSourceRanges, range: .none)
     }
 }
 
@@ -108,6 +114,17 @@ extension SchemaFile {
     public var withoutSourceRanges: SchemaFile {
         SchemaFile(settings: settings.map(\.withoutSourceRanges), tables: tables.map(\.withoutSourceRanges),
                    reports: reports.map(\.withoutSourceRanges),
-                   reportTable: reportTable.map { ReportTableDecl(table: $0.table.withoutSourceRanges, range: .none) })
+                   reportTable: reportTable.map { ReportTableDecl(table: $0.table.withoutSourceRanges, range: .none) },
+                   otherBases: otherBases.map {
+                       OtherBaseDecl(name: $0.name.withoutSourceRanges, location: $0.location, locationRange: .none,
+                                     tokenVariable: $0.tokenVariable, range: .none)
+                   })
+    }
+}
+
+extension OtherTableName {
+    /// The name with its ranges set to `.none`.
+    public var withoutSourceRanges: OtherTableName {
+        OtherTableName(base: base.withoutSourceRanges, table: table.withoutSourceRanges, range: .none)
     }
 }

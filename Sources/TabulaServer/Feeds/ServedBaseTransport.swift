@@ -1,0 +1,88 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+import TabulaEngine
+
+/// A served base reached over its API (`base Client at "http://host:8080" token env VAR`): feed
+/// batches are posted to `/api/v1/feeds/{table}`, copied tables read from
+/// `/api/v1/feeds/source/{table}`. Calls block their caller (the command line is synchronous);
+/// each waits at most a few seconds, and what is not acknowledged stays in the outbox.
+public struct ServedBaseTransport: OtherBaseTransport {
+    let root: String
+    let token: String
+    let timeout: Int64
+
+    public init(_ other: OtherBase, environment: [String: String] = ProcessInfo.processInfo.environment, timeoutSeconds: Int64 = 5) throws {
+        guard let variable = other.tokenVariable, let token = environment[variable], !token.isEmpty else {
+            throw EngineError(.notFound, "the token for the base \(other.name) is not set: $\(other.tokenVariable ?? "?") is empty",
+                              hint: "export \(other.tokenVariable ?? "VARIABLE")=tbl_... with a feed token of that server (tabula token create CLIENT.db --person NAME --feed TABLE)")
+        }
+        var root = other.location
+        while root.hasSuffix("/") { root.removeLast() }
+        if !root.hasSuffix("/api/v1") { root += "/api/v1" }
+        self.root = root; self.token = token; self.timeout = timeoutSeconds
+    }
+
+    public func receive(_ batch: FeedBatch, dryRun: Bool) throws -> FeedReceipt {
+        let path = "/feeds/\(Self.escape(batch.table))" + (dryRun ? "?dry_run=true" : "")
+        return try JSONDecoder().decode(FeedReceipt.self, from: call("POST", path, body: try JSONEncoder().encode(batch)))
+    }
+
+    public func sourceRows(of table: String, fields: [String]) throws -> [SourceRow] {
+        let query = fields.map(Self.escape).joined(separator: ",")
+        struct Rows: Decodable { var rows: [SourceRow] }
+        return try JSONDecoder().decode(Rows.self, from: call("GET", "/feeds/source/\(Self.escape(table))?fields=\(query)", body: nil)).rows
+    }
+
+    public func changeStamp() throws -> Int64? {
+        struct Stamp: Decodable { var stamp: Int64 }
+        return try JSONDecoder().decode(Stamp.self, from: call("GET", "/feeds/stamp", body: nil)).stamp
+    }
+
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+    }
+
+    /// One request, answered 2xx with its body; anything else is an error worded from the API's
+    /// `{"error": {...}}` (a refused token, a missing table) or the connection's failure.
+    private func call(_ method: String, _ path: String, body: Data?) throws -> Data {
+        let url = root + path, token = token, timeout = timeout
+        let outcome = Mutex<Result<(Int, Data), any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+            do {
+                var request = HTTPClientRequest(url: url)
+                request.method = .RAW(value: method)
+                request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                if let body {
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.body = .bytes(ByteBuffer(bytes: body))
+                }
+                let response = try await client.execute(request, timeout: .seconds(timeout))
+                let bytes = try await response.body.collect(upTo: 64 << 20)
+                outcome.withLock { $0 = .success((Int(response.status.code), Data(bytes.readableBytesView))) }
+            } catch {
+                outcome.withLock { $0 = .failure(error) }
+            }
+            try? await client.shutdown()
+            done.signal()
+        }
+        done.wait()
+        switch outcome.withLock({ $0 }) {
+        case .success(let (status, data))? where (200..<300).contains(status): return data
+        case .success(let (status, data))?:
+            struct Problem: Decodable { struct Inner: Decodable { var kind: String; var message: String; var hint: String? }; var error: Inner }
+            if let problem = try? JSONDecoder().decode(Problem.self, from: data) {
+                let kind: EngineError.Kind = status == 401 || status == 403 ? .forbidden : status == 404 ? .notFound : .conflict
+                throw EngineError(kind, "\(root) answered \(status): \(problem.error.message)", hint: problem.error.hint)
+            }
+            throw EngineError(.storage, "\(root) answered \(status)", hint: "is it a tabula server?")
+        case .failure(let error)?:
+            throw EngineError(.notFound, "\(root) cannot be reached: \(error)", hint: "the rows wait in the outbox and are sent when it answers")
+        case nil:
+            throw EngineError(.notFound, "\(root) gave no answer")
+        }
+    }
+}
