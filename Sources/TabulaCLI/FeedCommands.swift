@@ -9,15 +9,7 @@ import TabulaTimeTracking
 /// base that opens catches up (refreshes its copies, sends what waits, pulls from its feeders).
 enum CrossBase {
     static func configure(_ base: Base) {
-        let now = base.now
-        base.otherBaseAccess = OtherBaseAccess(
-            open: { path, actor in
-                let other = try Base.open(at: path, actor: actor, now: now)
-                TimeTracking.install(on: other)
-                return other
-            },
-            served: { other in try ServedBaseTransport(other) })
-        base.sendsFeedsWithEachCommand = true
+        OtherBases.configure(base, checkBeforeCommit: true, sendAfterCommit: true)
         base.onFeedDelivery = report
     }
 

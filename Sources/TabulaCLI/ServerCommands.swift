@@ -36,7 +36,8 @@ struct Serve: AsyncParsableCommand {
         }
         let server = try TabulaServer(.init(path: base, host: host, port: port, publicURL: publicURL, requestsPerMinute: rateLimit, now: try clock()))
         let deliverer = try WebhookDeliverer(.init(path: base, now: try clock()))
-        try await server.run(services: [deliverer]) { port in
+        let feeds = FeedDeliverer(path: base, now: try clock())
+        try await server.run(services: [deliverer, feeds]) { port in
             FileHandle.standardOutput.write(Data("serving \(base) on http://\(host):\(port) (API: /api/v1, stop with Ctrl-C)\n".utf8))
         }
     }

@@ -18,6 +18,8 @@ actor BaseConnection {
     static func open(_ path: String, _ now: @escaping @Sendable () -> Instant) throws -> Base {
         let base = try Base.open(at: path, actor: "server", now: now)
         TimeTracking.install(on: base)
+        // The fed bases' locks refuse a request's write here; the feed deliverer sends it.
+        OtherBases.configure(base, checkBeforeCommit: true, sendAfterCommit: false)
         return base
     }
 

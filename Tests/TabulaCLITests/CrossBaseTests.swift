@@ -216,15 +216,16 @@ import Testing
         }
     }
 
-    /// Starts `tabula serve` on the client (port 0: a free one, or the one given) and says its port.
-    func serve(_ cli: CLI, port: Int = 0) throws -> (Process, Int) {
+    /// Starts `tabula serve` on a base (port 0: a free one, or the one given) and says its port.
+    func serve(_ cli: CLI, port: Int = 0, base: String = "client.db") throws -> (Process, Int) {
         let server = Process()
         server.executableURL = CLI.binary
-        server.arguments = ["serve", cli.path("client.db"), "--host", "127.0.0.1", "--port", String(port)]
+        server.arguments = ["serve", cli.path(base), "--host", "127.0.0.1", "--port", String(port)]
         server.currentDirectoryURL = cli.directory
         let out = Pipe()
         server.standardOutput = out
-        server.standardError = FileHandle.nullDevice
+        FileManager.default.createFile(atPath: cli.path(base + ".log"), contents: nil)
+        server.standardError = FileHandle(forWritingAtPath: cli.path(base + ".log"))
         try server.run()
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
@@ -248,7 +249,8 @@ import Testing
         for step: [String] in [
             ["init", "client.db", "--package", "timetracking", "--timezone", "Europe/Berlin"],
             ["add", "client.db", "People", "name=Sam"],
-            ["add", "client.db", "Tasks", "title=Landing"],
+            ["add", "client.db", "Tasks", "title=Landing", "assignee=Sam"],
+            ["add", "client.db", "Tasks", "title=Secret"],
         ] { #expect(try cli.run(step).status == 0, "\(step)") }
         let made = try cli.run("token", "create", "client.db", "--person", "Sam", "--feed", "ContractorHours")
         #expect(made.status == 0, "\(made.stderr)")
@@ -262,9 +264,18 @@ import Testing
         cli.environment["CLIENT_TOKEN"] = token
         #expect(try cli.run("init", "contractor.db", "--schema", "contractor.tabula").status == 0)
         #expect(try cli.run("add", "contractor.db", "People", "name=Sam", "rate=90").status == 0)
-        #expect(try rows(cli, "contractor.db", "ClientTasks").map { text($0["title"]) } == ["Landing"])
+        #expect(try rows(cli, "contractor.db", "ClientTasks").map { text($0["title"]) } == ["Landing", "Secret"])
         #expect(try cli.run("log", "contractor.db", "ClientTasks", "Landing", "--date", "2026-11-19", "--hours", "1", "--as", "Sam").status == 0)
         #expect(try fed(cli) == (try logged(cli)))
+        // A task not assigned to the token's person is refused by the client's server, here, before anything commits.
+        let before = cli.snapshot("contractor.db")
+        let refused = try cli.run("log", "contractor.db", "ClientTasks", "Secret", "--date", "2026-11-19", "--hours", "1", "--as", "Sam")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("Client refuses it"), "\(refused.stderr)")
+        #expect(cli.snapshot("contractor.db") == before)
+        // The feed token opens nothing else of the API.
+        let other = ConcurrentWriterTests.post("http://127.0.0.1:\(port)/api/v1/tables/Tasks/rows", token: token, body: #"{"fields": {"title": "x"}}"#)
+        #expect(other.0 == 403, "\(other.1)")
 
         server.terminate()
         server.waitUntilExit()
@@ -280,5 +291,26 @@ import Testing
         #expect(try fed(cli) == (try logged(cli)))
         #expect(try fed(cli).count == 2)
         #expect(try cli.run("feed", "status", "contractor.db").stdout.contains("outbox: empty"))
+    }
+
+    @Test("a timer started through the contractor's served base reaches the client's base within seconds")
+    func contractorServerSendsTheFeed() throws {
+        let cli = try makeBases()
+        let made = try cli.run("token", "create", "contractor.db", "--person", "Sam")
+        let token = String(made.stdout.split(separator: " ").last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let (server, port) = try serve(cli, base: "contractor.db")
+        defer { server.terminate(); server.waitUntilExit() }
+        let started = ConcurrentWriterTests.post("http://127.0.0.1:\(port)/api/v1/timers/start", token: token, body: #"{"table": "ClientTasks", "row": "Landing"}"#)
+        #expect(started.0 == 201 || started.0 == 200, "\(started.1)")
+        // The server's feed deliverer sends it (not a later command: the log says so).
+        var log = ""
+        for _ in 0..<80 where !log.contains("feed: sent 1, taken 1") {
+            usleep(250_000)
+            log = (try? String(contentsOfFile: cli.path("contractor.db.log"), encoding: .utf8)) ?? ""
+        }
+        #expect(log.contains("feed: sent 1, taken 1"), "\(log)")
+        let seen = try fed(cli)
+        #expect(seen.count == 1)
+        #expect(seen == (try logged(cli)))
     }
 }

@@ -47,12 +47,17 @@ public final class Base {
     var attachments = BaseAttachments()
     /// How this base opens the other bases its schema names (a front end installs its packages).
     public var otherBaseAccess = OtherBaseAccess()
-    /// Set by a front end that works for a person at a terminal: a command's rows of a feed are
-    /// checked with the fed base before it commits (a row in the other side's approved period is
-    /// refused), and sent right after the commit; what cannot be sent waits in the outbox.
-    public var sendsFeedsWithEachCommand: Bool {
+    /// Whether a command's rows of a feed are checked with the fed base before it commits (a row
+    /// in the other side's approved period is refused here). Off: the other side decides on delivery.
+    public var checksFeedsBeforeCommit: Bool {
         get { attachments.checkFeedsBeforeCommit }
-        set { attachments.checkFeedsBeforeCommit = newValue; attachments.deliverFeedsAfterCommit = newValue }
+        set { attachments.checkFeedsBeforeCommit = newValue }
+    }
+    /// Whether a command's rows of a feed are sent right after it commits (what cannot be sent
+    /// waits in the outbox). Off: a deliverer sends them (the server's), or `deliverPendingFeeds`.
+    public var sendsFeedsAfterCommit: Bool {
+        get { attachments.deliverFeedsAfterCommit }
+        set { attachments.deliverFeedsAfterCommit = newValue }
     }
     /// What the last sending after a command came to (nil when it sent nothing).
     public internal(set) var lastFeedDelivery: FeedDelivery?
