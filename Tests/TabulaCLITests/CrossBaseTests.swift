@@ -170,11 +170,11 @@ import Testing
     func randomKillsConverge() throws {
         let cli = try makeBases()
         var generator = SystemRandomNumberGenerator()
-        for i in 0..<12 {
+        for i in 0..<24 {
             let process = Process()
             process.executableURL = CLI.binary
             process.arguments = ["log", "contractor.db", "ClientTasks", i % 2 == 0 ? "Landing" : "Review",
-                                 "--date", "2026-11-\(10 + i)", "--hours", "1", "--note", "run \(i)", "--as", "Sam"]
+                                 "--date", "2026-11-\(String(format: "%02d", 1 + i))", "--hours", "1", "--note", "run \(i)", "--as", "Sam"]
             process.currentDirectoryURL = cli.directory
             var env = ProcessInfo.processInfo.environment
             for (k, v) in cli.environment { env[k] = v }
