@@ -25,9 +25,17 @@ enum CrossBase {
     }
 
     /// After `init` or `apply`: the fed bases learn where this base is, and copies are filled.
-    static func link(_ base: Base) {
+    /// After `apply`, every row of a feeding table is sent (again): a feed the migration added
+    /// starts with the rows the table already has, and the fed side skips what it holds.
+    static func link(_ base: Base, migrated: Bool = false) {
         guard base.schema.otherBases != nil else { return }
         do { try base.introduceFeeds() } catch { printError("note: the fed base was not told of this base yet: \(describe(error))") }
+        if migrated, base.schema.tables.contains(where: { $0.feeds != nil }) {
+            do {
+                try base.resendFeeds()
+                report(try base.deliverPendingFeeds())
+            } catch { printError("note: the rows were not sent yet: \(describe(error))") }
+        }
         do {
             let refresh = try base.refreshCopies(force: true)
             for problem in refresh.unreachable { printError("note: the copy of \(problem)") }

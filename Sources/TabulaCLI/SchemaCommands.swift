@@ -81,7 +81,7 @@ struct Apply: ParsableCommand {
             try b.migrations.apply(plan, allowDestructive: allowDestructive, dryRun: dryRun)
             let changes = "\(plan.steps.count) change\(plan.steps.count == 1 ? "" : "s")"
             print(dryRun ? "dry run: the migration would apply (\(changes)); nothing was changed" : "applied \(changes)")
-            if !dryRun { CrossBase.link(b) }
+            if !dryRun { CrossBase.link(b, migrated: true) }
         }
     }
 }

@@ -313,4 +313,40 @@ import Testing
         #expect(seen.count == 1)
         #expect(seen == (try logged(cli)))
     }
+
+    @Test("timers on the client's tasks count against the contractor's ten, and a Pomodoro arrives as one")
+    func clientTaskTimersCountAgainstTheLimit() throws {
+        let cli = try makeBases()
+        let tasks = "title,project\n" + (1...9).map { "Task \($0),Web" }.joined(separator: "\n") + "\n"
+        _ = try cli.write("tasks.csv", tasks)
+        #expect(try cli.run("add", "client.db", "Tasks", "--file", "tasks.csv").status == 0)
+        #expect(try cli.run("timer", "start", "contractor.db", "ClientTasks", "Landing", "--pomodoro", "--as", "Sam").status == 0)
+        for title in ["Review"] + (1...8).map({ "Task \($0)" }) {
+            let r = try cli.run("timer", "start", "contractor.db", "ClientTasks", title, "--as", "Sam")
+            #expect(r.status == 0, "\(title): \(r.stderr)")
+        }
+        let eleventh = try cli.run("timer", "start", "contractor.db", "ClientTasks", "Task 9", "--as", "Sam")
+        #expect(eleventh.status == 1)
+        #expect(eleventh.stderr.contains("already runs 10 timers"), "\(eleventh.stderr)")
+        let modes = try rows(cli, "client.db", "ContractorHours").map { text($0["mode"]) }
+        #expect(modes.count == 10)
+        #expect(modes.filter { $0 == "pomodoro" }.count == 1)
+        try expectClientChecks(cli, "ten timers")
+    }
+
+    @Test("a feed added by a migration sends the rows the table already has")
+    func feedAddedByMigrationSendsExistingRows() throws {
+        let cli = try makeBases()
+        let good = try String(contentsOf: CLI.packageRoot.appendingPathComponent("Samples/crossbase/contractor.tabula"), encoding: .utf8)
+        guard let feedLine = good.range(of: "  feed Client.ContractorHours") else { Issue.record("no feed in the sample"); return }
+        let closing = good[feedLine.lowerBound...].range(of: ")\n")!
+        _ = try cli.write("nofeed.tabula", String(good[..<feedLine.lowerBound]) + String(good[closing.upperBound...]))
+        #expect(try cli.run("init", "old.db", "--schema", "nofeed.tabula").status == 0)
+        #expect(try cli.run("add", "old.db", "People", "name=Sam").status == 0)
+        #expect(try cli.run("log", "old.db", "ClientTasks", "Landing", "--date", "2026-11-19", "--hours", "1", "--as", "Sam").status == 0)
+        #expect(try fed(cli).isEmpty)
+        let applied = try cli.run("apply", "old.db", "contractor.tabula")
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        #expect(try fed(cli) == ["Landing|2026-11-19T09:00:00+01:00|2026-11-19T10:00:00+01:00|"])
+    }
 }

@@ -25,6 +25,8 @@ public enum MigrationStep: Sendable, Hashable, CustomStringConvertible {
     case changeTimeField(table: String, from: String?, to: String?)
     /// `report from TABLE` set, changed or removed (nil: none).
     case changeReportTable(from: String?, to: String?)
+    /// Other bases, copied tables, feeds or `fed from outside` changed (the cross-base log).
+    case changeCrossBase(String)
     case reports(added: [String], removed: [String], changed: [String])
 
     /// Steps that lose data unless the user says so.
@@ -60,6 +62,7 @@ public enum MigrationStep: Sendable, Hashable, CustomStringConvertible {
         case .dropCheck(let t, let c): return "- check \(t): \(c)"
         case .changeTimeField(let t, let a, let b): return "~ time field of table \(t): \(a ?? "none") -> \(b ?? "none")"
         case .changeReportTable(let a, let b): return "~ default report table: \(a ?? "none") -> \(b ?? "none")"
+        case .changeCrossBase(let what): return "~ \(what)"
         case .reports(let a, let r, let c):
             return (a.map { "+ report \($0)" } + r.map { "- report \($0)" } + c.map { "~ report \($0)" }).joined(separator: "\n")
         }
@@ -94,6 +97,9 @@ extension Base {
                              ("locale", old.locale, new.locale), ("base name", old.name, new.name)] where a != b {
             steps.append(.setting(name: name, from: a, to: b))
         }
+        if old.otherBases != new.otherBases {
+            steps.append(.changeCrossBase("other bases: " + ((new.otherBases ?? []).map { "\($0.name) at \($0.location)" }.joined(separator: ", ")).ifEmpty("none")))
+        }
         for table in old.tables where new.table(id: table.id) == nil {
             steps.append(.dropTable(table.name, rows: try rowCount(of: table)))
         }
@@ -104,6 +110,15 @@ extension Base {
             }
             if before.name != table.name { steps.append(.renameTable(from: before.name, to: table.name)) }
             if before.lockCondition != table.lockCondition { steps.append(.changeLock(table: table.name)) }
+            if before.copiedFrom != table.copiedFrom {
+                steps.append(.changeCrossBase("table \(table.name) " + (table.copiedFrom.map { "is a copy of \($0.description)" } ?? "is no longer a copy")))
+            }
+            if (before.isFed ?? false) != (table.isFed ?? false) {
+                steps.append(.changeCrossBase("table \(table.name) " + (table.isFed == true ? "is fed from outside" : "is no longer fed from outside")))
+            }
+            if before.feeds != table.feeds {
+                steps.append(.changeCrossBase("feeds of table \(table.name): " + ((table.feeds ?? []).map(\.target.description).joined(separator: ", ")).ifEmpty("none")))
+            }
             if before.readCondition != table.readCondition || before.writeCondition != table.writeCondition {
                 steps.append(.changeAccess(table: table.name))
             }
@@ -438,4 +453,9 @@ extension Base {
         // A changed formula may change what depends on it: recompute every dependant too.
         return ids.isEmpty ? [] : new.tables.flatMap { $0.fields.filter { $0.kind.isComputedByRecompute }.map(\.id) }
     }
+}
+
+extension String {
+    /// The text, or `other` when it is empty.
+    func ifEmpty(_ other: String) -> String { isEmpty ? other : self }
 }
