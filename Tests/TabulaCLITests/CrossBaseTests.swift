@@ -50,7 +50,7 @@ import Testing
     func expectClientChecks(_ cli: CLI, _ comment: String) throws {
         let r = try cli.run("check", "client.db")
         #expect(r.status == 0, "\(comment): \(r.stdout)\(r.stderr)")
-        #expect(r.stdout.contains("ok: the rows fed from Sam's consultancy equal their source"), "\(comment): \(r.stdout)")
+        #expect(r.stdout.contains("ok: the rows fed from Sam's consultancy (contractor.db) equal their source"), "\(comment): \(r.stdout)")
         #expect(r.stdout.contains("ok: every computed value equals a full recompute"), "\(comment): \(r.stdout)")
     }
 

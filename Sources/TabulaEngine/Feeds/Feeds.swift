@@ -308,16 +308,18 @@ extension Base {
             if !dryRun { try write { _ in try registerFeeder(batch, table: table) } }
             return FeedReceipt()
         }
-        if !dryRun {
-            // First all rows in one command; when one is refused, each alone, to know which.
-            do {
+        // First all rows in one command; when one is refused, each alone, to know which.
+        do {
+            if dryRun {
+                try writeAndRollBack { tx in for row in batch.rows { try applyFedRow(tx, row, batch: batch, table: table) } }
+            } else {
                 try write { tx in for row in batch.rows { try applyFedRow(tx, row, batch: batch, table: table) } }
-                return FeedReceipt(accepted: batch.rows.map(\.id))
-            } catch let error as EngineError where error.kind != .storage && batch.rows.count == 1 {
-                return FeedReceipt(refused: [.init(id: batch.rows[0].id, kind: error.kind.rawValue, message: error.message, hint: error.hint)])
-            } catch let error as EngineError where error.kind != .storage {
-                _ = error
             }
+            return FeedReceipt(accepted: batch.rows.map(\.id))
+        } catch let error as EngineError where error.kind != .storage && batch.rows.count == 1 {
+            return FeedReceipt(refused: [.init(id: batch.rows[0].id, kind: error.kind.rawValue, message: error.message, hint: error.hint)])
+        } catch let error as EngineError where error.kind != .storage {
+            _ = error  // one of them is refused: found below
         }
         var receipt = FeedReceipt()
         for row in batch.rows {
@@ -445,7 +447,7 @@ extension Base {
         public var table: String
         public var sourceRow: RowID
         public var problem: String
-        public var description: String { "\(table) from \(sender)'s row #\(sourceRow): \(problem)" }
+        public var description: String { "\(table): row #\(sourceRow) of \(sender) \(problem)" }
     }
 
     /// Compares every fed table with its feeders that are on this machine: each row the feeder
@@ -467,7 +469,8 @@ extension Base {
                 unreachable.append(feeder.sender)
                 continue
             }
-            checked.append(feeder.sender)
+            let sender = feeder.sender + " (" + URL(fileURLWithPath: location).lastPathComponent + ")"
+            checked.append(sender)
             var expected: [RowID: [String: String]] = [:]
             for id in try other.readableRowIDs(of: sourceTable) {
                 if let fields = try other.feedFields(feed, table: sourceTable, row: id) { expected[id] = fields }
@@ -479,7 +482,7 @@ extension Base {
             }
             for (sourceRow, fields) in expected.sorted(by: { $0.key < $1.key }) {
                 guard let local = here[sourceRow], try rowExists(local, in: table) else {
-                    mismatches.append(FeedMismatch(sender: feeder.sender, table: table.name, sourceRow: sourceRow, problem: "missing here"))
+                    mismatches.append(FeedMismatch(sender: sender, table: table.name, sourceRow: sourceRow, problem: "is missing here"))
                     continue
                 }
                 let names = fields.keys.sorted()
@@ -489,13 +492,13 @@ extension Base {
                     let want = (try? parseValue(fields[name] ?? "", for: field, in: table)) ?? .blank
                     let have = stored[field.name] ?? .blank
                     if want != have && !(want.isBlank && have.isBlank) {
-                        mismatches.append(FeedMismatch(sender: feeder.sender, table: table.name, sourceRow: sourceRow,
-                                                       problem: "\(name) is \(display(have, of: field)) here, \(fields[name] ?? "") there"))
+                        mismatches.append(FeedMismatch(sender: sender, table: table.name, sourceRow: sourceRow,
+                                                       problem: "has \(name) \(display(have, of: field)) here, \(fields[name] ?? "") there"))
                     }
                 }
             }
             for (sourceRow, local) in here.sorted(by: { $0.key < $1.key }) where expected[sourceRow] == nil {
-                mismatches.append(FeedMismatch(sender: feeder.sender, table: table.name, sourceRow: sourceRow,
+                mismatches.append(FeedMismatch(sender: sender, table: table.name, sourceRow: sourceRow,
                                                problem: "is here as #\(local), but no longer in \(feeder.sender)'s base"))
             }
         }
