@@ -73,6 +73,22 @@ struct CLI {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// The port `tabula serve` prints on its first line ("serving ... on http://127.0.0.1:PORT").
+    static func servedPort(_ output: Pipe) throws -> Int {
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let first = String(decoding: line, as: UTF8.self)
+        guard let range = first.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
+              let port = Int(first[range].split(separator: ":").last ?? "") else {
+            throw ConcurrentWriterTests.CLIFailure("the server did not say its port: \(first)")
+        }
+        return port
+    }
+
     /// The bytes of the base file and its WAL, to show a refused command changed nothing.
     func snapshot(_ name: String) -> [Data?] {
         [FileManager.default.contents(atPath: path(name)), FileManager.default.contents(atPath: path(name) + "-wal")]

@@ -142,17 +142,7 @@ import TabulaEngine
             log.set(logReader.readDataToEndOfFile())
             logDone.signal()
         }
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let first = String(decoding: line, as: UTF8.self)
-        guard let range = first.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
-              let port = Int(first[range].split(separator: ":").last ?? "") else {
-            throw CLIFailure("the server did not say its port: \(first)")
-        }
+        let port = try CLI.servedPort(out)
         let commands = Locked<[CommandResult]>([]), requests = Locked<[RequestResult]>([])
         @Sendable func command(_ what: String, _ arguments: [String], stdin: String? = nil) {
             let r = (try? cli.run(arguments, stdin: stdin)) ?? CLI.Result(status: -1, stdout: "", stderr: "did not run")

@@ -227,19 +227,12 @@ import Testing
         FileManager.default.createFile(atPath: cli.path(base + ".log"), contents: nil)
         server.standardError = FileHandle(forWritingAtPath: cli.path(base + ".log"))
         try server.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let first = String(decoding: line, as: UTF8.self)
-        guard let range = first.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
-              let found = Int(first[range].split(separator: ":").last ?? "") else {
+        do {
+            return (server, try CLI.servedPort(out))
+        } catch {
             server.terminate()
-            throw ConcurrentWriterTests.CLIFailure("the server did not say its port: \(first)")
+            throw error
         }
-        return (server, found)
     }
 
     @Test("a served client takes the feed over the API with a feed token; while it is down the rows wait in the outbox, and go when it is back")
