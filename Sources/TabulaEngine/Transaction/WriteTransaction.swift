@@ -113,6 +113,7 @@ extension Base {
         currentTransaction = tx
         pending = ChangeSet()
         settled = ChangeSet()
+        summariesNeedRebuild = false
         attachments.exemptRows = []
         rowLabels = [:]
         defer {
@@ -158,11 +159,14 @@ extension Base {
     /// touched, then checks the locks.
     func finishCommand(_ tx: WriteTransaction) throws {
         try runRowRules(tx)
-        guard let changes = pending, !changes.isEmpty else { return }
-        try recompute(changes)
-        try checkAccessAfterWrites(changes)
-        try checkLocksAfterWrites(changes)
-        try checkRowsAfterWrites(pending ?? changes)
+        if let changes = pending, !changes.isEmpty {
+            try recompute(changes)
+            try checkAccessAfterWrites(changes)
+            try checkLocksAfterWrites(changes)
+            try checkRowsAfterWrites(pending ?? changes)
+        }
+        // Last: the summaries read the values the recompute left.
+        if summariesNeedRebuild || !(pending?.isEmpty ?? true) { try maintainSummaries() }
     }
 
     /// The cells the current transaction changed so far (nil outside one).
