@@ -207,7 +207,9 @@ extension ReportSQL {
     /// query buckets by time and has no period to bound the buckets.
     func timeBounds(grouped: Bool, periodDays: ClosedRange<CivilDate>?) -> String? {
         guard grouped, report.bucket != nil, let field = report.timeField, axis != nil else { return nil }
-        return "SELECT MIN(\(StorageNames.column(field.id))), MAX(\(StorageNames.column(field.id))) FROM \(StorageNames.table(report.table.id))"
+        // Two subqueries: each reads one end of the time field's index (MIN and MAX side by side scan the table).
+        let column = StorageNames.column(field.id), table = StorageNames.table(report.table.id)
+        return "SELECT (SELECT MIN(\(column)) FROM \(table)), (SELECT MAX(\(column)) FROM \(table))"
     }
 
     /// Column positions of one query's result.
@@ -556,7 +558,8 @@ extension ReportSQL {
         selected += layout.keys.map { "NULLIF(\(SummaryLayout.keyColumn($0.id)), \(blank)) AS \(SummaryLayout.keyColumn($0.id))" }
         selected += layout.valueColumns
         var pieces: [String] = []
-        for piece in summaryPieces(layout, reading: keys, periodDays: resolved.periodDays) {
+        let chosen = summaryPieces(layout, reading: keys, periodDays: resolved.periodDays)
+        for piece in chosen {
             var text = "SELECT \(selected.joined(separator: ", ")) FROM \(layout.tableName) WHERE q = \(inner.bind(.integer(piece.cuboid)))"
             if let from = piece.from, let to = piece.to {
                 text += " AND d >= \(inner.bind(.integer(from))) AND d < \(inner.bind(.integer(to)))"
@@ -583,6 +586,11 @@ extension ReportSQL {
             let k = days.bucketKey("t.d", unit: unit, range: dayResolved.bucketRange(period: range))
             bucketStart = k.start
             bucket = "CASE WHEN t.d IS NULL THEN NULL ELSE \(k.sql) END"
+        }
+        if !chosen.contains(where: { $0.cuboid != 0 }) {
+            // Daily rows by every key: about as many as the rows they summarise in a short span,
+            // so grouping them before the joins would not make fewer.
+            return summaryQueryJoiningFirst(from: pieces, plan: inner, grouped: grouped, bucket: bucket, bucketStart: bucketStart, resolved: resolved)
         }
         if let access = resolved.access {
             let predicate = access.sql(alias: "t") { inner.bind($0) }
@@ -652,5 +660,57 @@ extension ReportSQL {
         if !outer.joins.isEmpty { text += " " + outer.joins.joined(separator: " ") }
         if !outerKeys.isEmpty { text += " GROUP BY " + (1...outerKeys.count).map(String.init).joined(separator: ", ") }
         return Query(statement: Statement(sql: text, arguments: inner.arguments), layout: layoutOut, bucketStart: bucketStart)
+    }
+}
+
+extension ReportSQL {
+    /// The report from summary rows in one aggregate: the links joined per summary row, then
+    /// grouped (see `summaryQuery`).
+    func summaryQueryJoiningFirst(from pieces: [String], plan given: Plan, grouped: Bool, bucket: String?,
+                                  bucketStart: ((Int64) -> CivilDate)?, resolved: Resolved) -> Query {
+        var plan = given
+        if grouped {
+            plan.keys = report.groups.map { column($0.path, plan: &plan) }
+            if let bucket { plan.keys.append(bucket) }
+        }
+        if let access = resolved.access {
+            let predicate = access.sql(alias: "t") { plan.bind($0) }
+            plan.conditions.append(predicate)
+        }
+        if let filter = report.filter { plan.conditions.append(condition(filter, fallbackIDs: nil, plan: &plan)) }
+        var layout = Layout()
+        layout.keyCount = plan.keys.count
+        var columns: [String] = []
+        var errors: [String] = []
+        for agg in report.aggregates {
+            let cond = agg.filter.map { condition($0, fallbackIDs: nil, plan: &plan) }
+            func filtered(_ x: String) -> String { cond.map { "CASE WHEN \($0) THEN \(x) END" } ?? x }
+            var parts: [String]
+            if let field = agg.argument?.field.id {
+                let sum = "t." + SummaryLayout.sumColumn(field), count = "t." + SummaryLayout.countColumn(field)
+                errors.append("t." + SummaryLayout.errorColumn(field))
+                let total = "CASE WHEN SUM(\(filtered(count))) > 0 THEN SUM(\(filtered(sum))) END"
+                switch agg.function {
+                case .count: parts = ["COALESCE(SUM(\(filtered("\(count) + t.\(SummaryLayout.errorColumn(field))"))), 0)"]
+                case .avg: parts = [total, "SUM(\(filtered(count)))"]
+                default: parts = [total]
+                }
+            } else {
+                parts = ["COALESCE(SUM(\(filtered("t.n"))), 0)"]
+            }
+            layout.aggregateColumns.append(Array(columns.count..<(columns.count + parts.count)).map { $0 + layout.keyCount })
+            columns += parts
+        }
+        if grouped { appendGroupReads(to: &columns, layout: &layout, plan: &plan) }
+        layout.countColumn = layout.keyCount + columns.count
+        columns.append("COALESCE(SUM(t.n), 0)")
+        layout.errorColumn = layout.keyCount + columns.count
+        columns.append("COALESCE(SUM(\(errors.isEmpty ? "0" : errors.joined(separator: " + "))), 0)")
+        var text = "/* the kept summary */ SELECT " + (plan.keys + columns).joined(separator: ", ")
+        text += " FROM (" + pieces.joined(separator: " UNION ALL ") + ") AS t"
+        if !plan.joins.isEmpty { text += " " + plan.joins.joined(separator: " ") }
+        if !plan.conditions.isEmpty { text += " WHERE " + plan.conditions.map { "(\($0))" }.joined(separator: " AND ") }
+        if !plan.keys.isEmpty { text += " GROUP BY " + (1...plan.keys.count).map(String.init).joined(separator: ", ") }
+        return Query(statement: Statement(sql: text, arguments: plan.arguments), layout: layout, bucketStart: bucketStart)
     }
 }

@@ -237,6 +237,12 @@ extension Base {
         return layout
     }
 
+    /// How many rows the table's kept summary holds (nil when it keeps none), for benchmarks.
+    package func summaryRowCount(of table: Table) throws -> Int? {
+        guard let layout = try keptSummary(of: table) else { return nil }
+        return try db.scalar("SELECT count(*) FROM \(layout.tableName)").int64Value.map(Int.init)
+    }
+
     /// Keeps every summary up to date with what the command changed: rebuilt when missing, stale
     /// or marked (a full recompute, a migration), else by delta. Runs last in the command, once
     /// every computed value it reads is final.
@@ -266,7 +272,8 @@ extension Base {
     func rebuildSummary(_ layout: SummaryLayout) throws {
         try db.execute("DROP TABLE IF EXISTS \(layout.tableName)")
         try db.execute(layout.createSQL)
-        if let bounds = try db.query("SELECT min(id), max(id) FROM \(Layout.table(layout.table))").first,
+        let t = Layout.table(layout.table)
+        if let bounds = try db.query("SELECT (SELECT min(id) FROM \(t)), (SELECT max(id) FROM \(t))").first,
            let low = bounds[0].int64Value, let high = bounds[1].int64Value {
             try addRange(layout, low: low, high: high)
         }
