@@ -253,16 +253,16 @@ extension Base {
         summariesNeedRebuild = false
         for layout in compiled.summaries.values.sorted(by: { $0.table < $1.table }) {
             let state = try summaryState(layout)
-            if state == .disabled { continue }
+            if state == .disabled && !rebuild { continue }
             do {
                 if rebuild || state == .stale {
                     try rebuildSummary(layout)
                 } else if let changes = pending {
                     try applySummaryDelta(layout, changes: changes)
                 }
-            } catch let error as DatabaseError {
-                // A sum beyond 64 bits: reports scan this table until its schema changes.
-                _ = error
+            } catch is DatabaseError {
+                // A sum beyond 64 bits: reports scan this table until the next rebuild (a schema
+                // change, a full recompute or a repair) succeeds.
                 try db.execute("INSERT OR REPLACE INTO \(Layout.meta) VALUES (?, ?)", [.text(layout.metaKey), .text("off|" + layout.fingerprint)])
             }
         }
