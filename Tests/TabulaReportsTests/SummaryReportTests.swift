@@ -210,4 +210,21 @@ import TabulaLanguage
         let own = try ReportRunner.run(SourceText(name: "<q>", text: "count() by person"), on: base).table
         #expect(own.rows.count == 1, "boris reads his own entries only")
     }
+
+    @Test func aSchemaChangeRebuildsTheSummaryForTheNewSchema() throws {
+        let base = try Self.makeBase(count: 200, seed: 30)
+        defer { Self.remove(base) }
+        // A new money field, and the base moved to another zone: days fall elsewhere now.
+        let changed = Self.schema
+            .replacingOccurrences(of: "timezone \"Europe/Berlin\"", with: "timezone \"America/New_York\"")
+            .replacingOccurrences(of: "  note      text\n", with: "  note      text\n  bonus     currency default 2.50\n")
+        try base.migrations.apply(try base.migrations.plan(to: changed, sourceName: "changed.tabula", reportChecker: ReportChecker()),
+                                  allowDestructive: false)
+        for query in ["sum(bonus), count() by person", "sum(duration) by project.client per day for 2026-03-08",
+                      "sum(amount) by category per week for 2026-Q1"] {
+            let (auto, scan) = try both(base, query)
+            #expect(auto.readSummary, "\(query)")
+            #expect(auto.table.rows == scan.table.rows, "\(query)")
+        }
+    }
 }
