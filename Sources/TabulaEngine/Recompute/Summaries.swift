@@ -278,6 +278,8 @@ extension Base {
             try addRange(layout, low: low, high: high)
         }
         try db.execute("INSERT OR REPLACE INTO \(Layout.meta) VALUES (?, ?)", [.text(layout.metaKey), .text(layout.fingerprint)])
+        // A Tabula that reads only format 1 would write the rows without their summary.
+        try db.execute("INSERT OR REPLACE INTO \(Layout.meta) VALUES ('format', ?)", [.integer(Int64(Layout.formatVersion))])
     }
 
     /// Drops the summaries of tables that no longer have one.
