@@ -116,6 +116,14 @@ public struct SummaryLayout: Sendable, Hashable {
             + "ON CONFLICT (\(primaryKey.joined(separator: ", "))) DO UPDATE SET \(sets) RETURNING n"
     }
 
+    /// The delta of a summary row that keeps its count (only sums move): the row is there, since a
+    /// row of the table left it.
+    var updateSQL: String {
+        let sets = valueColumns.dropFirst().enumerated().map { "\($0.element) = \($0.element) + ?\($0.offset + 1)" }.joined(separator: ", ")
+        let offset = valueColumns.count - 1
+        return "UPDATE \(tableName) SET \(sets) WHERE " + primaryKey.enumerated().map { "\($0.element) = ?\($0.offset + 1 + offset)" }.joined(separator: " AND ")
+    }
+
     var deleteEmptySQL: String {
         "DELETE FROM \(tableName) WHERE \(primaryKey.map { "\($0) = ?" }.joined(separator: " AND ")) AND n = 0"
     }
@@ -375,9 +383,15 @@ extension Base {
         }
         if deltas.isEmpty { return }
         let upsert = try db.cachedStatement(layout.upsertSQL)
+        let update = try db.cachedStatement(layout.updateSQL)
         let deleteEmpty = try db.cachedStatement(layout.deleteEmptySQL)
         for (key, delta) in deltas where delta.rows != 0 || delta.values.contains(where: { $0 != 0 }) {
             let pk: [SQLValue] = [.integer(key.cuboid), .integer(key.day)] + key.keys
+            if delta.rows == 0 {
+                // A changed value of rows that stay in this summary row (a timer stopped, an end moved).
+                try update.run(delta.values.map { .integer($0) } + pk)
+                continue
+            }
             let count = try upsert.rows(pk + [.integer(delta.rows)] + delta.values.map { .integer($0) }).first?.first?.int64Value
             if count == 0 { try deleteEmpty.run(pk) }
         }
