@@ -398,22 +398,30 @@ struct ReportExecution {
             for t in texts where textRank[t] == nil { textRank[t] = 0 }
         }
         for (i, t) in textRank.keys.sorted(by: { collator.compare($0, $1) < 0 }).enumerated() { textRank[t] = i }
-        rows.sort { a, b in
-            for key in keys {
-                let p = key.column < a.keys.count ? a.keys[key.column] : a.measures[key.column - a.keys.count]
-                let q = key.column < b.keys.count ? b.keys[key.column] : b.measures[key.column - b.keys.count]
+        // Each row's sort values once, texts as their rank: the comparisons then neither copy
+        // values nor hash texts (a few thousand groups sort in a fraction of the time).
+        let values: [[Value]] = rows.map { row in
+            keys.map { key in key.column < row.keys.count ? row.keys[key.column] : row.measures[key.column - row.keys.count] }
+        }
+        let blanks: [[Int]] = values.map { $0.map(rank) }
+        let texts: [[Int]] = values.map { $0.map { v in if case .text(let t) = v, let r = textRank[t] { return r } else { return -1 } } }
+        var order = Array(rows.indices)
+        order.sort { a, b in
+            for k in keys.indices {
                 // Blanks and errors come last whichever the direction.
-                if rank(p) != rank(q) { return rank(p) < rank(q) }
+                if blanks[a][k] != blanks[b][k] { return blanks[a][k] < blanks[b][k] }
                 let c: Int
-                if case .text(let x) = p, case .text(let y) = q, let i = textRank[x], let j = textRank[y] {
+                let i = texts[a][k], j = texts[b][k]
+                if i >= 0 && j >= 0 {
                     c = i < j ? -1 : (i > j ? 1 : 0)
                 } else {
-                    c = Self.compare(p, q, collator)
+                    c = Self.compare(values[a][k], values[b][k], collator)
                 }
-                if c != 0 { return key.descending ? c > 0 : c < 0 }
+                if c != 0 { return keys[k].descending ? c > 0 : c < 0 }
             }
             return false
         }
+        rows = order.map { rows[$0] }
     }
 
     /// Orders two values of one column (blanks and errors compare equal to everything here).
