@@ -603,26 +603,23 @@ extension ReportSQL {
         for (i, agg) in report.aggregates.enumerated() {
             let cond = agg.filter.map { condition($0, fallbackIDs: nil, plan: &inner) }
             func filtered(_ x: String) -> String { cond.map { "CASE WHEN \($0) THEN \(x) END" } ?? x }
-            var parts: [(inner: String, outer: String)] = []
+            // The inner parts per summary group; the outer ones below add them up.
+            var parts: [String] = []
             if let field = agg.argument?.field.id {
                 let sum = "t." + SummaryLayout.sumColumn(field), count = "t." + SummaryLayout.countColumn(field)
                 let error = "t." + SummaryLayout.errorColumn(field)
                 errors.append(error)
                 switch agg.function {
-                case .count:
-                    parts = [("SUM(\(filtered("\(count) + \(error)")))", "SUM(%)")]
-                case .sum:
-                    // Blank when no row had a value, as SQL's SUM over the rows.
-                    parts = [("SUM(\(filtered(sum)))", ""), ("SUM(\(filtered(count)))", "")]
-                case .avg:
-                    parts = [("SUM(\(filtered(sum)))", ""), ("SUM(\(filtered(count)))", "SUM(%)")]
+                case .count: parts = ["SUM(\(filtered("\(count) + \(error)")))"]
+                // A sum is blank when no row had a value, as SQL's SUM over the rows.
+                case .sum, .avg: parts = ["SUM(\(filtered(sum)))", "SUM(\(filtered(count)))"]
                 default: break
                 }
             } else {
-                parts = [("SUM(\(filtered("t.n")))", "SUM(%)")]
+                parts = ["SUM(\(filtered("t.n")))"]
             }
             var outer: [String] = []
-            for (k, part) in parts.enumerated() { innerColumns.append("\(part.inner) AS a\(i)_\(k)") }
+            for (k, part) in parts.enumerated() { innerColumns.append("\(part) AS a\(i)_\(k)") }
             switch (agg.function, agg.argument != nil) {
             case (.sum, true): outer = ["CASE WHEN SUM(t.a\(i)_1) > 0 THEN SUM(t.a\(i)_0) END"]
             case (.avg, _): outer = ["CASE WHEN SUM(t.a\(i)_1) > 0 THEN SUM(t.a\(i)_0) END", "SUM(t.a\(i)_1)"]
