@@ -74,6 +74,9 @@ public struct SpeedBenchmark: Sendable {
         public var fullRecompute = TimingSamples(), scanFloor = TimingSamples()
         public var allHistory = TimingSamples(), allHistoryFloor = TimingSamples()
         public var month = TimingSamples(), monthFloor = TimingSamples()
+        /// The two reports made to scan the rows instead of reading the kept summary.
+        public var allHistoryScan = TimingSamples(), monthScan = TimingSamples()
+        public var summaryRows: Int?
         public var monthName = ""
         public var peakMegabytes: Double?
     }
@@ -224,22 +227,28 @@ public struct SpeedBenchmark: Sendable {
         let monthStart = Instant(date: middle.monthStart, secondsOfDay: 0, rules: TimeZoneRules.named("Europe/Berlin")).millisecondsSinceEpoch
         let monthEnd = Instant(date: middle.monthStart.adding(months: 1), secondsOfDay: 0, rules: TimeZoneRules.named("Europe/Berlin")).millisecondsSinceEpoch
         let byClient = "FROM bench_floor e LEFT JOIN \(t(base, "Tasks")) k ON k.id = e.task LEFT JOIN \(t(base, "Projects")) p ON p.id = k.\(c(base, "Tasks", "project"))"
-        let cases: [(String, String, [SQLValue], WritableKeyPath<Figures, TimingSamples>, WritableKeyPath<Figures, TimingSamples>)] = [
+        typealias Samples = WritableKeyPath<Figures, TimingSamples>
+        let cases: [(String, String, [SQLValue], Samples, Samples, Samples)] = [
             ("sum(duration) by task.project.client",
-             "SELECT p.\(c(base, "Projects", "client")), sum(e.end_at - e.start) \(byClient) GROUP BY 1", [], \.allHistory, \.allHistoryFloor),
+             "SELECT p.\(c(base, "Projects", "client")), sum(e.end_at - e.start) \(byClient) GROUP BY 1", [], \.allHistory, \.allHistoryFloor, \.allHistoryScan),
             ("sum(duration) by task.project.client, person for \(figures.monthName)",
              "SELECT p.\(c(base, "Projects", "client")), e.person, sum(e.end_at - e.start) \(byClient) WHERE e.start >= ? AND e.start < ? GROUP BY 1, 2",
-             [.integer(monthStart), .integer(monthEnd)], \.month, \.monthFloor),
+             [.integer(monthStart), .integer(monthEnd)], \.month, \.monthFloor, \.monthScan),
         ]
-        for (query, sql, arguments, measured, bare) in cases {
+        for (query, sql, arguments, measured, bare, scanned) in cases {
             let statement = try floor.prepare(sql)
-            _ = try ReportRunner.run(SourceText(name: "<bench>", text: query), on: base)
+            let text = SourceText(name: "<bench>", text: query)
+            guard try ReportRunner.run(text, on: base).table.rows == (try ReportRunner.run(text, on: base, source: .scan).table.rows) else {
+                throw EngineError(.storage, "'\(query)' gives another answer from the kept summary than from a scan", hint: "this is a bug in the summary")
+            }
             _ = try statement.rows(arguments)
             for _ in 0..<max(repetitions / 4, 5) {
-                figures[keyPath: measured].add(try Self.seconds { _ = try ReportRunner.run(SourceText(name: "<bench>", text: query), on: base) } * 1000)
+                figures[keyPath: measured].add(try Self.seconds { _ = try ReportRunner.run(text, on: base) } * 1000)
                 figures[keyPath: bare].add(try Self.seconds { _ = try statement.rows(arguments) } * 1000)
+                figures[keyPath: scanned].add(try Self.seconds { _ = try ReportRunner.run(text, on: base, source: .scan) } * 1000)
             }
         }
+        figures.summaryRows = try base.summaryRowCount(of: entriesTable)
         figures.peakMegabytes = peakMemoryMegabytes()
         let mismatches = try base.integrity.check()
         if !mismatches.isEmpty {
@@ -301,6 +310,9 @@ extension SpeedBenchmark {
         rows.append(["full recompute", ms(big.fullRecompute), ms(big.scanFloor), ratio(big.fullRecompute.median, big.scanFloor.median), "bare GROUP BY scan"])
         rows.append(["report: all history by client", ms(big.allHistory), ms(big.allHistoryFloor), ratio(big.allHistory.median, big.allHistoryFloor.median), "bare GROUP BY scan"])
         rows.append(["report: \(big.monthName) by client, person", ms(big.month), ms(big.monthFloor), ratio(big.month.median, big.monthFloor.median), "bare GROUP BY of the month"])
+        rows.append(["  all history, scanning the rows", ms(big.allHistoryScan), ms(big.allHistoryFloor), ratio(big.allHistoryScan.median, big.allHistoryFloor.median), "(not the kept summary)"])
+        rows.append(["  \(big.monthName), scanning the rows", ms(big.monthScan), ms(big.monthFloor), ratio(big.monthScan.median, big.monthFloor.median), "(not the kept summary)"])
+        rows.append(["kept summary", big.summaryRows.map { "\($0) rows" } ?? "none", "", "", ""])
         rows.append(["peak memory", big.peakMegabytes.map { String(format: "%.0f MB", $0) } ?? "?", "", "", ""])
         var lines = alignedLines(rows)
         if results.count == 2 {

@@ -207,7 +207,9 @@ extension ReportSQL {
     /// query buckets by time and has no period to bound the buckets.
     func timeBounds(grouped: Bool, periodDays: ClosedRange<CivilDate>?) -> String? {
         guard grouped, report.bucket != nil, let field = report.timeField, axis != nil else { return nil }
-        return "SELECT MIN(\(StorageNames.column(field.id))), MAX(\(StorageNames.column(field.id))) FROM \(StorageNames.table(report.table.id))"
+        // Two subqueries: each reads one end of the time field's index (MIN and MAX side by side scan the table).
+        let column = StorageNames.column(field.id), table = StorageNames.table(report.table.id)
+        return "SELECT (SELECT MIN(\(column)) FROM \(table)), (SELECT MAX(\(column)) FROM \(table))"
     }
 
     /// Column positions of one query's result.
@@ -216,6 +218,9 @@ extension ReportSQL {
         var aggregateColumns: [[Int]] = []
         var readColumns: [Int] = []
         var countColumn = 0
+        /// From the kept summary: the column counting error values the rows held (the runner
+        /// then scans the rows instead, whose SQL names the error).
+        var errorColumn: Int?
     }
 
     /// Whether the grouped query can aggregate the table's rows by its own columns first and
@@ -462,5 +467,247 @@ extension ReportSQL {
         if !outer.joins.isEmpty { text += " " + outer.joins.joined(separator: " ") }
         if !keys.isEmpty { text += " GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", ") }
         return Query(statement: Statement(sql: text, arguments: inner.arguments), layout: layout, bucketStart: bucketStart)
+    }
+}
+
+// MARK: - Answering from the kept summary
+
+extension ReportSQL {
+    /// The kept summary can answer the report exactly when everything the report reads of a row
+    /// is in the summary's rows: measures of `sum`, `count` and `avg` over summed fields (or
+    /// `count()`), groups and conditions (`where`, the aggregates' filters, the read rule) that
+    /// start at key columns, whole days (a period is whole days; buckets are unions of days).
+    /// Returns the key fields the report reads, or nil when only a scan can answer.
+    func summaryKeys(_ layout: SummaryLayout, resolved: Resolved) -> Set<FieldID>? {
+        guard report.table.id == layout.table, fallbackConditions.isEmpty else { return nil }
+        if let field = report.timeField, field.id != layout.timeField { return nil }
+        let keys = Set(layout.keys.map(\.id)), sums = Set(layout.sums.map(\.id))
+        var read: Set<FieldID> = []
+        func start(_ path: RowPath) -> Bool {
+            let first = path.links.first ?? path.field.id
+            guard keys.contains(first) else { return false }
+            read.insert(first)
+            return true
+        }
+        func keysOnly(_ p: RowPredicate?) -> Bool {
+            guard let p else { return true }
+            switch p {
+            case .constant: return true
+            case .compare(let a, _, let b, _):
+                func ok(_ o: RowOperand) -> Bool { if case .column(let path) = o { return start(path) } else { return true } }
+                return ok(a) && ok(b)
+            case .member(let path, _, _, _), .within(let path, _, _), .isBlank(let path), .isTrue(let path): return start(path)
+            case .not(let x): return keysOnly(x)
+            case .and(let x, let y), .or(let x, let y): return keysOnly(x) && keysOnly(y)
+            }
+        }
+        for g in report.groups {
+            switch g.kind {
+            case .value, .link: if !start(g.path) { return nil }
+            case .eachTag, .eachLink: return nil
+            }
+        }
+        for a in report.aggregates {
+            switch a.function {
+            case .sum, .avg:
+                guard let arg = a.argument, arg.links.isEmpty, sums.contains(arg.field.id) else { return nil }
+            case .count:
+                if let arg = a.argument, !(arg.links.isEmpty && sums.contains(arg.field.id)) { return nil }
+            case .min, .max, .count_distinct:
+                return nil
+            }
+            if !keysOnly(a.filter?.predicate) { return nil }
+        }
+        if !keysOnly(report.filter?.predicate) { return nil }
+        if let access = resolved.access {
+            guard let fields = access.firstFields, fields.isSubset(of: keys) else { return nil }
+            read.formUnion(fields)
+        }
+        return read
+    }
+
+    /// The ranges of summary rows a report reads: a cuboid and a span of days `[from, to)`
+    /// (nil: every day, blank times too). Whole local years in the middle of the period come
+    /// from a year cuboid when one keeps every key read and the bucket is none or a year.
+    func summaryPieces(_ layout: SummaryLayout, reading keys: Set<FieldID>, periodDays: ClosedRange<CivilDate>?)
+        -> [(cuboid: Int64, from: Int64?, to: Int64?)] {
+        let yearly = (report.bucket == nil || report.bucket == .year)
+            ? layout.cuboids.first(where: { $0.grain == .year && keys.isSubset(of: Set($0.keys)) }) : nil
+        guard let days = periodDays else { return [(yearly?.id ?? 0, nil, nil)] }
+        let lo = days.lowerBound.daysSinceEpoch, end = days.upperBound.daysSinceEpoch + 1
+        guard let yearly else { return [(0, lo, end)] }
+        var firstYear = days.lowerBound.yearStart
+        if firstYear.daysSinceEpoch < lo { firstYear = firstYear.adding(years: 1) }
+        let lastYear = CivilDate(daysSinceEpoch: end).yearStart
+        guard firstYear < lastYear else { return [(0, lo, end)] }
+        var pieces: [(Int64, Int64?, Int64?)] = []
+        if lo < firstYear.daysSinceEpoch { pieces.append((0, lo, firstYear.daysSinceEpoch)) }
+        pieces.append((yearly.id, firstYear.daysSinceEpoch, lastYear.daysSinceEpoch))
+        if lastYear.daysSinceEpoch < end { pieces.append((0, lastYear.daysSinceEpoch, end)) }
+        return pieces.map { (cuboid: $0.0, from: $0.1, to: $0.2) }
+    }
+
+    /// The report from the kept summary (see `summaryKeys`), in the shape of the scan's query:
+    /// an inner aggregate over the summary rows of its pieces, by the groups' key columns and
+    /// the bucket (computed from the row's day), and an outer one that joins the links per
+    /// group. Its last column counts the error values met, for the runner to scan instead.
+    func summaryQuery(_ layout: SummaryLayout, reading keys: Set<FieldID>, grouped: Bool, resolved: Resolved) -> Query {
+        var inner = Plan()
+        let blank = SummaryLayout.blankKey
+        var selected = ["CASE WHEN d = \(SummaryLayout.blankDay) THEN NULL ELSE d END AS d"]
+        selected += layout.keys.map { "NULLIF(\(SummaryLayout.keyColumn($0.id)), \(blank)) AS \(SummaryLayout.keyColumn($0.id))" }
+        selected += layout.valueColumns
+        var pieces: [String] = []
+        let chosen = summaryPieces(layout, reading: keys, periodDays: resolved.periodDays)
+        for piece in chosen {
+            var text = "SELECT \(selected.joined(separator: ", ")) FROM \(layout.tableName) WHERE q = \(inner.bind(.integer(piece.cuboid)))"
+            if let from = piece.from, let to = piece.to {
+                text += " AND d >= \(inner.bind(.integer(from))) AND d < \(inner.bind(.integer(to)))"
+            }
+            pieces.append(text)
+        }
+        var innerKeys: [String] = []
+        if grouped {
+            for g in report.groups {
+                let c = StorageNames.column(g.path.links.first ?? g.path.field.id)
+                if !innerKeys.contains(c) { innerKeys.append(c) }
+            }
+        }
+        var bucket: String?
+        var bucketStart: ((Int64) -> CivilDate)?
+        if grouped, let unit = report.bucket, let axis {
+            let days = TimeAxis(rules: axis.rules, isDatetime: false)
+            var range: ClosedRange<Int64>?
+            if let p = resolved.periodDays { range = p.lowerBound.daysSinceEpoch...p.upperBound.daysSinceEpoch }
+            var dayResolved = Resolved()
+            if let data = resolved.tableRange {
+                dayResolved.tableRange = axis.day(ofStored: data.lowerBound).daysSinceEpoch...axis.day(ofStored: data.upperBound).daysSinceEpoch
+            }
+            let k = days.bucketKey("t.d", unit: unit, range: dayResolved.bucketRange(period: range))
+            bucketStart = k.start
+            bucket = "CASE WHEN t.d IS NULL THEN NULL ELSE \(k.sql) END"
+        }
+        if !chosen.contains(where: { $0.cuboid != 0 }) {
+            // Daily rows by every key: about as many as the rows they summarise in a short span,
+            // so grouping them before the joins would not make fewer.
+            return summaryQueryJoiningFirst(from: pieces, plan: inner, grouped: grouped, bucket: bucket, bucketStart: bucketStart, resolved: resolved)
+        }
+        if let access = resolved.access {
+            let predicate = access.sql(alias: "t") { inner.bind($0) }
+            inner.conditions.append(predicate)
+        }
+        if let filter = report.filter { inner.conditions.append(condition(filter, fallbackIDs: nil, plan: &inner)) }
+        var innerColumns = innerKeys.map { "t.\($0) AS \($0)" } + (bucket.map { ["\($0) AS b"] } ?? [])
+        var outerAggregates: [[String]] = []
+        var errors: [String] = []
+        for (i, agg) in report.aggregates.enumerated() {
+            let cond = agg.filter.map { condition($0, fallbackIDs: nil, plan: &inner) }
+            func filtered(_ x: String) -> String { cond.map { "CASE WHEN \($0) THEN \(x) END" } ?? x }
+            // The inner parts per summary group; the outer ones below add them up.
+            var parts: [String] = []
+            if let field = agg.argument?.field.id {
+                let sum = "t." + SummaryLayout.sumColumn(field), count = "t." + SummaryLayout.countColumn(field)
+                let error = "t." + SummaryLayout.errorColumn(field)
+                errors.append(error)
+                switch agg.function {
+                case .count: parts = ["SUM(\(filtered("\(count) + \(error)")))"]
+                // A sum is blank when no row had a value, as SQL's SUM over the rows.
+                case .sum, .avg: parts = ["SUM(\(filtered(sum)))", "SUM(\(filtered(count)))"]
+                default: break
+                }
+            } else {
+                parts = ["SUM(\(filtered("t.n")))"]
+            }
+            var outer: [String] = []
+            for (k, part) in parts.enumerated() { innerColumns.append("\(part) AS a\(i)_\(k)") }
+            switch (agg.function, agg.argument != nil) {
+            case (.sum, true): outer = ["CASE WHEN SUM(t.a\(i)_1) > 0 THEN SUM(t.a\(i)_0) END"]
+            case (.avg, _): outer = ["CASE WHEN SUM(t.a\(i)_1) > 0 THEN SUM(t.a\(i)_0) END", "SUM(t.a\(i)_1)"]
+            default: outer = ["COALESCE(SUM(t.a\(i)_0), 0)"]
+            }
+            outerAggregates.append(outer)
+        }
+        innerColumns.append("SUM(t.n) AS n")
+        innerColumns.append("SUM(\(errors.isEmpty ? "0" : errors.joined(separator: " + "))) AS e")
+        let innerKeyCount = innerKeys.count + (bucket == nil ? 0 : 1)
+        var innerSQL = "SELECT " + innerColumns.joined(separator: ", ") + " FROM (" + pieces.joined(separator: " UNION ALL ") + ") AS t"
+        if !inner.joins.isEmpty { innerSQL += " " + inner.joins.joined(separator: " ") }
+        if !inner.conditions.isEmpty { innerSQL += " WHERE " + inner.conditions.map { "(\($0))" }.joined(separator: " AND ") }
+        if innerKeyCount > 0 { innerSQL += " GROUP BY " + (1...innerKeyCount).map(String.init).joined(separator: ", ") }
+
+        var outer = Plan()
+        var outerKeys: [String] = []
+        if grouped {
+            outerKeys = report.groups.map { column($0.path, plan: &outer) }
+            if bucket != nil { outerKeys.append("t.b") }
+        }
+        var layoutOut = Layout()
+        layoutOut.keyCount = outerKeys.count
+        var columns: [String] = []
+        for parts in outerAggregates {
+            layoutOut.aggregateColumns.append(Array(columns.count..<(columns.count + parts.count)).map { $0 + layoutOut.keyCount })
+            columns += parts
+        }
+        if grouped { appendGroupReads(to: &columns, layout: &layoutOut, plan: &outer) }
+        layoutOut.countColumn = layoutOut.keyCount + columns.count
+        columns.append("COALESCE(SUM(t.n), 0)")
+        layoutOut.errorColumn = layoutOut.keyCount + columns.count
+        columns.append("COALESCE(SUM(t.e), 0)")
+        var text = "/* the kept summary */ SELECT " + (outerKeys + columns).joined(separator: ", ") + " FROM (\(innerSQL)) AS t"
+        if !outer.joins.isEmpty { text += " " + outer.joins.joined(separator: " ") }
+        if !outerKeys.isEmpty { text += " GROUP BY " + (1...outerKeys.count).map(String.init).joined(separator: ", ") }
+        return Query(statement: Statement(sql: text, arguments: inner.arguments), layout: layoutOut, bucketStart: bucketStart)
+    }
+}
+
+extension ReportSQL {
+    /// The report from summary rows in one aggregate: the links joined per summary row, then
+    /// grouped (see `summaryQuery`).
+    func summaryQueryJoiningFirst(from pieces: [String], plan given: Plan, grouped: Bool, bucket: String?,
+                                  bucketStart: ((Int64) -> CivilDate)?, resolved: Resolved) -> Query {
+        var plan = given
+        if grouped {
+            plan.keys = report.groups.map { column($0.path, plan: &plan) }
+            if let bucket { plan.keys.append(bucket) }
+        }
+        if let access = resolved.access {
+            let predicate = access.sql(alias: "t") { plan.bind($0) }
+            plan.conditions.append(predicate)
+        }
+        if let filter = report.filter { plan.conditions.append(condition(filter, fallbackIDs: nil, plan: &plan)) }
+        var layout = Layout()
+        layout.keyCount = plan.keys.count
+        var columns: [String] = []
+        var errors: [String] = []
+        for agg in report.aggregates {
+            let cond = agg.filter.map { condition($0, fallbackIDs: nil, plan: &plan) }
+            func filtered(_ x: String) -> String { cond.map { "CASE WHEN \($0) THEN \(x) END" } ?? x }
+            var parts: [String]
+            if let field = agg.argument?.field.id {
+                let sum = "t." + SummaryLayout.sumColumn(field), count = "t." + SummaryLayout.countColumn(field)
+                errors.append("t." + SummaryLayout.errorColumn(field))
+                let total = "CASE WHEN SUM(\(filtered(count))) > 0 THEN SUM(\(filtered(sum))) END"
+                switch agg.function {
+                case .count: parts = ["COALESCE(SUM(\(filtered("\(count) + t.\(SummaryLayout.errorColumn(field))"))), 0)"]
+                case .avg: parts = [total, "SUM(\(filtered(count)))"]
+                default: parts = [total]
+                }
+            } else {
+                parts = ["COALESCE(SUM(\(filtered("t.n"))), 0)"]
+            }
+            layout.aggregateColumns.append(Array(columns.count..<(columns.count + parts.count)).map { $0 + layout.keyCount })
+            columns += parts
+        }
+        if grouped { appendGroupReads(to: &columns, layout: &layout, plan: &plan) }
+        layout.countColumn = layout.keyCount + columns.count
+        columns.append("COALESCE(SUM(t.n), 0)")
+        layout.errorColumn = layout.keyCount + columns.count
+        columns.append("COALESCE(SUM(\(errors.isEmpty ? "0" : errors.joined(separator: " + "))), 0)")
+        var text = "/* the kept summary */ SELECT " + (plan.keys + columns).joined(separator: ", ")
+        text += " FROM (" + pieces.joined(separator: " UNION ALL ") + ") AS t"
+        if !plan.joins.isEmpty { text += " " + plan.joins.joined(separator: " ") }
+        if !plan.conditions.isEmpty { text += " WHERE " + plan.conditions.map { "(\($0))" }.joined(separator: " AND ") }
+        if !plan.keys.isEmpty { text += " GROUP BY " + (1...plan.keys.count).map(String.init).joined(separator: ", ") }
+        return Query(statement: Statement(sql: text, arguments: plan.arguments), layout: layout, bucketStart: bucketStart)
     }
 }

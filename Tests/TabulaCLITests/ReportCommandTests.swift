@@ -29,6 +29,17 @@ import Testing
         #expect(lines[2].range(of: #"^anna +\d+:\d\d +\d+$"#, options: .regularExpression) != nil)
     }
 
+    @Test func sqlShowsWhetherAReportReadTheKeptSummary() throws {
+        let cli = try makeTeamBase()
+        let kept = try cli.run("report", "team.db", "sum(duration) by project.client, person for 2026-11", "--sql")
+        #expect(kept.status == 0, "\(kept.stderr)")
+        #expect(kept.stdout.contains("/* the kept summary */ SELECT"))
+        // An extreme is not kept: the report scans the entries.
+        let scanned = try cli.run("report", "team.db", "max(duration) by person for 2026-11", "--sql")
+        #expect(scanned.status == 0, "\(scanned.stderr)")
+        #expect(!scanned.stdout.contains("kept summary"))
+    }
+
     @Test func csvAndJSONCarryExactValues() throws {
         let cli = try makeTeamBase()
         let csv = try cli.run("report", "team.db", "sum(duration) as hours, sum(amount) as amount by project.client for 2026-11", "--format", "csv")

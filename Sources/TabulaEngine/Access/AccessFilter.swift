@@ -22,6 +22,25 @@ public struct AccessFilter: Sendable {
     /// True when the rule lets the actor see no row at all.
     public var allowsNone: Bool { if case .constant(false) = test { return true } else { return false } }
 
+    /// The fields of the table whose columns the rule reads (each path's first field), or nil
+    /// when a path starts at a field without a column: what the report planner checks before it
+    /// answers from the kept summary, whose rows keep only some columns.
+    package var firstFields: Set<FieldID>? {
+        var fields: Set<FieldID> = []
+        func visit(_ t: Test) -> Bool {
+            switch t {
+            case .constant: return true
+            case .and(let a, let b), .or(let a, let b): return visit(a) && visit(b)
+            case .not(let a): return visit(a)
+            case .isBlank(let p), .isTrue(let p), .compare(let p, _, _):
+                guard let first = p.ids.first, let field = table.field(id: first), Layout.hasColumn(field) else { return false }
+                fields.insert(first)
+                return true
+            }
+        }
+        return visit(test) ? fields : nil
+    }
+
     /// The predicate over the rows aliased `alias`; `bind` adds an argument and returns its
     /// placeholder, so the caller numbers its parameters its own way.
     package func sql(alias: String, bind: (SQLValue) -> String) -> String {

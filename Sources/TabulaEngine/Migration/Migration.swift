@@ -259,6 +259,8 @@ extension Base {
             try ensureTimerIndexes()
             try recordHistory(action: "schema", note: plan.description)
             try recomputeAll(fields: changedComputedFields(old: old, new: new))
+            try dropStaleSummaryTables()
+            summariesNeedRebuild = true  // the rows were copied past the change set
             try checkNewChecks(old: old)
             if dryRun { throw DryRunFinished() }
         } } catch is DryRunFinished {

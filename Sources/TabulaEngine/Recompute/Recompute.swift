@@ -396,6 +396,11 @@ extension Base {
         // Everything so far is consistent now (callers recompute after their writes, before any
         // further write): later deltas start from here, and these changes are not applied twice.
         if let done = pending {
+            // Changes past the change set from now on: the summaries they touch are rebuilt.
+            let summarised = try compiledSchema().summaries.keys
+            if summarised.contains(where: { done.inserted[$0] != nil || done.deleted[$0] != nil || done.cells[$0] != nil }) {
+                summariesNeedRebuild = true
+            }
             settled.formUnion(done)
             pending = ChangeSet()
         }
@@ -471,6 +476,7 @@ extension Base {
                                                            stored: field.valueType.format(have, context: self.schema.valueContext),
                                                            expected: field.valueType.format(want, context: self.schema.valueContext)))
                         if fix {
+                            if compiled.summaries[table.id] != nil { self.summariesNeedRebuild = true }
                             try self.db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(Layout.column(field.id)) = ? WHERE id = ?")
                                 .run([ValueCoding.encode(want), .integer(row)])
                         }

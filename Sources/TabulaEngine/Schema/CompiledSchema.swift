@@ -28,6 +28,8 @@ final class CompiledSchema {
     let timers: [TimerRoles]
     /// The columns of each table that the delta-kept rollups over it read.
     private(set) var deltaFields: [TableID: [FieldID]] = [:]
+    /// The kept summary of each table with a time field (Recompute/Summaries.swift).
+    private(set) var summaries: [TableID: SummaryLayout] = [:]
     /// Each table's insert plan, made on first insert (Transaction/BulkInsert.swift).
     var insertPlans: [TableID: InsertPlan] = [:]
 
@@ -70,6 +72,9 @@ final class CompiledSchema {
             }
         }
         graph = DependencyGraph(schema: schema, edges: edges, formulas: Set(formulas.keys), volatile: volatile)
+        for table in schema.tables {
+            if let layout = SummaryLayout.make(table, schema: schema, volatile: graph.volatile) { summaries[table.id] = layout }
+        }
         for table in schema.tables {
             for check in table.checks ?? [] {
                 do {

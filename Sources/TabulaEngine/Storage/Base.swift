@@ -26,6 +26,9 @@ public final class Base {
     /// Changes of the current command that a full recompute already made consistent: kept for
     /// `lastChanges`, but not applied again (as deltas) by the closing incremental recompute.
     var settled = ChangeSet()
+    /// Set when the command wrote rows past the change set (a full recompute, a repair, a
+    /// migration): the summaries are then rebuilt at its end instead of kept by delta.
+    var summariesNeedRebuild = false
     /// The cells the last committed command wrote or recomputed (what a UI or API pushes).
     public internal(set) var lastChanges = ChangeSet()
     /// What committed writes did unasked (a Pomodoro closed at its deadline), not yet taken by

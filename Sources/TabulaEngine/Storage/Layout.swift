@@ -12,7 +12,9 @@ enum Layout {
     static let history = "_tabula_history"
     /// Identifies a Tabula base among SQLite files (PRAGMA application_id), "TBLA".
     static let applicationID: Int64 = 0x5442_4C41
-    static let formatVersion = 1
+    /// 2: the kept summaries (`s{table}`), which a writer that does not keep them would leave
+    /// stale; a format-1 file becomes format 2 when its first summary is built.
+    static let formatVersion = 2
 
     /// Whether a field has a column of its own in its table.
     static func hasColumn(_ field: Field) -> Bool {

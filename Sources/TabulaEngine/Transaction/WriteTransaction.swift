@@ -114,6 +114,7 @@ extension Base {
         currentTransaction = tx
         pending = ChangeSet()
         settled = ChangeSet()
+        summariesNeedRebuild = false
         attachments.exemptRows = []
         attachments.wroteFeedRows = false
         rowLabels = [:]
@@ -168,12 +169,15 @@ extension Base {
     /// touched, then checks the locks.
     func finishCommand(_ tx: WriteTransaction) throws {
         try runRowRules(tx)
-        guard let changes = pending, !changes.isEmpty else { return }
-        try recompute(changes)
-        try checkAccessAfterWrites(changes)
-        try checkLocksAfterWrites(changes)
-        try checkRowsAfterWrites(pending ?? changes)
-        try noteFeedChanges(pending ?? changes)
+        if let changes = pending, !changes.isEmpty {
+            try recompute(changes)
+            try checkAccessAfterWrites(changes)
+            try checkLocksAfterWrites(changes)
+            try checkRowsAfterWrites(pending ?? changes)
+            try noteFeedChanges(pending ?? changes)
+        }
+        // Last: the summaries read the values the recompute left.
+        if summariesNeedRebuild || !(pending?.isEmpty ?? true) { try maintainSummaries() }
     }
 
     /// Runs a whole command (rules, recompute, every check) and rolls it back: whether it would
