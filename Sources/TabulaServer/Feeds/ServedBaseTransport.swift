@@ -37,7 +37,8 @@ public struct ServedBaseTransport: OtherBaseTransport {
 
     public func changeStamp() throws -> Int64? {
         struct Stamp: Decodable { var stamp: Int64 }
-        return try JSONDecoder().decode(Stamp.self, from: call("GET", "/feeds/stamp", body: nil)).stamp
+        // Asked when the base opens: a server that does not answer costs every command at most 2 s.
+        return try JSONDecoder().decode(Stamp.self, from: call("GET", "/feeds/stamp", body: nil, timeout: min(timeout, 2))).stamp
     }
 
     static func escape(_ text: String) -> String {
@@ -46,8 +47,8 @@ public struct ServedBaseTransport: OtherBaseTransport {
 
     /// One request, answered 2xx with its body; anything else is an error worded from the API's
     /// `{"error": {...}}` (a refused token, a missing table) or the connection's failure.
-    private func call(_ method: String, _ path: String, body: Data?) throws -> Data {
-        let url = root + path, token = token, timeout = timeout
+    private func call(_ method: String, _ path: String, body: Data?, timeout: Int64? = nil) throws -> Data {
+        let url = root + path, token = token, timeout = timeout ?? self.timeout
         let outcome = Mutex<Result<(Int, Data), any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task.detached {
