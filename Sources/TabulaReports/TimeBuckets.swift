@@ -27,39 +27,14 @@ struct TimeAxis {
     }
 
     /// The zone's UTC offset, in milliseconds, as pieces `[(from, offset)]` covering `range`
-    /// (the first piece applies before its `from` too).
+    /// (the first piece applies before its `from` too): the engine's, which the summary uses too.
     func offsets(over range: ClosedRange<Int64>) -> [(from: Int64, offset: Int64)] {
-        func offset(_ ms: Int64) -> Int64 { Int64(rules.offset(at: Instant(millisecondsSinceEpoch: ms))) * 1000 }
-        var pieces: [(Int64, Int64)] = [(range.lowerBound, offset(range.lowerBound))]
-        var t = range.lowerBound
-        // Probe every 6 hours (no zone changes its offset twice in that time), then find each
-        // change to the millisecond.
-        let step: Int64 = 6 * 3_600_000
-        while t < range.upperBound {
-            let next = min(t + step, range.upperBound)
-            let o = offset(next)
-            if o != pieces[pieces.count - 1].1 {
-                var lo = t, hi = next
-                while hi - lo > 1 {
-                    let mid = lo + (hi - lo) / 2
-                    if offset(mid) == o { hi = mid } else { lo = mid }
-                }
-                pieces.append((hi, o))
-            }
-            t = next
-        }
-        return pieces.map { (from: $0.0, offset: $0.1) }
+        LocalDaySQL(rules: rules).offsets(over: range)
     }
 
-    /// `CASE WHEN x < b1 THEN v0 WHEN ... END` as a balanced tree: log2(n) comparisons a row.
+    /// `CASE WHEN x < b1 THEN v0 WHEN ... END` as a balanced tree.
     static func lookup(_ column: String, bounds: [Int64], values: [String]) -> String {
-        // values.count == bounds.count + 1: values[i] applies below bounds[i], the last above all.
-        func build(_ lo: Int, _ hi: Int) -> String {
-            if lo == hi { return values[lo] }
-            let mid = (lo + hi) / 2
-            return "CASE WHEN \(column) < \(bounds[mid]) THEN \(build(lo, mid)) ELSE \(build(mid + 1, hi)) END"
-        }
-        return build(0, values.count - 1)
+        LocalDaySQL.lookup(column, bounds: bounds, values: values)
     }
 
     /// The SQL key of the bucket a row falls in, and the bucket start of each key value.

@@ -153,17 +153,20 @@ public struct SummaryLayout: Sendable, Hashable {
 
 /// Local days and years of stored instants, in SQL over a range of them: the zone's offsets laid
 /// out over the range as a balanced `CASE` tree (as the report planner does for buckets).
-struct LocalDaySQL {
-    let rules: TimeZoneRules
+package struct LocalDaySQL {
+    package let rules: TimeZoneRules
+    package init(rules: TimeZoneRules) { self.rules = rules }
     static let dayMs: Int64 = 86_400_000
     /// Keeps the dividend positive (SQLite divides toward zero): about 27,000 years of days.
     static let dayBias: Int64 = 10_000_000
 
     /// The zone's offset in milliseconds as pieces covering `range` (the first applies before it too).
-    func offsets(over range: ClosedRange<Int64>) -> [(from: Int64, offset: Int64)] {
+    package func offsets(over range: ClosedRange<Int64>) -> [(from: Int64, offset: Int64)] {
         func offset(_ ms: Int64) -> Int64 { Int64(rules.offset(at: Instant(millisecondsSinceEpoch: ms))) * 1000 }
         var pieces: [(Int64, Int64)] = [(range.lowerBound, offset(range.lowerBound))]
         var t = range.lowerBound
+        // Probe every 6 hours (no zone changes its offset twice in that time), then find each
+        // change to the millisecond.
         let step: Int64 = 6 * 3_600_000
         while t < range.upperBound {
             let next = min(t + step, range.upperBound)
@@ -181,7 +184,9 @@ struct LocalDaySQL {
         return pieces.map { (from: $0.0, offset: $0.1) }
     }
 
-    static func lookup(_ column: String, bounds: [Int64], values: [String]) -> String {
+    /// `CASE WHEN x < b1 THEN v0 ... END` as a balanced tree: log2(n) comparisons a row;
+    /// values.count == bounds.count + 1 (values[i] applies below bounds[i], the last above all).
+    package static func lookup(_ column: String, bounds: [Int64], values: [String]) -> String {
         func build(_ lo: Int, _ hi: Int) -> String {
             if lo == hi { return values[lo] }
             let mid = (lo + hi) / 2
