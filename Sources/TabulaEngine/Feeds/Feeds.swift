@@ -20,10 +20,6 @@ enum FeedStore {
 extension Base {
     // MARK: - Storage
 
-    func internalTableExists(_ name: String) throws -> Bool {
-        try !db.cachedStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").rows([.text(name)]).isEmpty
-    }
-
     func ensureFeedStorage() throws {
         try db.execute("""
             CREATE TABLE IF NOT EXISTS \(FeedStore.outbox) (source_table INTEGER NOT NULL, row INTEGER NOT NULL, target TEXT NOT NULL,

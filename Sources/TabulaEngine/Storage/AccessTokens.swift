@@ -22,7 +22,7 @@ public struct AccessTokens {
 
     private func exists() throws -> Bool {
         // Asked on every API request: the statement is kept prepared.
-        try !base.db.cachedStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").rows([.text(Self.table)]).isEmpty
+        try base.internalTableExists(Self.table)
     }
 
     private func ensure() throws {

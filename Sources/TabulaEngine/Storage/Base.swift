@@ -219,6 +219,11 @@ public final class Base {
 
     public func close() { db.close() }
 
+    /// Whether one of the base's internal tables (made on first use) exists yet; the statement is kept prepared.
+    func internalTableExists(_ name: String) throws -> Bool {
+        try !db.cachedStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").rows([.text(name)]).isEmpty
+    }
+
     /// `PRAGMA schema_version` when this object last found its schema to be the file's.
     private var checkedSchemaVersion: Int64?
 

@@ -56,7 +56,7 @@ public struct ReportPins {
     static let table = "_tabula_report_pins"
 
     private func exists() throws -> Bool {
-        try !base.db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(Self.table)]).isEmpty
+        try base.internalTableExists(Self.table)
     }
 
     /// Pins a view for a person; pinning the same view again keeps the one pin.
@@ -106,7 +106,7 @@ public struct ReportShares {
     static let table = "_tabula_report_shares"
 
     private func exists() throws -> Bool {
-        try !base.db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(Self.table)]).isEmpty
+        try base.internalTableExists(Self.table)
     }
 
     /// Stores a new link's hash; the history records who shared which report, never the token.

@@ -20,7 +20,7 @@ public struct WebLogins {
     static let sessions = "_tabula_sessions"
 
     private func exists(_ table: String) throws -> Bool {
-        try !base.db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(table)]).isEmpty
+        try base.internalTableExists(table)
     }
 
     private func ensure() throws {

@@ -61,7 +61,7 @@ public struct Webhooks {
     static let deliveries = "_tabula_webhook_deliveries"
 
     private func exists() throws -> Bool {
-        try !base.db.cachedStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").rows([.text(Self.endpoints)]).isEmpty
+        try base.internalTableExists(Self.endpoints)
     }
 
     private func ensure() throws {
