@@ -24,6 +24,8 @@ public enum ServerBenchmark {
         public var writes: TimingSamples
         public var reads: TimingSamples
         public var errors: Int
+        /// CPU seconds the process spent in the phase (user and system, server and clients together).
+        public var cpuSeconds: Double
     }
 
     public struct Result: Sendable {
@@ -57,6 +59,8 @@ public enum ServerBenchmark {
     /// Serves the base at `path` in this process on a free loopback port, with requests not
     /// logged (the benchmarks measure the API, not the terminal); cancel the task to stop it.
     static func serve(_ path: String) async throws -> (port: Int, serving: Task<Void, any Error>) {
+        // As `tabula serve` runs (the clients are threads of their own either way).
+        TabulaServer.runTasksOnEventLoops()
         var quiet = Logger(label: "tabula.bench.server")
         quiet.logLevel = .critical
         let server = try TabulaServer(.init(path: path, host: "127.0.0.1", port: 0), logger: quiet)
@@ -85,6 +89,7 @@ public enum ServerBenchmark {
         let failure = Mutex<(any Error)?>(nil)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         let started = ContinuousClock.now
+        let cpuBefore = processCPUSeconds()
         let joined = DispatchGroup()
         for (i, token) in tokens.enumerated() {
             joined.enter()
@@ -122,12 +127,24 @@ public enum ServerBenchmark {
             joined.notify(queue: .global()) { done.resume() }
         }
         if let error = failure.withLock({ $0 }) { throw error }
+        let cpu = processCPUSeconds() - cpuBefore
         let elapsed = ContinuousClock.now - started
         let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         var writes = TimingSamples(), reads = TimingSamples()
         for w in outcome.writes { w.milliseconds.forEach { writes.add($0) } }
         for r in outcome.reads { r.milliseconds.forEach { reads.add($0) } }
-        return (PhaseResult(phase: phase, seconds: total, writes: writes, reads: reads, errors: outcome.errors.reduce(0, +)), outcome.running)
+        return (PhaseResult(phase: phase, seconds: total, writes: writes, reads: reads, errors: outcome.errors.reduce(0, +), cpuSeconds: cpu), outcome.running)
+    }
+
+    /// User and system CPU time of the whole process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// A time-tracking base with one person, task and token per client.
@@ -162,6 +179,9 @@ public enum ServerBenchmark {
             lines.append("\(what), \(String(format: "%.1f", p.seconds)) s")
             if p.phase != .reads { lines.append(line("  timer start/stop (writes)", p.writes, p.seconds)) }
             if p.phase != .writes { lines.append(line("  reads (timers, a row)", p.reads, p.seconds)) }
+            let requests = p.writes.milliseconds.count + p.reads.milliseconds.count
+            lines.append(String(format: "  CPU per request %.3f ms (server and clients together; %.1f of %d cores busy)",
+                                p.cpuSeconds * 1000 / Double(max(requests, 1)), p.cpuSeconds / max(p.seconds, 0.001), ProcessInfo.processInfo.activeProcessorCount))
         }
         lines.append("failed requests: \(r.errors)")
         return lines

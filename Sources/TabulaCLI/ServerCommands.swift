@@ -34,6 +34,7 @@ struct Serve: AsyncParsableCommand {
             handler.logLevel = ProcessInfo.processInfo.environment["TABULA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
             return handler
         }
+        TabulaServer.runTasksOnEventLoops()
         let server = try TabulaServer(.init(path: base, host: host, port: port, publicURL: publicURL, requestsPerMinute: rateLimit, now: try clock()))
         let deliverer = try WebhookDeliverer(.init(path: base, now: try clock()))
         let feeds = FeedDeliverer(path: base, now: try clock())

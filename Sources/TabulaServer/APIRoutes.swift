@@ -102,11 +102,10 @@ struct API: Sendable {
     }
 
     func authenticate(_ request: Request) async throws -> Caller {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+        guard let header = request.headers[.authorization], let token = Self.bearerToken(header) else {
             if let caller = try await sessions?.caller(request) { return caller }
             throw APIError.unauthorized
         }
-        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         guard !token.isEmpty else { throw APIError.unauthorized }
         let hash = APITokens.hash(token)
         let found: (AccessToken, String)? = try await host.read(as: "server") { base in
@@ -119,6 +118,20 @@ struct API: Sendable {
             Task { try? await host.write(as: "server") { base in try base.tokens.touch(id: id, at: base.now()) } }
         }
         return Caller(tokenID: t.id, person: t.person, name: name, scope: t.scope)
+    }
+
+    /// The token of an `Authorization: Bearer TOKEN` header (the scheme in any case, blanks
+    /// around the token dropped), or nil for another scheme. Every request reads it, so it is
+    /// cut from the bytes rather than through lowercased copies and Foundation's trimming.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = Array(header.utf8)
+        let scheme = Array("bearer ".utf8)
+        guard bytes.count >= scheme.count else { return nil }
+        for i in 0..<scheme.count where (bytes[i] | (i < 6 ? 0x20 : 0)) != scheme[i] { return nil }
+        var start = scheme.count, end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     /// The query string's pairs, each percent-decoded once (nil where the encoding is broken),

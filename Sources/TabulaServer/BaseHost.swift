@@ -3,18 +3,8 @@ import Synchronization
 import TabulaEngine
 import TabulaTimeTracking
 
-/// One open connection to a base, used by one request at a time. The `Base` object is not
-/// thread-safe; the actor is what makes it safe to share.
-actor BaseConnection {
-    private var base: Base
-    private let path: String
-    private let now: @Sendable () -> Instant
-
-    init(path: String, now: @escaping @Sendable () -> Instant) throws {
-        self.path = path; self.now = now
-        base = try Self.open(path, now)
-    }
-
+/// Opening a base for the server: its time-tracking rules and its other bases configured.
+enum BaseConnection {
     static func open(_ path: String, _ now: @escaping @Sendable () -> Instant) throws -> Base {
         let base = try Base.open(at: path, actor: "server", now: now)
         TimeTracking.install(on: base)
@@ -22,20 +12,6 @@ actor BaseConnection {
         OtherBases.configure(base, checkBeforeCommit: true, sendAfterCommit: false)
         return base
     }
-
-    /// Runs `body` on the base acting as `actor` (a person's name). A schema applied by another
-    /// process since the last request is read first.
-    func run<T: Sendable>(as actor: String, _ body: @Sendable (Base) throws -> T) throws -> T {
-        if try base.schemaChangedElsewhere() {
-            let fresh = try Self.open(path, now)
-            base.close()
-            base = fresh
-        }
-        base.actor = actor
-        return try body(base)
-    }
-
-    func close() { base.close() }
 }
 
 /// The server's only writing connection, on a thread of its own: requests' writes queue up
@@ -147,28 +123,81 @@ final class BaseWriter: Sendable {
     }
 }
 
+/// Read connections, one per thread that reads: a request's read runs at once on the thread
+/// its task is on, with that thread's own connection, with no hop to another executor and no
+/// queue behind a busy reader. Swift's pool has about as many threads as cores, so there are
+/// about as many connections; WAL lets them all read beside the writer.
+final class ThreadReaders: Sendable {
+    /// A thread's connection, used only by that thread once made.
+    private final class Slot: @unchecked Sendable {
+        var base: Base
+        init(_ base: Base) { self.base = base }
+    }
+    private let slots = Mutex<[UInt: Slot]>([:])
+    private let closed = Mutex(false)
+    private let path: String
+    private let now: @Sendable () -> Instant
+
+    init(path: String, now: @escaping @Sendable () -> Instant) {
+        self.path = path; self.now = now
+    }
+
+    /// Runs `body` on this thread's connection, acting as `actor`, in one read transaction. A
+    /// schema applied by another process since this connection's last read is read first.
+    func run<T>(as actor: String, _ body: (Base) throws -> T) throws -> T {
+        #if canImport(Darwin)
+        let thread = UInt(bitPattern: pthread_self())
+        #else
+        let thread = UInt(pthread_self())
+        #endif
+        let slot: Slot
+        if let found = slots.withLock({ $0[thread] }) {
+            slot = found
+        } else {
+            slot = Slot(try BaseConnection.open(path, now))
+            let kept = slots.withLock { slots in
+                if closed.withLock({ $0 }) { return false }
+                slots[thread] = slot
+                return true
+            }
+            if !kept {
+                slot.base.close()
+                throw APIError(.serviceUnavailable, "unavailable", "the server is shutting down", hint: "send the request again once it is back")
+            }
+        }
+        if try slot.base.schemaChangedElsewhere() {
+            let fresh = try BaseConnection.open(path, now)
+            slot.base.close()
+            slot.base = fresh
+        }
+        slot.base.actor = actor
+        return try slot.base.reading { try body(slot.base) }
+    }
+
+    /// Closes every thread's connection (once no request runs any more).
+    func close() {
+        closed.withLock { $0 = true }
+        for slot in slots.withLock({ Array($0.values) }) { slot.base.close() }
+    }
+}
+
 /// The server's hold on a base file: one writer (every write of the process goes through it, so
 /// writes are serialized in the process and SQLite's lock is only contended by other
 /// processes), and readers that WAL lets read beside it.
 final class BaseHost: Sendable {
     let path: String
     let writer: BaseWriter
-    let readers: [BaseConnection]
-    private let nextReader = Mutex(0)
+    let readers: ThreadReaders
 
-    init(path: String, readers count: Int = 2, now: @escaping @Sendable () -> Instant) throws {
+    init(path: String, now: @escaping @Sendable () -> Instant) throws {
         self.path = path
         writer = try BaseWriter(path: path, now: now)
-        readers = try (0..<max(1, count)).map { _ in try BaseConnection(path: path, now: now) }
+        readers = ThreadReaders(path: path, now: now)
     }
 
-    /// A read on one of the readers, in turn.
+    /// A read, on the calling thread's read connection.
     func read<T: Sendable>(as actor: String, _ body: @Sendable (Base) throws -> T) async throws -> T {
-        let i = nextReader.withLock { n in
-            defer { n = (n + 1) % readers.count }
-            return n
-        }
-        return try await readers[i].run(as: actor, body)
+        try readers.run(as: actor, body)
     }
 
     /// A write (or a read that must see the writer's own state) on the writer; returns once the
@@ -179,6 +208,6 @@ final class BaseHost: Sendable {
 
     func close() async {
         await writer.close()
-        for r in readers { await r.close() }
+        readers.close()
     }
 }

@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
 import ServiceLifecycle
 import TabulaEngine
 
@@ -14,18 +17,31 @@ public struct TabulaServer: Sendable {
         public var port: Int
         /// The address users reach the server at, when it sits behind a proxy (https://...).
         public var publicURL: String?
-        /// Read connections beside the one writer.
-        public var readers: Int
         /// At most this many requests a minute per token (nil: no limit); more are refused with 429.
         public var requestsPerMinute: Int?
         public var now: @Sendable () -> Instant
 
-        public init(path: String, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, readers: Int = 2,
+        public init(path: String, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil,
                     requestsPerMinute: Int? = nil, now: @escaping @Sendable () -> Instant = Base.systemClock) {
-            self.path = path; self.host = host; self.port = port; self.publicURL = publicURL; self.readers = readers
+            self.path = path; self.host = host; self.port = port; self.publicURL = publicURL
             self.requestsPerMinute = requestsPerMinute; self.now = now
         }
     }
+
+    /// Makes the server's event loops Swift's global executor, for a process that serves (call
+    /// it before serving; later calls do nothing). A request's task then runs on the loop its
+    /// connection reads on, with that thread's read connection, instead of crossing to Swift's
+    /// own pool and back twice per request: on two cores that crossing (a futex wake each way)
+    /// cost about a third of a read. Work that blocks for long stays off the loops: the writer
+    /// and the feed deliverer have threads of their own, and calls to another served base go
+    /// through a client on a loop of its own.
+    public static func runTasksOnEventLoops() {
+        eventLoopsTakeTasks.withLock { taken in
+            guard !taken else { return }
+            taken = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
+    }
+    private static let eventLoopsTakeTasks = Mutex(false)
 
     let configuration: Configuration
     let host: BaseHost
@@ -34,7 +50,7 @@ public struct TabulaServer: Sendable {
     /// Opens the base (a missing or broken base is an error here, before anything listens).
     public init(_ configuration: Configuration, logger: Logger = Logger(label: "tabula.server")) throws {
         self.configuration = configuration
-        self.host = try BaseHost(path: configuration.path, readers: configuration.readers, now: configuration.now)
+        self.host = try BaseHost(path: configuration.path, now: configuration.now)
         self.logger = logger
     }
 

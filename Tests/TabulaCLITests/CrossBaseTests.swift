@@ -224,7 +224,7 @@ import Testing
         server.currentDirectoryURL = cli.directory
         let out = Pipe()
         server.standardOutput = out
-        FileManager.default.createFile(atPath: cli.path(base + ".log"), contents: nil)
+        _ = FileManager.default.createFile(atPath: cli.path(base + ".log"), contents: nil)
         server.standardError = FileHandle(forWritingAtPath: cli.path(base + ".log"))
         try server.run()
         do {

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
+import NIOPosix
 import Synchronization
 import TabulaEngine
 
@@ -45,45 +47,37 @@ public struct ServedBaseTransport: OtherBaseTransport {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
     }
 
+    /// The client every call goes through, on an event loop of its own: a call blocks its
+    /// thread until the answer, and that thread may be one of the server's event loops (a read
+    /// connection opening a base that names this one), which must not be the loop that answers.
+    private static let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: 1))
+
     /// One request, answered 2xx with its body; anything else is an error worded from the API's
     /// `{"error": {...}}` (a refused token, a missing table) or the connection's failure.
     private func call(_ method: String, _ path: String, body: Data?, timeout: Int64? = nil) throws -> Data {
-        let url = root + path, token = token, timeout = timeout ?? self.timeout
-        let outcome = Mutex<Result<(Int, Data), any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-            do {
-                var request = HTTPClientRequest(url: url)
-                request.method = .RAW(value: method)
-                request.headers.add(name: "Authorization", value: "Bearer \(token)")
-                if let body {
-                    request.headers.add(name: "Content-Type", value: "application/json")
-                    request.body = .bytes(ByteBuffer(bytes: body))
-                }
-                let response = try await client.execute(request, timeout: .seconds(timeout))
-                let bytes = try await response.body.collect(upTo: 64 << 20)
-                outcome.withLock { $0 = .success((Int(response.status.code), Data(bytes.readableBytesView))) }
-            } catch {
-                outcome.withLock { $0 = .failure(error) }
-            }
-            try? await client.shutdown()
-            done.signal()
+        let url = root + path, timeout = timeout ?? self.timeout
+        let outcome: Result<(Int, Data), any Error>
+        do {
+            var headers = HTTPHeaders()
+            headers.add(name: "Authorization", value: "Bearer \(token)")
+            if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+            let request = try HTTPClient.Request(url: url, method: .RAW(value: method), headers: headers, body: body.map { .data($0) })
+            let response = try Self.client.execute(request: request, deadline: .now() + .seconds(timeout)).wait()
+            outcome = .success((Int(response.status.code), response.body.map { Data($0.readableBytesView) } ?? Data()))
+        } catch {
+            outcome = .failure(error)
         }
-        done.wait()
-        switch outcome.withLock({ $0 }) {
-        case .success(let (status, data))? where (200..<300).contains(status): return data
-        case .success(let (status, data))?:
+        switch outcome {
+        case .success(let (status, data)) where (200..<300).contains(status): return data
+        case .success(let (status, data)):
             struct Problem: Decodable { struct Inner: Decodable { var kind: String; var message: String; var hint: String? }; var error: Inner }
             if let problem = try? JSONDecoder().decode(Problem.self, from: data) {
                 let kind: EngineError.Kind = status == 401 || status == 403 ? .forbidden : status == 404 ? .notFound : .conflict
                 throw EngineError(kind, "\(root) answered \(status): \(problem.error.message)", hint: problem.error.hint)
             }
             throw EngineError(.storage, "\(root) answered \(status)", hint: "is it a tabula server?")
-        case .failure(let error)?:
+        case .failure(let error):
             throw EngineError(.notFound, "\(root) cannot be reached: \(error)", hint: "the rows wait in the outbox and are sent when it answers")
-        case nil:
-            throw EngineError(.notFound, "\(root) gave no answer")
         }
     }
 }
