@@ -76,3 +76,15 @@ public func alignedLines(_ rows: [[String]]) -> [String] {
         }.joined(separator: "   ")
     }
 }
+
+/// Runs blocking `work` (a benchmark's socket client) on a new thread and awaits its result, so it
+/// never holds one of the threads Swift's tasks run on (in a serving process, the event loops).
+func onThreadOfItsOwn<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        let thread = Thread {
+            do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}

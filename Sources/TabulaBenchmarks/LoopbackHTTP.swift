@@ -14,7 +14,8 @@ final class LoopbackHTTPConnection {
         var body: [UInt8]
     }
 
-    private let socket: Int32
+    /// The connection's socket, for `poll`.
+    let socket: Int32
     private let port: Int
     private var buffer = [UInt8]()
 
@@ -41,6 +42,12 @@ final class LoopbackHTTPConnection {
 
     /// Sends one request and reads its whole response.
     func send(_ method: String, _ path: String, token: String, body: String? = nil) throws -> Response {
+        try request(method, path, token: token, body: body)
+        return try readResponse()
+    }
+
+    /// Sends one request; its answer is read by `readResponse` (once `poll` says it came).
+    func request(_ method: String, _ path: String, token: String, body: String? = nil) throws {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(token)\r\n"
         if let body {
             head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
@@ -48,7 +55,6 @@ final class LoopbackHTTPConnection {
             head += "\r\n"
         }
         try write(Array(head.utf8))
-        return try readResponse()
     }
 
     private func write(_ bytes: [UInt8]) throws {
@@ -68,7 +74,8 @@ final class LoopbackHTTPConnection {
         buffer.append(contentsOf: chunk[0..<n])
     }
 
-    private func readResponse() throws -> Response {
+    /// Reads one whole response (blocking until all of it has come).
+    func readResponse() throws -> Response {
         var headEnd: Int?
         while headEnd == nil {
             headEnd = Self.find([13, 10, 13, 10], in: buffer)

@@ -75,8 +75,10 @@ public enum ServerBenchmark {
         return (port, serving)
     }
 
-    /// One phase; returns which clients' timers it left running. Each client is a thread of its
-    /// own with one kept-alive connection, calling as fast as the answers come.
+    /// One phase; returns which clients' timers it left running. Each client has one kept-alive
+    /// connection and calls again as soon as its answer comes (a closed loop); two threads drive
+    /// all the connections with `poll`, as load generators such as wrk do, so the clients' own
+    /// CPU (a thread woken per answer, otherwise) stays small beside the server's.
     static func measure(_ phase: Phase, port: Int, tokens: [String], running: [Bool], seconds: Double) async throws -> (PhaseResult, [Bool]) {
         final class Outcome: @unchecked Sendable {  // each slot written by its own thread, read after all joined
             var writes: [TimingSamples], reads: [TimingSamples], errors: [Int], running: [Bool], failure: (any Error)?
@@ -91,31 +93,60 @@ public enum ServerBenchmark {
         let started = ContinuousClock.now
         let cpuBefore = processCPUSeconds()
         let joined = DispatchGroup()
-        for (i, token) in tokens.enumerated() {
+        // The requests of one round of a client, in order: a write (start or stop), then reads.
+        let steps: [Bool] = phase == .writes ? [true] : phase == .reads ? [false, false] : [true, false, false]
+        let threadCount = min(2, tokens.count)
+        for t in 0..<threadCount {
+            let mine = Array(stride(from: t, to: tokens.count, by: threadCount))
             joined.enter()
             let thread = Thread {
                 defer { joined.leave() }
                 do {
-                    let connection = try LoopbackHTTPConnection(port: port)
-                    var writes = TimingSamples(), reads = TimingSamples(), errors = 0
-                    var isRunning = outcome.running[i]
-                    func timed(_ method: String, _ path: String, _ body: String?, into samples: inout TimingSamples) throws {
-                        let start = DispatchTime.now().uptimeNanoseconds
-                        let response = try connection.send(method, path, token: token, body: body)
-                        samples.add(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
-                        if !(200..<300).contains(response.status) { errors += 1 }
-                    }
-                    while DispatchTime.now().uptimeNanoseconds < deadline {
-                        if phase != .reads {
-                            try timed("POST", isRunning ? "/api/v1/timers/stop" : "/api/v1/timers/start", #"{"table": "Tasks", "row": \#(i + 1)}"#, into: &writes)
-                            isRunning.toggle()
+                    let connections = try mine.map { _ in try LoopbackHTTPConnection(port: port) }
+                    var step = [Int](repeating: 0, count: mine.count)
+                    var sentAt = [UInt64](repeating: 0, count: mine.count)
+                    var isRunning = mine.map { outcome.running[$0] }
+                    var writes = mine.map { _ in TimingSamples() }, reads = writes
+                    var errors = [Int](repeating: 0, count: mine.count)
+                    func send(_ k: Int) throws {
+                        let i = mine[k], token = tokens[i]
+                        sentAt[k] = DispatchTime.now().uptimeNanoseconds
+                        if steps[step[k]] {
+                            try connections[k].request("POST", isRunning[k] ? "/api/v1/timers/stop" : "/api/v1/timers/start", token: token,
+                                                       body: #"{"table": "Tasks", "row": \#(i + 1)}"#)
+                        } else if step[k] == steps.count - 1 {
+                            try connections[k].request("GET", "/api/v1/tables/Tasks/rows/\(i + 1)", token: token)
+                        } else {
+                            try connections[k].request("GET", "/api/v1/timers", token: token)
                         }
-                        if phase != .writes {
-                            try timed("GET", "/api/v1/timers", nil, into: &reads)
-                            try timed("GET", "/api/v1/tables/Tasks/rows/\(i + 1)", nil, into: &reads)
+                    }
+                    var polled = connections.map { pollfd(fd: $0.socket, events: Int16(POLLIN), revents: 0) }
+                    for k in mine.indices { try send(k) }
+                    var open = mine.count
+                    while open > 0 {
+                        guard poll(&polled, nfds_t(polled.count), 1000) >= 0 else {
+                            if errno == EINTR { continue }
+                            throw LoopbackHTTPError("poll failed: errno \(errno)")
+                        }
+                        for k in polled.indices where polled[k].fd >= 0 && polled[k].revents != 0 {
+                            polled[k].revents = 0
+                            let response = try connections[k].readResponse()
+                            let now = DispatchTime.now().uptimeNanoseconds
+                            let ms = Double(now - sentAt[k]) / 1_000_000
+                            if steps[step[k]] { writes[k].add(ms); isRunning[k].toggle() } else { reads[k].add(ms) }
+                            if !(200..<300).contains(response.status) { errors[k] += 1 }
+                            step[k] = (step[k] + 1) % steps.count
+                            if step[k] == 0 && now >= deadline {
+                                polled[k].fd = -1  // this client's last round is done
+                                open -= 1
+                            } else {
+                                try send(k)
+                            }
                         }
                     }
-                    outcome.writes[i] = writes; outcome.reads[i] = reads; outcome.errors[i] = errors; outcome.running[i] = isRunning
+                    for (k, i) in mine.enumerated() {
+                        outcome.writes[i] = writes[k]; outcome.reads[i] = reads[k]; outcome.errors[i] = errors[k]; outcome.running[i] = isRunning[k]
+                    }
                 } catch {
                     failure.withLock { $0 = $0 ?? error }
                 }

@@ -109,6 +109,57 @@ import TabulaReports
         #expect(error?.description.contains(message) == true, "\(error?.description ?? "")")
         #expect(error?.description.contains("test.tabula:") == true || error?.description.contains(":") == true)
     }
+
+    // A rule is resolved once per actor while the file has not changed (`AccessFilterCache`);
+    // these check it never answers from before a change.
+
+    @Test func aChangeToTheActorsRowOrWhatTheRuleReachesFromItIsSeenAtOnce() throws {
+        let base = try makeBase()
+        #expect(try readable(base, as: "cy") == [1, 3])
+        base.actor = "owner"
+        try base.write { try $0.update("People", row: "cy", a(("role", "member"))) }
+        #expect(try readable(base, as: "cy") == [])
+        base.actor = "owner"
+        try base.write { tx in
+            try tx.update("People", row: "cy", a(("role", "boss")))
+            try tx.update("Groups", row: "hidden", a(("secret", "false")))
+        }
+        #expect(try readable(base, as: "cy") == [1, 2, 3])
+    }
+
+    @Test func aRuleResolvedInsideAWriteThatFailedIsNotKept() throws {
+        let base = try makeBase()
+        #expect(try readable(base, as: "cy") == [1, 3])
+        struct Undo: Error {}
+        base.actor = "owner"
+        #expect(throws: Undo.self) {
+            try base.write { tx in
+                try tx.update("People", row: "cy", a(("role", "member")))
+                #expect(try readable(base, as: "cy") == [])
+                base.actor = "owner"
+                throw Undo()
+            }
+        }
+        #expect(try readable(base, as: "cy") == [1, 3])
+    }
+
+    @Test func aChangeCommittedByAnotherConnectionIsSeenAtOnce() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tabula-access-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("notes.tabula").path
+        let first = try Base.create(at: path, schemaSource: Self.schema, sourceName: "notes.tabula", actor: "owner")
+        defer { first.close() }
+        try first.write { tx in
+            _ = try tx.insert(into: "People", rows: [a(("name", "ann"), ("role", "member")), a(("name", "cy"), ("role", "boss"))])
+            _ = try tx.insert(into: "Notes", rows: [a(("text", "a1"), ("owner", "ann"))])
+        }
+        #expect(try readable(first, as: "cy") == [1])
+        let second = try Base.open(at: path, actor: "owner")
+        try second.write { try $0.update("People", row: "cy", a(("role", "member"))) }
+        second.close()
+        #expect(try readable(first, as: "cy") == [])
+    }
 }
 
 /// Listing rows in a field's order: blanks last either way, ties by id.

@@ -117,41 +117,64 @@ extension Base {
     /// is the owner.
     public func accessFilter(_ kind: AccessKind, for table: Table) throws -> AccessFilter? {
         let source = kind == .read ? table.readCondition : table.writeCondition
-        guard let source, let person = try actingPerson(), let people = schema.table(id: schema.peopleTable!) else { return nil }
+        guard let source, schema.peopleTable != nil else { return nil }
+        // A request asks several times (before a write, after it, for its answer): the rule is
+        // resolved once while no row of the file has changed since.
+        let stamp = try AccessFilterCache.Stamp(schema: schemaVersion, dataVersion: db.scalar("PRAGMA data_version").int64Value ?? 0,
+                                                changes: db.totalChanges, rollbacks: db.rollbacks)
+        let key = AccessFilterCache.Key(actor: actor, table: table.id, kind: kind)
+        if let found = accessFilters.filter(key, at: stamp) { return found }
+        var volatile = false
+        let filter = try resolvedFilter(kind, table: table, source: source, volatile: &volatile)
+        if !volatile { accessFilters.keep(filter, for: key, at: stamp) }
+        return filter
+    }
+
+    private func resolvedFilter(_ kind: AccessKind, table: Table, source: String, volatile: inout Bool) throws -> AccessFilter? {
+        guard let person = try actingPerson(), let people = schema.table(id: schema.peopleTable!) else { return nil }
         let rule = try compiledSchema().accessRule(kind, of: table, source: source)
-        let test = try resolve(rule, person: person, people: people)
+        let test = try resolve(rule, person: person, people: people, volatile: &volatile)
         return AccessFilter(test: fold(test), table: table, schema: schema)
     }
 
-    private func resolve(_ rule: AccessRule, person: RowID, people: Table) throws -> AccessFilter.Test {
+    private func resolve(_ rule: AccessRule, person: RowID, people: Table, volatile: inout Bool) throws -> AccessFilter.Test {
         switch rule {
         case .constant(let b): return .constant(b)
-        case .and(let a, let b): return .and(try resolve(a, person: person, people: people), try resolve(b, person: person, people: people))
-        case .or(let a, let b): return .or(try resolve(a, person: person, people: people), try resolve(b, person: person, people: people))
-        case .not(let a): return .not(try resolve(a, person: person, people: people))
+        case .and(let a, let b):
+            return .and(try resolve(a, person: person, people: people, volatile: &volatile), try resolve(b, person: person, people: people, volatile: &volatile))
+        case .or(let a, let b):
+            return .or(try resolve(a, person: person, people: people, volatile: &volatile), try resolve(b, person: person, people: people, volatile: &volatile))
+        case .not(let a): return .not(try resolve(a, person: person, people: people, volatile: &volatile))
         case .isBlank(let p): return .isBlank(p)
         case .isTrue(let p): return .isTrue(p)
         case .actorTest(let e):
-            return .constant(try evaluateOnPerson(e, beside: nil, person: person, people: people) == .bool(true))
+            return .constant(try evaluateOnPerson(e, beside: nil, person: person, people: people, volatile: &volatile) == .bool(true))
         case .compare(let p, let op, .actorRow):
             return .compare(p, op, .integer(person))
         case .compare(let p, let op, .value(let e)):
-            let value = try evaluateOnPerson(e, beside: p.type, person: person, people: people)
+            let value = try evaluateOnPerson(e, beside: p.type, person: person, people: people, volatile: &volatile)
             if case .error = value { return .constant(false) }
             guard let encoded = AccessValues.encode(value, as: p.type) else { return .constant(false) }
             return .compare(p, op, encoded)
         }
     }
 
-    private func evaluateOnPerson(_ e: Expression, beside type: ValueType?, person: RowID, people: Table) throws -> Value {
-        let schema = self.schema
-        let checker = FormulaChecker(schema: schema, table: people) { id in schema.field(id: id)?.field.valueType ?? .any }
-        let node = type.map { checker.check(e, optionsOf: $0) } ?? checker.check(e)
-        guard checker.diagnostics.isEmpty else {
-            throw EngineError(.schema, "a read or write rule no longer compiles: \(checker.diagnostics.map(\.message).joined(separator: "; "))",
-                              hint: "fix the rule in the schema file and apply it")
+    private func evaluateOnPerson(_ e: Expression, beside type: ValueType?, person: RowID, people: Table, volatile: inout Bool) throws -> Value {
+        let formula: CompiledFormula
+        if let kept = accessFilters.formula(e, type, schema: schemaVersion) {
+            formula = kept
+        } else {
+            let schema = self.schema
+            let checker = FormulaChecker(schema: schema, table: people) { id in schema.field(id: id)?.field.valueType ?? .any }
+            let node = type.map { checker.check(e, optionsOf: $0) } ?? checker.check(e)
+            guard checker.diagnostics.isEmpty else {
+                throw EngineError(.schema, "a read or write rule no longer compiles: \(checker.diagnostics.map(\.message).joined(separator: "; "))",
+                                  hint: "fix the rule in the schema file and apply it")
+            }
+            formula = CompiledFormula(resultType: node.type, paths: checker.paths, isVolatile: checker.isVolatile, body: node.eval)
+            accessFilters.keep(formula, for: e, type, schema: schemaVersion)
         }
-        let formula = CompiledFormula(resultType: node.type, paths: checker.paths, isVolatile: checker.isVolatile, body: node.eval)
+        if formula.isVolatile { volatile = true }
         return try evaluate(formula, in: people, rows: [person], byRange: false)[person] ?? .blank
     }
 

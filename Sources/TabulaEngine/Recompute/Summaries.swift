@@ -38,6 +38,21 @@ public struct SummaryLayout: Sendable, Hashable {
     /// The summed fields: integer, money and duration columns (sums of integers are exact).
     public let sums: [Field]
     public let cuboids: [Cuboid]
+    /// What the stored summary was built for, and the statements of its deltas: made once with
+    /// the layout (a write runs them on every command).
+    private(set) var fingerprint = ""
+    private(set) var upsertSQL = ""
+    private(set) var updateSQL = ""
+    private(set) var deleteEmptySQL = ""
+
+    init(table: TableID, timeField: FieldID, timeIsDatetime: Bool, timeZone: String, keys: [Field], sums: [Field], cuboids: [Cuboid]) {
+        self.table = table; self.timeField = timeField; self.timeIsDatetime = timeIsDatetime; self.timeZone = timeZone
+        self.keys = keys; self.sums = sums; self.cuboids = cuboids
+        fingerprint = madeFingerprint
+        upsertSQL = madeUpsertSQL
+        updateSQL = madeUpdateSQL
+        deleteEmptySQL = madeDeleteEmptySQL
+    }
 
     /// What a key holds when the row's is blank or the cuboid does not keep it.
     public static let blankKey: Int64 = -1
@@ -55,7 +70,7 @@ public struct SummaryLayout: Sendable, Hashable {
     public static func errorColumn(_ field: FieldID) -> String { "err\(field)" }
 
     /// What the stored summary was built for; a summary whose meta differs is rebuilt.
-    var fingerprint: String {
+    private var madeFingerprint: String {
         "1|\(timeZone)|\(timeField)|\(timeIsDatetime)|\(keys.map { String($0.id) }.joined(separator: ","))|"
             + "\(sums.map { String($0.id) }.joined(separator: ","))|"
             + cuboids.map { "\($0.id):\($0.grain.rawValue):\($0.keys.map(String.init).joined(separator: ","))" }.joined(separator: ";")
@@ -109,7 +124,7 @@ public struct SummaryLayout: Sendable, Hashable {
     }
 
     /// The upsert of one summary row's delta, returning the row's count after it.
-    var upsertSQL: String {
+    private var madeUpsertSQL: String {
         let all = primaryKey + valueColumns
         let sets = valueColumns.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
         return "INSERT INTO \(tableName) (\(all.joined(separator: ", "))) VALUES (\(placeholders(all.count))) "
@@ -118,13 +133,13 @@ public struct SummaryLayout: Sendable, Hashable {
 
     /// The delta of a summary row that keeps its count (only sums move): the row is there, since a
     /// row of the table left it.
-    var updateSQL: String {
+    private var madeUpdateSQL: String {
         let sets = valueColumns.dropFirst().enumerated().map { "\($0.element) = \($0.element) + ?\($0.offset + 1)" }.joined(separator: ", ")
         let offset = valueColumns.count - 1
         return "UPDATE \(tableName) SET \(sets) WHERE " + primaryKey.enumerated().map { "\($0.element) = ?\($0.offset + 1 + offset)" }.joined(separator: " AND ")
     }
 
-    var deleteEmptySQL: String {
+    private var madeDeleteEmptySQL: String {
         "DELETE FROM \(tableName) WHERE \(primaryKey.map { "\($0) = ?" }.joined(separator: " AND ")) AND n = 0"
     }
 

@@ -266,12 +266,14 @@ package final class Connection {
     }
 
     private func rollback() {
+        rollbacks += 1
         // SQLite may already have rolled back by itself (e.g. on SQLITE_FULL); then there is nothing to do.
         guard isInTransaction else { return }
         try? execute("ROLLBACK TRANSACTION", [])
     }
 
     private func rollbackSavepoint() {
+        rollbacks += 1
         guard isInTransaction else { return }
         try? execute("ROLLBACK TRANSACTION TO SAVEPOINT \(Self.savepointName)", [])
         try? execute("RELEASE SAVEPOINT \(Self.savepointName)", [])
@@ -296,6 +298,10 @@ package final class Connection {
         guard let db else { return 0 }
         return Int(sqlite3_changes64(db))
     }
+
+    /// Rollbacks (of transactions and savepoints) through `transaction` since the connection
+    /// opened: a rollback takes rows back without adding to `totalChanges`.
+    package private(set) var rollbacks = 0
 
     /// Rows changed since the connection opened.
     package var totalChanges: Int {

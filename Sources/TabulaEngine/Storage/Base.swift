@@ -23,6 +23,8 @@ public final class Base {
     var compiledCache: CompiledSchema?
     /// The `schemaVersion` the cached compilation was made for.
     var compiledVersion = -1
+    /// Read and write rules resolved for an actor, while the file is as it was then.
+    var accessFilters = AccessFilterCache()
     /// Changes of the current command that a full recompute already made consistent: kept for
     /// `lastChanges`, but not applied again (as deltas) by the closing incremental recompute.
     var settled = ChangeSet()
