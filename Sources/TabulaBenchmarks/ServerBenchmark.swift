@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 import TabulaEngine
 import TabulaReports
 import TabulaServer
@@ -80,91 +79,86 @@ public enum ServerBenchmark {
     /// all the connections with `poll`, as load generators such as wrk do, so the clients' own
     /// CPU (a thread woken per answer, otherwise) stays small beside the server's.
     static func measure(_ phase: Phase, port: Int, tokens: [String], running: [Bool], seconds: Double) async throws -> (PhaseResult, [Bool]) {
-        final class Outcome: @unchecked Sendable {  // each slot written by its own thread, read after all joined
-            var writes: [TimingSamples], reads: [TimingSamples], errors: [Int], running: [Bool], failure: (any Error)?
-            init(_ running: [Bool]) {
-                writes = Array(repeating: TimingSamples(), count: running.count); reads = writes
-                errors = Array(repeating: 0, count: running.count); self.running = running
-            }
+        /// What one poll loop measured, for its clients.
+        struct Loop: Sendable {
+            var clients: [Int]
+            var writes = TimingSamples(), reads = TimingSamples(), errors = 0
+            var running: [Bool]
         }
-        let outcome = Outcome(running)
-        let failure = Mutex<(any Error)?>(nil)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         let started = ContinuousClock.now
         let cpuBefore = processCPUSeconds()
-        let joined = DispatchGroup()
         // The requests of one round of a client, in order: a write (start or stop), then reads.
         let steps: [Bool] = phase == .writes ? [true] : phase == .reads ? [false, false] : [true, false, false]
-        let threadCount = min(2, tokens.count)
-        for t in 0..<threadCount {
-            let mine = Array(stride(from: t, to: tokens.count, by: threadCount))
-            joined.enter()
-            let thread = Thread {
-                defer { joined.leave() }
-                do {
-                    let connections = try mine.map { _ in try LoopbackHTTPConnection(port: port) }
-                    var step = [Int](repeating: 0, count: mine.count)
-                    var sentAt = [UInt64](repeating: 0, count: mine.count)
-                    var isRunning = mine.map { outcome.running[$0] }
-                    var writes = mine.map { _ in TimingSamples() }, reads = writes
-                    var errors = [Int](repeating: 0, count: mine.count)
-                    func send(_ k: Int) throws {
-                        let i = mine[k], token = tokens[i]
-                        sentAt[k] = DispatchTime.now().uptimeNanoseconds
-                        if steps[step[k]] {
-                            try connections[k].request("POST", isRunning[k] ? "/api/v1/timers/stop" : "/api/v1/timers/start", token: token,
-                                                       body: #"{"table": "Tasks", "row": \#(i + 1)}"#)
-                        } else if step[k] == steps.count - 1 {
-                            try connections[k].request("GET", "/api/v1/tables/Tasks/rows/\(i + 1)", token: token)
-                        } else {
-                            try connections[k].request("GET", "/api/v1/timers", token: token)
-                        }
+        let loopCount = min(2, tokens.count)
+        let loops = try await withThrowingTaskGroup(of: Loop.self) { group in
+            for t in 0..<loopCount {
+                let mine = Array(stride(from: t, to: tokens.count, by: loopCount))
+                group.addTask {
+                    try await onThreadOfItsOwn {
+                        try pollLoop(Loop(clients: mine, running: mine.map { running[$0] }), steps: steps, port: port, tokens: tokens, deadline: deadline)
                     }
-                    var polled = connections.map { pollfd(fd: $0.socket, events: Int16(POLLIN), revents: 0) }
-                    for k in mine.indices { try send(k) }
-                    var open = mine.count
-                    while open > 0 {
-                        guard poll(&polled, nfds_t(polled.count), 1000) >= 0 else {
-                            if errno == EINTR { continue }
-                            throw LoopbackHTTPError("poll failed: errno \(errno)")
-                        }
-                        for k in polled.indices where polled[k].fd >= 0 && polled[k].revents != 0 {
-                            polled[k].revents = 0
-                            let response = try connections[k].readResponse()
-                            let now = DispatchTime.now().uptimeNanoseconds
-                            let ms = Double(now - sentAt[k]) / 1_000_000
-                            if steps[step[k]] { writes[k].add(ms); isRunning[k].toggle() } else { reads[k].add(ms) }
-                            if !(200..<300).contains(response.status) { errors[k] += 1 }
-                            step[k] = (step[k] + 1) % steps.count
-                            if step[k] == 0 && now >= deadline {
-                                polled[k].fd = -1  // this client's last round is done
-                                open -= 1
-                            } else {
-                                try send(k)
-                            }
-                        }
-                    }
-                    for (k, i) in mine.enumerated() {
-                        outcome.writes[i] = writes[k]; outcome.reads[i] = reads[k]; outcome.errors[i] = errors[k]; outcome.running[i] = isRunning[k]
-                    }
-                } catch {
-                    failure.withLock { $0 = $0 ?? error }
                 }
             }
-            thread.stackSize = 1 << 20
-            thread.start()
+            return try await group.reduce(into: []) { $0.append($1) }
         }
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            joined.notify(queue: .global()) { done.resume() }
-        }
-        if let error = failure.withLock({ $0 }) { throw error }
         let cpu = processCPUSeconds() - cpuBefore
         let elapsed = ContinuousClock.now - started
         let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        var writes = TimingSamples(), reads = TimingSamples()
-        for w in outcome.writes { w.milliseconds.forEach { writes.add($0) } }
-        for r in outcome.reads { r.milliseconds.forEach { reads.add($0) } }
-        return (PhaseResult(phase: phase, seconds: total, writes: writes, reads: reads, errors: outcome.errors.reduce(0, +), cpuSeconds: cpu), outcome.running)
+        var writes = TimingSamples(), reads = TimingSamples(), left = running
+        for loop in loops {
+            loop.writes.milliseconds.forEach { writes.add($0) }
+            loop.reads.milliseconds.forEach { reads.add($0) }
+            for (k, i) in loop.clients.enumerated() { left[i] = loop.running[k] }
+        }
+        return (PhaseResult(phase: phase, seconds: total, writes: writes, reads: reads, errors: loops.reduce(0) { $0 + $1.errors }, cpuSeconds: cpu), left)
+
+        /// Drives its clients' connections until the deadline: each sends its next request as
+        /// soon as its answer came, and stops after a whole round once the deadline passed.
+        @Sendable func pollLoop(_ start: Loop, steps: [Bool], port: Int, tokens: [String], deadline: UInt64) throws -> Loop {
+            var loop = start
+            let mine = loop.clients
+            let connections = try mine.map { _ in try LoopbackHTTPConnection(port: port) }
+            var step = [Int](repeating: 0, count: mine.count)
+            var sentAt = [UInt64](repeating: 0, count: mine.count)
+            func send(_ k: Int) throws {
+                let i = mine[k], token = tokens[i]
+                sentAt[k] = DispatchTime.now().uptimeNanoseconds
+                if steps[step[k]] {
+                    try connections[k].request("POST", loop.running[k] ? "/api/v1/timers/stop" : "/api/v1/timers/start", token: token,
+                                               body: #"{"table": "Tasks", "row": \#(i + 1)}"#)
+                } else if step[k] == steps.count - 1 {
+                    try connections[k].request("GET", "/api/v1/tables/Tasks/rows/\(i + 1)", token: token)
+                } else {
+                    try connections[k].request("GET", "/api/v1/timers", token: token)
+                }
+            }
+            var polled = connections.map { pollfd(fd: $0.socket, events: Int16(POLLIN), revents: 0) }
+            for k in mine.indices { try send(k) }
+            var open = mine.count
+            while open > 0 {
+                guard poll(&polled, nfds_t(polled.count), 1000) >= 0 else {
+                    if errno == EINTR { continue }
+                    throw LoopbackHTTPError("poll failed: errno \(errno)")
+                }
+                for k in polled.indices where polled[k].fd >= 0 && polled[k].revents != 0 {
+                    polled[k].revents = 0
+                    let response = try connections[k].readResponse()
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    let ms = Double(now - sentAt[k]) / 1_000_000
+                    if steps[step[k]] { loop.writes.add(ms); loop.running[k].toggle() } else { loop.reads.add(ms) }
+                    if !(200..<300).contains(response.status) { loop.errors += 1 }
+                    step[k] = (step[k] + 1) % steps.count
+                    if step[k] == 0 && now >= deadline {
+                        polled[k].fd = -1  // this client's last round is done
+                        open -= 1
+                    } else {
+                        try send(k)
+                    }
+                }
+            }
+            return loop
+        }
     }
 
     /// User and system CPU time of the whole process so far.
