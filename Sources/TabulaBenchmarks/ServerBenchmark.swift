@@ -10,6 +10,12 @@ import TabulaTimeTracking
 /// stopping its timer (writes alone), every client reading its timers and a row (reads alone),
 /// and every client doing one write then two reads (the mix). Prints requests per second and
 /// latency percentiles of each. The clients run in the same process, on the same cores.
+///
+/// By default each client calls again as soon as its answer came (a closed loop: the server's
+/// most requests per second, and latency under that saturation, which with C clients is at least
+/// C over the rate). With a rate, the clients send at that many requests per second in all, each
+/// on a fixed schedule (an open loop, as wrk2 does), and a request's latency counts from when it
+/// was due, so a slow answer that delays the next request is counted, not hidden.
 public enum ServerBenchmark {
     /// What the clients do in a phase.
     public enum Phase: String, Sendable, CaseIterable {
@@ -29,11 +35,14 @@ public enum ServerBenchmark {
 
     public struct Result: Sendable {
         public var clients: Int
+        /// The requests per second offered in all (nil: a closed loop).
+        public var rate: Double?
         public var phases: [PhaseResult]
         public var errors: Int { phases.reduce(0) { $0 + $1.errors } }
     }
 
-    public static func run(clients: Int, seconds: Double, phases: [Phase] = Phase.allCases, log: @Sendable (String) -> Void) async throws -> Result {
+    public static func run(clients: Int, seconds: Double, phases: [Phase] = Phase.allCases, rate: Double? = nil,
+                           log: @Sendable (String) -> Void) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tabula-bench-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -45,14 +54,14 @@ public enum ServerBenchmark {
         // A timer left running by one phase is stopped by the next one's first write.
         var running = [Bool](repeating: false, count: clients)
         for phase in phases {
-            log("serving on 127.0.0.1:\(port); \(clients) clients, \(phase.rawValue), for \(seconds) s ...")
-            let (result, left) = try await measure(phase, port: port, tokens: tokens, running: running, seconds: seconds)
+            log("serving on 127.0.0.1:\(port); \(clients) clients, \(phase.rawValue), for \(seconds) s" + (rate.map { String(format: ", %.0f requests/s offered", $0) } ?? "") + " ...")
+            let (result, left) = try await measure(phase, port: port, tokens: tokens, running: running, seconds: seconds, rate: rate)
             results.append(result)
             running = left
         }
         serving.cancel()
         _ = try? await serving.value
-        return Result(clients: clients, phases: results)
+        return Result(clients: clients, rate: rate, phases: results)
     }
 
     /// Serves the base at `path` in this process on a free loopback port, with requests not
@@ -75,17 +84,23 @@ public enum ServerBenchmark {
     }
 
     /// One phase; returns which clients' timers it left running. Each client has one kept-alive
-    /// connection and calls again as soon as its answer comes (a closed loop); two threads drive
-    /// all the connections with `poll`, as load generators such as wrk do, so the clients' own
-    /// CPU (a thread woken per answer, otherwise) stays small beside the server's.
-    static func measure(_ phase: Phase, port: Int, tokens: [String], running: [Bool], seconds: Double) async throws -> (PhaseResult, [Bool]) {
+    /// connection and calls again as soon as its answer comes (a closed loop), or, with a rate,
+    /// when its next request is due (an open loop); two threads drive all the connections with
+    /// `poll`, as load generators such as wrk do, so the clients' own CPU (a thread woken per
+    /// answer, otherwise) stays small beside the server's.
+    static func measure(_ phase: Phase, port: Int, tokens: [String], running: [Bool], seconds: Double, rate: Double? = nil) async throws -> (PhaseResult, [Bool]) {
         /// What one poll loop measured, for its clients.
         struct Loop: Sendable {
             var clients: [Int]
             var writes = TimingSamples(), reads = TimingSamples(), errors = 0
             var running: [Bool]
         }
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        let begin = DispatchTime.now().uptimeNanoseconds
+        let deadline = begin + UInt64(seconds * 1e9)
+        // Each client's time between two requests, and when its first is due: the clients'
+        // schedules spread evenly over that interval.
+        let interval = rate.map { UInt64(Double(tokens.count) / $0 * 1e9) }
+        let firstDue = tokens.indices.map { i in begin + (interval ?? 0) * UInt64(i) / UInt64(tokens.count) }
         let started = ContinuousClock.now
         let cpuBefore = processCPUSeconds()
         // The requests of one round of a client, in order: a write (start or stop), then reads.
@@ -96,7 +111,8 @@ public enum ServerBenchmark {
                 let mine = Array(stride(from: t, to: tokens.count, by: loopCount))
                 group.addTask {
                     try await onThreadOfItsOwn {
-                        try pollLoop(Loop(clients: mine, running: mine.map { running[$0] }), steps: steps, port: port, tokens: tokens, deadline: deadline)
+                        try pollLoop(Loop(clients: mine, running: mine.map { running[$0] }), steps: steps, port: port, tokens: tokens,
+                                     deadline: deadline, interval: interval, firstDue: mine.map { firstDue[$0] })
                     }
                 }
             }
@@ -114,16 +130,21 @@ public enum ServerBenchmark {
         return (PhaseResult(phase: phase, seconds: total, writes: writes, reads: reads, errors: loops.reduce(0) { $0 + $1.errors }, cpuSeconds: cpu), left)
 
         /// Drives its clients' connections until the deadline: each sends its next request as
-        /// soon as its answer came, and stops after a whole round once the deadline passed.
-        @Sendable func pollLoop(_ start: Loop, steps: [Bool], port: Int, tokens: [String], deadline: UInt64) throws -> Loop {
+        /// soon as its answer came (or, with an interval, when it is due, the latency counted from
+        /// then), and stops after a whole round once the deadline passed.
+        @Sendable func pollLoop(_ start: Loop, steps: [Bool], port: Int, tokens: [String], deadline: UInt64,
+                                interval: UInt64?, firstDue: [UInt64]) throws -> Loop {
             var loop = start
             let mine = loop.clients
             let connections = try mine.map { _ in try LoopbackHTTPConnection(port: port) }
             var step = [Int](repeating: 0, count: mine.count)
             var sentAt = [UInt64](repeating: 0, count: mine.count)
+            // Open loop: when each client's next request is due, and whether it waits for that.
+            var due = firstDue
+            var waiting = [Bool](repeating: interval != nil, count: mine.count)
             func send(_ k: Int) throws {
                 let i = mine[k], token = tokens[i]
-                sentAt[k] = DispatchTime.now().uptimeNanoseconds
+                sentAt[k] = interval == nil ? DispatchTime.now().uptimeNanoseconds : due[k]
                 if steps[step[k]] {
                     try connections[k].request("POST", loop.running[k] ? "/api/v1/timers/stop" : "/api/v1/timers/start", token: token,
                                                body: #"{"table": "Tasks", "row": \#(i + 1)}"#)
@@ -134,10 +155,20 @@ public enum ServerBenchmark {
                 }
             }
             var polled = connections.map { pollfd(fd: $0.socket, events: Int16(POLLIN), revents: 0) }
-            for k in mine.indices { try send(k) }
+            if interval == nil { for k in mine.indices { try send(k) } }
             var open = mine.count
             while open > 0 {
-                guard poll(&polled, nfds_t(polled.count), 1000) >= 0 else {
+                var timeout: Int32 = 1000
+                if interval != nil {
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    var next = UInt64.max
+                    for k in mine.indices where waiting[k] {
+                        if due[k] <= now { waiting[k] = false; try send(k) } else { next = min(next, due[k]) }
+                    }
+                    // Woken at the next due request (a late wake is counted in its latency).
+                    if next != .max { timeout = Int32(min(1000, (next - now + 999_999) / 1_000_000)) }
+                }
+                guard poll(&polled, nfds_t(polled.count), timeout) >= 0 else {
                     if errno == EINTR { continue }
                     throw LoopbackHTTPError("poll failed: errno \(errno)")
                 }
@@ -152,6 +183,9 @@ public enum ServerBenchmark {
                     if step[k] == 0 && now >= deadline {
                         polled[k].fd = -1  // this client's last round is done
                         open -= 1
+                    } else if let interval {
+                        due[k] += interval
+                        waiting[k] = true
                     } else {
                         try send(k)
                     }
@@ -194,6 +228,11 @@ public enum ServerBenchmark {
                 + String(format: "%9.0f/s  p50 %7.2f ms  p99 %7.2f ms  (%d requests)", perSecond, s.median, s.p99, s.milliseconds.count)
         }
         var lines = ["server over loopback HTTP, \(r.clients) clients (in this process, on the same cores)"]
+        if let rate = r.rate {
+            lines.append(String(format: "open loop: %.0f requests/s offered, on a fixed schedule; latency counted from when each request was due", rate))
+        } else {
+            lines.append("closed loop: each client calls again as soon as its answer came (latency is at least clients / rate)")
+        }
         for p in r.phases {
             let what: String
             switch p.phase {

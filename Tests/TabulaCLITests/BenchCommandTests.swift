@@ -12,6 +12,18 @@ import Testing
             #expect(result.stdout.contains(line), "missing \(line)")
         }
         #expect(result.stdout.contains("failed requests: 0"))
+        #expect(result.stdout.contains("closed loop"))
+        // An open loop: requests on a fixed schedule, latency from when each was due.
+        let paced = try CLI().run("bench", "server", "--clients", "3", "--seconds", "0.5", "--phases", "writes", "--rate", "40")
+        #expect(paced.status == 0, "\(paced.stderr)")
+        #expect(paced.stdout.contains("open loop: 40 requests/s offered"))
+        let writes = paced.stdout.split(separator: "\n").first { $0.contains("timer start/stop (writes)") }
+        let count = writes.flatMap { line in line.split(separator: "(").last.flatMap { Int($0.split(separator: " ").first ?? "") } }
+        #expect(count.map { (12...30).contains($0) } == true, "about 20 requests at 40/s for 0.5 s: \(writes ?? "")")
+        #expect(paced.stdout.contains("failed requests: 0"))
+        let badRate = try CLI().run("bench", "server", "--rate", "0")
+        #expect(badRate.status != 0)
+        #expect(badRate.stderr.contains("--rate must be"))
         let bad = try CLI().run("bench", "server", "--phases", "writes,naps")
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("'naps' is not a phase"))

@@ -143,6 +143,40 @@ import TabulaReports
         #expect(try readable(base, as: "cy") == [1, 3])
     }
 
+    @Test func aWatchedChangeInsideACommandIsSeenByTheRestOfThatCommand() throws {
+        let base = try makeBase()
+        #expect(try readable(base, as: "cy") == [1, 3])
+        base.actor = "owner"
+        try base.write { tx in
+            try tx.update("People", row: "cy", a(("role", "member")))
+            #expect(try readable(base, as: "cy") == [])
+            base.actor = "owner"
+            try tx.update("People", row: "cy", a(("role", "boss")))
+            #expect(try readable(base, as: "cy") == [1, 3])
+            base.actor = "owner"
+            try tx.update("People", row: "cy", a(("role", "member")))
+            base.actor = "owner"
+        }
+        #expect(try readable(base, as: "cy") == [])
+    }
+
+    @Test func peopleAddedOrRenamedAreFoundAtOnceAndUnwatchedWritesKeepTheRules() throws {
+        let base = try makeBase()
+        #expect(try readable(base, as: "dan") == [1, 2, 3])  // no such person yet: the owner
+        #expect(try readable(base, as: "ann") == [1, 3])
+        let kept = base.accessFilters.generation
+        base.actor = "owner"
+        try base.write { try $0.update("Notes", row: "a1", a(("hours", "3h"))) }
+        #expect(base.accessFilters.generation == kept, "a field no rule reads about the actor keeps what was resolved")
+        try base.write { tx in _ = try tx.insert(into: "People", rows: [a(("name", "dan"), ("role", "member"))]) }
+        #expect(try readable(base, as: "dan") == [])
+        base.actor = "owner"
+        try base.write { try $0.update("People", row: "ann", a(("name", "anna"))) }
+        #expect(try readable(base, as: "ann") == [1, 2, 3])
+        #expect(try readable(base, as: "anna") == [1, 3])
+        #expect(base.accessFilters.generation != kept)
+    }
+
     @Test func aChangeCommittedByAnotherConnectionIsSeenAtOnce() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tabula-access-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -91,18 +91,26 @@ import Testing
             try tx.update("Tasks", row: "T4", a(("project", "")))
         }
         let compiled = try base.compiledSchema()
-        var compared = 0
+        var compared = 0, fewCompared = 0
         for table in base.schema.tables {
             let rows = try base.allRowIDs(of: table)
             for field in table.fields {
                 guard let formula = compiled.formulas[field.id] else { continue }
                 let byRange = try base.evaluate(formula, in: table, rows: rows)
-                let pathByPath = try base.evaluate(formula, in: table, rows: rows, byRange: false)
+                let pathByPath = try base.evaluate(formula, in: table, rows: rows, joined: false)
                 #expect(byRange == pathByPath, "\(table.name).\(field.name)")
+                // A few rows (a command's own) read by one SELECT of their ids, a missing id among them.
+                for few in [Array(rows.prefix(1)), Array(rows.suffix(3)), stride(from: 0, to: rows.count, by: max(1, rows.count / 20)).map { rows[$0] },
+                            [rows[0], (rows.last ?? 0) + 1000]] where !few.isEmpty {
+                    guard let joined = try base.evaluateFew(formula, in: table, rows: few) else { continue }
+                    #expect(joined == (try base.evaluate(formula, in: table, rows: few, joined: false)), "\(table.name).\(field.name) on \(few.count) rows")
+                    fewCompared += 1
+                }
                 compared += 1
             }
         }
         #expect(compared == 4)
+        #expect(fewCompared >= 8)
         #expect(try base.rangeInputsSQL(compiled.formulas[base.field(named: "where", in: base.table(named: "TimeEntries")).id]!.paths,
                                         table: base.table(named: "TimeEntries")) != nil)
     }

@@ -120,13 +120,14 @@ extension Base {
         guard let source, schema.peopleTable != nil else { return nil }
         // A request asks several times (before a write, after it, for its answer): the rule is
         // resolved once while no row of the file has changed since.
-        let stamp = try AccessFilterCache.Stamp(schema: schemaVersion, dataVersion: db.scalar("PRAGMA data_version").int64Value ?? 0,
-                                                changes: db.totalChanges, rollbacks: db.rollbacks)
         let key = AccessFilterCache.Key(actor: actor, table: table.id, kind: kind)
-        if let found = accessFilters.filter(key, at: stamp) { return found }
+        let stamp = try accessCacheStamp()
+        if let stamp, let found = accessFilters.filter(key, at: stamp) { return found }
         var volatile = false
         let filter = try resolvedFilter(kind, table: table, source: source, volatile: &volatile)
-        if !volatile { accessFilters.keep(filter, for: key, at: stamp) }
+        // Kept only when what it read was watched before anything changed it (resolving it may
+        // have added fields to watch, which the command in progress may have written).
+        if !volatile, let stamp, try accessCacheStamp() == stamp { accessFilters.keep(filter, for: key, at: stamp) }
         return filter
     }
 
@@ -175,7 +176,9 @@ extension Base {
             accessFilters.keep(formula, for: e, type, schema: schemaVersion)
         }
         if formula.isVolatile { volatile = true }
-        return try evaluate(formula, in: people, rows: [person], byRange: false)[person] ?? .blank
+        let ids = Array(formula.paths.joined())
+        accessFilters.watch(fields: ids, tables: ids.compactMap { schema.field(id: $0)?.table.id } + [people.id], schema: schemaVersion)
+        return try evaluate(formula, in: people, rows: [person])[person] ?? .blank
     }
 
     private func fold(_ t: AccessFilter.Test) -> AccessFilter.Test {

@@ -43,12 +43,20 @@ extension Base {
 
     /// The row of `people` that a name means, by the directory's keys in order.
     func findPerson(_ name: String, in people: Table) throws -> RowID? {
-        for field in actors.keys(people) where field.kind == .data(.text) && Layout.hasColumn(field) {
+        let keys = actors.keys(people).filter { $0.kind == .data(.text) && Layout.hasColumn($0) }
+        // Every command and every rule asks who the actor is: kept while the keys and the
+        // table's rows are as they were (AccessFilterCache).
+        accessFilters.watch(fields: keys.map(\.id), tables: [people.id], schema: schemaVersion)
+        let stamp = try accessCacheStamp()
+        if let stamp, let found = accessFilters.person(name, at: stamp) { return found }
+        var found: RowID?
+        for field in keys {
             let rows = try db.cachedStatement("SELECT id FROM \(Layout.table(people.id)) WHERE lower(\(Layout.column(field.id))) = lower(?) ORDER BY id LIMIT 1")
                 .rows([.text(name)])
-            if let id = rows.first?[0].int64Value { return id }
+            if let id = rows.first?[0].int64Value { found = id; break }
         }
-        return nil
+        if let stamp { accessFilters.keep(person: found, for: name, at: stamp) }
+        return found
     }
 
     /// The roles of the current actor, as the actor directory gives them (none when the actor is

@@ -165,9 +165,11 @@ extension Base {
 
     /// Evaluates a compiled formula on rows of a table. Many rows in a narrow id range (a
     /// chunk of a full recompute, a bulk insert) read their inputs in one statement and are
-    /// evaluated as they stream by; `byRange: false` always loads the inputs path by path.
-    func evaluate(_ formula: CompiledFormula, in table: Table, rows: [RowID], byRange: Bool = true) throws -> [RowID: Value] {
-        if byRange, let (fresh, _) = try evaluateByRange(formula, in: table, rows: rows, alsoReading: nil) { return fresh }
+    /// evaluated as they stream by, and so do a few rows (a command's checks, locks and rules);
+    /// `joined: false` always loads the inputs path by path.
+    func evaluate(_ formula: CompiledFormula, in table: Table, rows: [RowID], joined: Bool = true) throws -> [RowID: Value] {
+        if joined, let (fresh, _) = try evaluateByRange(formula, in: table, rows: rows, alsoReading: nil) { return fresh }
+        if joined, let fresh = try evaluateFew(formula, in: table, rows: rows) { return fresh }
         let now = self.now()
         let context = schema.valueContext
         let inputs = try loadInputs(formula.paths, table: table, rows: rows)
@@ -206,11 +208,52 @@ extension Base {
         return (fresh, storedValues)
     }
 
-    /// One SELECT of a formula's inputs over an id range (`?`, `?`): same-row columns, and columns
-    /// behind single links by LEFT JOINs (a blank link reads blank, as hop by hop); with the
-    /// value type of each input (`leading` columns come first, their types not given). Nil when
-    /// an input is not a stored column there (a multiple link, a formula that reads the clock, a timer).
+    /// A formula on a few rows (a command's own rows: its checks, locks and rules), its inputs
+    /// read by one SELECT of those ids instead of one per input and per hop; nil when there are
+    /// many rows or an input has no column form. A row the SELECT does not find is evaluated on
+    /// blank inputs, as path by path.
+    func evaluateFew(_ formula: CompiledFormula, in table: Table, rows: [RowID]) throws -> [RowID: Value]? {
+        guard !rows.isEmpty, rows.count <= JoinedInputs.fewRows else { return nil }
+        let compiled = try compiledSchema()
+        let key = JoinedInputs.Key(table: table.id, paths: formula.paths)
+        let joined: JoinedInputs
+        if let known = compiled.joinedInputs[key] {
+            joined = known
+        } else {
+            joined = JoinedInputs(try joinedInputsSelect(formula.paths, table: table))
+            compiled.joinedInputs[key] = joined
+        }
+        guard let (sql, padded) = joined.sql(for: rows.count) else { return nil }
+        var arguments = rows.map { SQLValue.integer($0) }
+        while arguments.count < padded { arguments.append(.integer(rows[0])) }  // a repeated id matches nothing new
+        let now = self.now()
+        let context = schema.valueContext
+        let types = joined.types
+        var result: [RowID: Value] = [:]
+        result.reserveCapacity(rows.count)
+        var values = [Value](repeating: .blank, count: types.count)
+        try db.cachedStatement(sql).forEachRow(arguments) { s in
+            for i in 0..<types.count { values[i] = ValueCoding.decode(s.column(Int32(i) + 1), as: types[i]) }
+            result[s.int64(0)] = formula.evaluate(LoadedInputs(values: values, now: now, context: context))
+        }
+        if result.count < rows.count {
+            let blanks = LoadedInputs(values: [Value](repeating: .blank, count: types.count), now: now, context: context)
+            for row in rows where result[row] == nil { result[row] = formula.evaluate(blanks) }
+        }
+        return result
+    }
+
+    /// One SELECT of a formula's inputs over an id range (`?`, `?`): see `joinedInputsSelect`.
     func rangeInputsSQL(_ paths: [[FieldID]], table: Table, leading: [String] = []) throws -> (String, [ValueType])? {
+        try joinedInputsSelect(paths, table: table, leading: leading).map { ($0.0 + " WHERE t0.id BETWEEN ? AND ?", $0.1) }
+    }
+
+    /// The SELECT and FROM of a formula's inputs (the caller adds which rows): same-row columns,
+    /// and columns behind single links by LEFT JOINs (a blank link reads blank, as hop by hop);
+    /// with the value type of each input (`leading` columns come first, their types not given).
+    /// Nil when an input is not a stored column there (a multiple link, a formula that reads the
+    /// clock, a timer).
+    func joinedInputsSelect(_ paths: [[FieldID]], table: Table, leading: [String] = []) throws -> (String, [ValueType])? {
         let volatile = try compiledSchema().graph.volatile
         var joins: [String] = []
         var joined: [String: String] = [:]  // link path -> alias
@@ -238,7 +281,7 @@ extension Base {
             types.append(field.valueType)
         }
         let list = columns.isEmpty ? "" : ", " + columns.joined(separator: ", ")
-        return ("SELECT t0.id\(list) FROM \(Layout.table(table.id)) t0 \(joins.joined(separator: " ")) WHERE t0.id BETWEEN ? AND ?", types)
+        return ("SELECT t0.id\(list) FROM \(Layout.table(table.id)) t0 \(joins.joined(separator: " "))", types)
     }
 
     /// The values of formula paths for rows: same-row fields in one query, link paths followed hop by hop.
@@ -527,6 +570,32 @@ final class MirrorScans {
 }
 
 /// The id range of sorted rows when they fill most of it: one range scan then beats lists of ids.
+/// A formula's inputs read by one SELECT of a few rows' ids (`Base.evaluateFew`), made once
+/// per table and list of input paths: the SELECT for 1, 4, 16 or 64 ids (a shorter list is padded
+/// with a repeated id, so four statements serve every count).
+struct JoinedInputs {
+    struct Key: Hashable {
+        var table: TableID
+        var paths: [[FieldID]]
+    }
+    static let fewRows = 64
+    private static let sizes = [1, 4, 16, fewRows]
+    /// The statements by size, empty when an input has no column form.
+    private let statements: [String]
+    let types: [ValueType]
+
+    init(_ select: (String, [ValueType])?) {
+        statements = select.map { s in Self.sizes.map { s.0 + " WHERE t0.id IN (\(placeholders($0)))" } } ?? []
+        types = select?.1 ?? []
+    }
+
+    /// The statement for `count` ids and how many ids it takes.
+    func sql(for count: Int) -> (String, Int)? {
+        guard !statements.isEmpty, let i = Self.sizes.firstIndex(where: { $0 >= count }) else { return nil }
+        return (statements[i], Self.sizes[i])
+    }
+}
+
 func denseRange(_ rows: [RowID]) -> (RowID, RowID)? {
     guard rows.count >= 1000, let low = rows.first, let high = rows.last, high >= low,
           high - low < RowID(rows.count) * 2 else { return nil }

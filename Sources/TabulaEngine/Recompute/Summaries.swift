@@ -279,7 +279,16 @@ extension Base {
         if compiled.summaries.isEmpty { return }
         let rebuild = summariesNeedRebuild
         summariesNeedRebuild = false
+        // Summaries this connection saw valid while nothing else could have changed them (the
+        // stamp of the rules' cache: no other connection's commit, rollback, schema change or
+        // row written outside a command since): one the command did not write needs no look.
+        let stamp = try accessCacheStamp()
+        if knownValidSummaries.stamp != stamp { knownValidSummaries = (stamp, []) }
         for layout in compiled.summaries.values.sorted(by: { $0.table < $1.table }) {
+            let tid = layout.table
+            if !rebuild, stamp != nil, knownValidSummaries.tables.contains(tid), let changes = pending,
+               changes.inserted[tid] == nil, changes.deleted[tid] == nil, changes.cells[tid] == nil { continue }
+            knownValidSummaries.tables.remove(tid)
             let state = try summaryState(layout)
             if state == .disabled && !rebuild { continue }
             do {
@@ -288,6 +297,7 @@ extension Base {
                 } else if let changes = pending {
                     try applySummaryDelta(layout, changes: changes)
                 }
+                if stamp != nil { knownValidSummaries.tables.insert(tid) }
             } catch is DatabaseError {
                 // A sum beyond 64 bits: reports scan this table until the next rebuild (a schema
                 // change, a full recompute or a repair) succeeds.

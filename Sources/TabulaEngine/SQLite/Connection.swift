@@ -249,6 +249,9 @@ package final class Connection {
             return result
         }
         try execute("BEGIN \(kind.rawValue) TRANSACTION", [])
+        holdsWriteLock = kind != .deferred
+        keptDataVersion = nil
+        defer { holdsWriteLock = false; keptDataVersion = nil }
         let result: T
         do {
             result = try body()
@@ -298,6 +301,18 @@ package final class Connection {
         guard let db else { return 0 }
         return Int(sqlite3_changes64(db))
     }
+
+    /// `PRAGMA data_version`: it moves when another connection commits. In an immediate or
+    /// exclusive transaction, which holds the write lock from its `BEGIN` so that no other
+    /// connection can commit, it is read once per transaction.
+    package func dataVersion() throws(DatabaseError) -> Int64 {
+        if holdsWriteLock, let kept = keptDataVersion, isInTransaction { return kept }
+        let version = try scalar("PRAGMA data_version").int64Value ?? 0
+        if holdsWriteLock && isInTransaction { keptDataVersion = version }
+        return version
+    }
+    private var holdsWriteLock = false
+    private var keptDataVersion: Int64?
 
     /// Rollbacks (of transactions and savepoints) through `transaction` since the connection
     /// opened: a rollback takes rows back without adding to `totalChanges`.

@@ -32,6 +32,8 @@ final class CompiledSchema {
     private(set) var summaries: [TableID: SummaryLayout] = [:]
     /// Each table's insert plan, made on first insert (Transaction/BulkInsert.swift).
     var insertPlans: [TableID: InsertPlan] = [:]
+    /// Each formula's joined input SELECT per table, made on first use (Recompute/Recompute.swift).
+    var joinedInputs: [JoinedInputs.Key: JoinedInputs] = [:]
 
     init(schema: Schema) throws {
         self.schema = schema

@@ -25,6 +25,8 @@ public final class Base {
     var compiledVersion = -1
     /// Read and write rules resolved for an actor, while the file is as it was then.
     var accessFilters = AccessFilterCache()
+    /// The kept summaries last seen valid, and the cache stamp they were seen at (Summaries.swift).
+    var knownValidSummaries: (stamp: AccessFilterCache.Stamp?, tables: Set<TableID>) = (nil, [])
     /// Changes of the current command that a full recompute already made consistent: kept for
     /// `lastChanges`, but not applied again (as deltas) by the closing incremental recompute.
     var settled = ChangeSet()
@@ -300,6 +302,22 @@ public final class Base {
     }
 
     // MARK: - History
+
+    /// Lines of the audit history written together: one INSERT of all of them (a row's insert
+    /// writes a line per given field).
+    func recordHistory(action: String, table: TableID, row: RowID, lines: [(field: FieldID?, new: String?)]) throws {
+        let at = SQLValue.integer(now().millisecondsSinceEpoch), who = SQLValue.text(actor), what = SQLValue.text(action)
+        for chunk in lines.chunked(100) {
+            let sql = "INSERT INTO \(Layout.history) (at, actor, action, table_id, row_id, field_id, old, new, note) VALUES "
+                + Array(repeating: "(?,?,?,?,?,?,NULL,?,NULL)", count: chunk.count).joined(separator: ",")
+            var arguments: [SQLValue] = []
+            arguments.reserveCapacity(chunk.count * 7)
+            for line in chunk {
+                arguments += [at, who, what, .integer(Int64(table)), .integer(row), line.field.map { .integer(Int64($0)) } ?? .null, line.new.map { .text($0) } ?? .null]
+            }
+            try db.cachedStatement(sql).run(arguments)
+        }
+    }
 
     func recordHistory(action: String, table: TableID? = nil, row: RowID? = nil, field: FieldID? = nil,
                        old: String? = nil, new: String? = nil, note: String? = nil) throws {

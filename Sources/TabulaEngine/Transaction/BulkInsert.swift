@@ -204,11 +204,12 @@ extension WriteTransaction {
                     if !missing.isEmpty { try applyFormulaDefaults(missing, in: table, row: id, into: &values) }
                 }
                 if single {
-                    try base.recordHistory(action: "insert", table: table.id, row: id)
+                    var lines: [(field: FieldID?, new: String?)] = [(nil, nil)]
                     for field in table.fields where field.isWritable {
                         guard let v = values[field.id], !v.isBlank else { continue }
-                        try base.recordHistory(action: "insert", table: table.id, row: id, field: field.id, new: base.display(v, of: field))
+                        lines.append((field.id, base.display(v, of: field)))
                     }
+                    try base.recordHistory(action: "insert", table: table.id, row: id, lines: lines)
                 }
                 // Rows given the same fields share one set of changed fields (no copy per row).
                 let writtenKey = table.fields.compactMap { f in values[f.id].flatMap { $0.isBlank ? nil : f.id } }

@@ -110,6 +110,7 @@ extension Base {
             return Committed(value: value, changes: current.changes, notices: current.notices)
         }
         if let group = commitGroup { try group.requireOpen(db) }
+        accessCacheCommandStarts()
         let tx = WriteTransaction(base: self)
         currentTransaction = tx
         pending = ChangeSet()
@@ -119,6 +120,7 @@ extension Base {
         attachments.wroteFeedRows = false
         rowLabels = [:]
         defer {
+            accessCacheCommandEnds()
             tx.isOpen = false
             currentTransaction = nil
             pending = nil
