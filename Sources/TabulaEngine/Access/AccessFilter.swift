@@ -309,7 +309,8 @@ extension Base {
             if case .link(let spec) = field.kind, spec.storage == .derived { return false }
             return true
         }
-        for table in schema.tables where table.writeCondition != nil {
+        for i in schema.tables.indices where changes.touchesRows(of: schema.tables[i].id) && schema.tables[i].writeCondition != nil {
+            let table = schema.tables[i]
             var rows = Set(changes.inserted[table.id] ?? [])
             for (row, fields) in changes.cells[table.id] ?? [:] where fields.contains(where: { isOwnWrite(table.field(id: $0)) }) {
                 rows.insert(row)

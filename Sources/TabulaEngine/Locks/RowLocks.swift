@@ -52,7 +52,8 @@ extension Base {
         let exempt = attachments.exemptRows
         attachments.exemptRows = []
         guard !attachments.locksBypassed else { return }
-        for table in schema.tables where table.lockCondition != nil {
+        for i in schema.tables.indices where changes.touchesRows(of: schema.tables[i].id) && schema.tables[i].lockCondition != nil {
+            let table = schema.tables[i]
             var rows = Set(changes.inserted[table.id] ?? [])
             for (row, fields) in changes.cells[table.id] ?? [:] where fields.contains(where: { table.field(id: $0)?.isWritable ?? false }) {
                 rows.insert(row)

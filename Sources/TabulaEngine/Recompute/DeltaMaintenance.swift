@@ -198,8 +198,9 @@ extension Base {
     /// (those are recomputed by re-reading). Returns the parents whose value changed, and those
     /// the delta could not settle (an error value, an extreme that left), to be re-read.
     func applyDelta(_ plan: DeltaPlan, rereading: Set<RowID>) throws -> (changed: [RowID], reread: Set<RowID>) {
-        guard let mirrorTable = schema.field(id: plan.mirror)?.table, let mirror = mirrorTable.field(id: plan.mirror),
-              let child = schema.table(id: plan.childTable) else { return ([], []) }
+        guard pendingTouches(plan.childTable) else { return ([], []) }  // as changedChildren would find
+        let compiled = try compiledSchema()
+        guard let (mirrorTable, mirror) = compiled.fieldsByID[plan.mirror], let child = schema.table(id: plan.childTable) else { return ([], []) }
         // Read what the command changed first, without keeping a copy of the change set: the
         // writes below would otherwise copy it whole.
         let (inserted, deleted, touched, before, gone, parentInserted) = changedChildren(plan, child: child, mirrorTable: mirrorTable)

@@ -59,11 +59,15 @@ extension Base {
             for f in table.fields where f.kind.isComputedByRecompute && !early.contains(f.id) { dirty[f.id, default: []].formUnion(rows) }
         }
         for field in compiled.graph.order {
-            guard let (table, f) = schema.field(id: field), !compiled.graph.volatile.contains(field) else { continue }
+            let plan = compiled.deltaPlans[field]
+            // Most computed fields have nothing to do in a small command: no dirty cell, and no
+            // change to the rows their delta reads.
+            if dirty[field] == nil && !(plan.map { pendingTouches($0.childTable) } ?? false) { continue }
+            guard let (table, f) = compiled.fieldsByID[field], !compiled.graph.volatile.contains(field) else { continue }
             var rows = dirty[field] ?? []
             if let gone = deleted[table.id] { rows.subtract(gone) }
             var changed: [RowID] = []
-            if let plan = compiled.deltaPlans[field] {
+            if let plan {
                 let delta = try applyDelta(plan, rereading: rows)
                 changed = delta.changed
                 rows.formUnion(delta.reread)
@@ -71,6 +75,12 @@ extension Base {
             if !rows.isEmpty { changed += try recomputeCells(f, in: table, rows: Array(rows).sorted(), compiled: compiled) }
             if !changed.isEmpty { try spread(from: field, rows: Set(changed), compiled: compiled, into: &dirty) }
         }
+    }
+
+    /// Whether the command in progress added, deleted or changed a row of the table.
+    func pendingTouches(_ table: TableID) -> Bool {
+        guard let pending else { return false }
+        return pending.inserted[table] != nil || pending.deleted[table] != nil || pending.cells[table] != nil
     }
 
     /// Marks the computed cells that read `field` on `rows`.

@@ -57,7 +57,8 @@ extension Base {
     /// After a command's writes and their recompute: refuses when a row it inserted or changed
     /// (written or recomputed) breaks a check of its table.
     func checkRowsAfterWrites(_ changes: ChangeSet) throws {
-        for table in schema.tables where !(table.checks ?? []).isEmpty {
+        for i in schema.tables.indices where changes.touchesRows(of: schema.tables[i].id) && !(schema.tables[i].checks ?? []).isEmpty {
+            let table = schema.tables[i]
             var rows = Set(changes.inserted[table.id] ?? [])
             if let cells = changes.cells[table.id] { rows.formUnion(cells.keys) }
             rows.subtract(changes.deleted[table.id] ?? [])

@@ -35,9 +35,15 @@ final class CompiledSchema {
     /// Each formula's joined input SELECT per table, made on first use (Recompute/Recompute.swift).
     var joinedInputs: [JoinedInputs.Key: JoinedInputs] = [:]
 
+    /// Each field with its table, by id (a schema's `field(id:)` scans every table).
+    let fieldsByID: [FieldID: (table: Table, field: Field)]
+
     init(schema: Schema) throws {
         self.schema = schema
         timers = schema.timers
+        var located: [FieldID: (table: Table, field: Field)] = [:]
+        for table in schema.tables { for field in table.fields { located[field.id] = (table, field) } }
+        fieldsByID = located
         var edges = DependencyGraph.Builder()
         var volatile: Set<FieldID> = []
         for table in schema.tables {
