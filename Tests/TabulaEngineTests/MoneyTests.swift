@@ -143,6 +143,10 @@ struct JSONTests {
     @Test func escaping() {
         let s = JSONValue.string("line\nbreak\ttab\\ \u{01} \u{1F} é 😀 \u{2028}").serialized
         #expect(s == #""line\nbreak\ttab\\ \u0001 \u001f é 😀 \u2028""#)
+        // Runs between escapes kept whole; other characters starting with the byte of U+2028 (€) left as they are.
+        #expect(JSONValue.string("say \"hi\" for 5 € \u{2029}\r\u{08}\u{0C}").serialized == #""say \"hi\" for 5 € \u2029\r\b\f""#)
+        #expect(JSONValue.string("Müller / Straße 12 😀").serialized == "\"Müller / Straße 12 😀\"")
+        #expect(JSONValue.string("").serialized == "\"\"")
         let o = JSONValue.object([("b", .integer(1)), ("a", .array([.bool(false), .number(-0.5)]))])
         #expect(o.serialized == #"{"b":1,"a":[false,-0.5]}"#)
         #expect(o == .object([("b", .integer(1)), ("a", .array([.bool(false), .number(-0.5)]))]))

@@ -62,26 +62,44 @@ public enum JSONValue: Sendable, Equatable {
 
     static func writeString(_ s: String, to out: inout String) {
         out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\u{2028}": out += "\\u2028"   // valid JSON either way; escaped for JavaScript embedding
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
+        // Most strings need no escape: appended whole. Else the runs between escapes are.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+            out += s
+        } else {
+            writeEscaped(Array(s.utf8), to: &out)
         }
         out += "\""
+    }
+
+    private static func writeEscaped(_ bytes: [UInt8], to out: inout String) {
+        var run = 0, i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            var escape: String?
+            var width = 1
+            switch b {
+            case 0x22: escape = "\\\""
+            case 0x5C: escape = "\\\\"
+            case 0x0A: escape = "\\n"
+            case 0x0D: escape = "\\r"
+            case 0x09: escape = "\\t"
+            case 0x08: escape = "\\b"
+            case 0x0C: escape = "\\f"
+            case 0..<0x20:
+                let hex = String(b, radix: 16)
+                escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                // U+2028 and U+2029: valid JSON either way; escaped for JavaScript embedding.
+                escape = bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                width = 3
+            default: break
+            }
+            guard let escape else { i += 1; continue }
+            if i > run { out += String(decoding: bytes[run..<i], as: UTF8.self) }
+            out += escape
+            i += width
+            run = i
+        }
+        if bytes.count > run { out += String(decoding: bytes[run...], as: UTF8.self) }
     }
 }
