@@ -118,8 +118,8 @@ extension Base {
     public func accessFilter(_ kind: AccessKind, for table: Table) throws -> AccessFilter? {
         let source = kind == .read ? table.readCondition : table.writeCondition
         guard let source, schema.peopleTable != nil else { return nil }
-        // A request asks several times (before a write, after it, for its answer): the rule is
-        // resolved once while no row of the file has changed since.
+        // A request asks several times (before a write, after it, for its answer), and the next
+        // request again: the rule is resolved once while what it read is unchanged (AccessFilterCache).
         let key = AccessFilterCache.Key(actor: actor, table: table.id, kind: kind)
         let stamp = try accessCacheStamp()
         if let stamp, let found = accessFilters.filter(key, at: stamp) { return found }

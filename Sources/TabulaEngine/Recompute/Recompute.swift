@@ -78,10 +78,7 @@ extension Base {
     }
 
     /// Whether the command in progress added, deleted or changed a row of the table.
-    func pendingTouches(_ table: TableID) -> Bool {
-        guard let pending else { return false }
-        return pending.inserted[table] != nil || pending.deleted[table] != nil || pending.cells[table] != nil
-    }
+    func pendingTouches(_ table: TableID) -> Bool { pending?.touches(table) ?? false }
 
     /// Marks the computed cells that read `field` on `rows`.
     private func spread(from field: FieldID, rows: Set<RowID>, compiled: CompiledSchema, into dirty: inout [FieldID: Set<RowID>],
@@ -579,7 +576,6 @@ final class MirrorScans {
     }
 }
 
-/// The id range of sorted rows when they fill most of it: one range scan then beats lists of ids.
 /// A formula's inputs read by one SELECT of a few rows' ids (`Base.evaluateFew`), made once
 /// per table and list of input paths: the SELECT for 1, 4, 16 or 64 ids (a shorter list is padded
 /// with a repeated id, so four statements serve every count).
@@ -606,6 +602,7 @@ struct JoinedInputs {
     }
 }
 
+/// The id range of sorted rows when they fill most of it: one range scan then beats lists of ids.
 func denseRange(_ rows: [RowID]) -> (RowID, RowID)? {
     guard rows.count >= 1000, let low = rows.first, let high = rows.last, high >= low,
           high - low < RowID(rows.count) * 2 else { return nil }

@@ -286,8 +286,7 @@ extension Base {
         if knownValidSummaries.stamp != stamp { knownValidSummaries = (stamp, []) }
         for layout in compiled.summaries.values.sorted(by: { $0.table < $1.table }) {
             let tid = layout.table
-            if !rebuild, stamp != nil, knownValidSummaries.tables.contains(tid), let changes = pending,
-               changes.inserted[tid] == nil, changes.deleted[tid] == nil, changes.cells[tid] == nil { continue }
+            if !rebuild, stamp != nil, knownValidSummaries.tables.contains(tid), pending != nil, !pendingTouches(tid) { continue }
             knownValidSummaries.tables.remove(tid)
             let state = try summaryState(layout)
             if state == .disabled && !rebuild { continue }

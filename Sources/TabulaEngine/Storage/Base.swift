@@ -23,7 +23,8 @@ public final class Base {
     var compiledCache: CompiledSchema?
     /// The `schemaVersion` the cached compilation was made for.
     var compiledVersion = -1
-    /// Read and write rules resolved for an actor, while the file is as it was then.
+    /// Read and write rules resolved for an actor, and the people names mean, while what they
+    /// read is as it was then (Access/AccessFilterCache.swift).
     var accessFilters = AccessFilterCache()
     /// The kept summaries last seen valid, and the cache stamp they were seen at (Summaries.swift).
     var knownValidSummaries: (stamp: AccessFilterCache.Stamp?, tables: Set<TableID>) = (nil, [])

@@ -8,6 +8,9 @@ public struct ChangeSet: Sendable, Hashable {
     /// Whether a row of the table was inserted or had a cell changed (what the checks after a
     /// command look at; the tables it did not touch are skipped without being copied).
     func touchesRows(of table: TableID) -> Bool { inserted[table] != nil || cells[table] != nil }
+
+    /// Whether a row of the table was inserted, deleted or had a cell changed.
+    func touches(_ table: TableID) -> Bool { touchesRows(of: table) || deleted[table] != nil }
     /// The value each changed cell had before the command (first write wins): what lets a rollup
     /// take the old contribution out and put the new one in, instead of re-reading its rows.
     private(set) var before: [TableID: [RowID: [FieldID: Value]]] = [:]
