@@ -16,6 +16,10 @@ import TabulaTimeTracking
 /// C over the rate). With a rate, the clients send at that many requests per second in all, each
 /// on a fixed schedule (an open loop, as wrk2 does), and a request's latency counts from when it
 /// was due, so a slow answer that delays the next request is counted, not hidden.
+///
+/// Each phase first runs a warm-up (one second by default) under the same load, not counted: a
+/// server's first requests prepare statements and fill caches, and a closed loop's clients all
+/// start at once; the figures are those of the load held after that, as wrk2 calibrates first.
 public enum ServerBenchmark {
     /// What the clients do in a phase.
     public enum Phase: String, Sendable, CaseIterable {
@@ -37,11 +41,13 @@ public enum ServerBenchmark {
         public var clients: Int
         /// The requests per second offered in all (nil: a closed loop).
         public var rate: Double?
+        /// Seconds each phase ran before its requests were counted.
+        public var warmup: Double
         public var phases: [PhaseResult]
         public var errors: Int { phases.reduce(0) { $0 + $1.errors } }
     }
 
-    public static func run(clients: Int, seconds: Double, phases: [Phase] = Phase.allCases, rate: Double? = nil,
+    public static func run(clients: Int, seconds: Double, phases: [Phase] = Phase.allCases, rate: Double? = nil, warmup: Double = 1,
                            log: @Sendable (String) -> Void) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tabula-bench-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -54,14 +60,14 @@ public enum ServerBenchmark {
         // A timer left running by one phase is stopped by the next one's first write.
         var running = [Bool](repeating: false, count: clients)
         for phase in phases {
-            log("serving on 127.0.0.1:\(port); \(clients) clients, \(phase.rawValue), for \(seconds) s" + (rate.map { String(format: ", %.0f requests/s offered", $0) } ?? "") + " ...")
-            let (result, left) = try await measure(phase, port: port, tokens: tokens, running: running, seconds: seconds, rate: rate)
+            log("serving on 127.0.0.1:\(port); \(clients) clients, \(phase.rawValue), for \(seconds) s after \(warmup) s of warm-up" + (rate.map { String(format: ", %.0f requests/s offered", $0) } ?? "") + " ...")
+            let (result, left) = try await measure(phase, port: port, tokens: tokens, running: running, seconds: seconds, rate: rate, warmup: warmup)
             results.append(result)
             running = left
         }
         serving.cancel()
         _ = try? await serving.value
-        return Result(clients: clients, rate: rate, phases: results)
+        return Result(clients: clients, rate: rate, warmup: warmup, phases: results)
     }
 
     /// Serves the base at `path` in this process on a free loopback port, with requests not
@@ -88,7 +94,8 @@ public enum ServerBenchmark {
     /// when its next request is due (an open loop); two threads drive all the connections with
     /// `poll`, as load generators such as wrk do, so the clients' own CPU (a thread woken per
     /// answer, otherwise) stays small beside the server's.
-    static func measure(_ phase: Phase, port: Int, tokens: [String], running: [Bool], seconds: Double, rate: Double? = nil) async throws -> (PhaseResult, [Bool]) {
+    static func measure(_ phase: Phase, port: Int, tokens: [String], running: [Bool], seconds: Double, rate: Double? = nil,
+                        warmup: Double = 0) async throws -> (PhaseResult, [Bool]) {
         /// What one poll loop measured, for its clients.
         struct Loop: Sendable {
             var clients: [Int]
@@ -96,13 +103,19 @@ public enum ServerBenchmark {
             var running: [Bool]
         }
         let begin = DispatchTime.now().uptimeNanoseconds
-        let deadline = begin + UInt64(seconds * 1e9)
+        // Requests due (or, in a closed loop, sent) before this are the warm-up, not counted.
+        let counted = begin + UInt64(warmup * 1e9)
+        let deadline = counted + UInt64(seconds * 1e9)
         // Each client's time between two requests, and when its first is due: the clients'
         // schedules spread evenly over that interval.
         let interval = rate.map { UInt64(Double(tokens.count) / $0 * 1e9) }
         let firstDue = tokens.indices.map { i in begin + (interval ?? 0) * UInt64(i) / UInt64(tokens.count) }
-        let started = ContinuousClock.now
-        let cpuBefore = processCPUSeconds()
+        // The process's CPU time when the counted part began, read by a task that waits for it.
+        let cpuAtStart = Task<Double, Never> {
+            let wait = counted > DispatchTime.now().uptimeNanoseconds ? counted - DispatchTime.now().uptimeNanoseconds : 0
+            try? await Task.sleep(nanoseconds: wait)
+            return processCPUSeconds()
+        }
         // The requests of one round of a client, in order: a write (start or stop), then reads.
         let steps: [Bool] = phase == .writes ? [true] : phase == .reads ? [false, false] : [true, false, false]
         let loopCount = min(2, tokens.count)
@@ -112,15 +125,15 @@ public enum ServerBenchmark {
                 group.addTask {
                     try await onThreadOfItsOwn {
                         try pollLoop(Loop(clients: mine, running: mine.map { running[$0] }), steps: steps, port: port, tokens: tokens,
-                                     deadline: deadline, interval: interval, firstDue: mine.map { firstDue[$0] })
+                                     counted: counted, deadline: deadline, interval: interval, firstDue: mine.map { firstDue[$0] })
                     }
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        let cpu = processCPUSeconds() - cpuBefore
-        let elapsed = ContinuousClock.now - started
-        let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let cpu = processCPUSeconds() - (await cpuAtStart.value)
+        let now = DispatchTime.now().uptimeNanoseconds
+        let total = Double(now > counted ? now - counted : 0) / 1e9
         var writes = TimingSamples(), reads = TimingSamples(), left = running
         for loop in loops {
             loop.writes.milliseconds.forEach { writes.add($0) }
@@ -132,7 +145,7 @@ public enum ServerBenchmark {
         /// Drives its clients' connections until the deadline: each sends its next request as
         /// soon as its answer came (or, with an interval, when it is due, the latency counted from
         /// then), and stops after a whole round once the deadline passed.
-        @Sendable func pollLoop(_ start: Loop, steps: [Bool], port: Int, tokens: [String], deadline: UInt64,
+        @Sendable func pollLoop(_ start: Loop, steps: [Bool], port: Int, tokens: [String], counted: UInt64, deadline: UInt64,
                                 interval: UInt64?, firstDue: [UInt64]) throws -> Loop {
             var loop = start
             let mine = loop.clients
@@ -177,7 +190,13 @@ public enum ServerBenchmark {
                     let response = try connections[k].readResponse()
                     let now = DispatchTime.now().uptimeNanoseconds
                     let ms = Double(now - sentAt[k]) / 1_000_000
-                    if steps[step[k]] { loop.writes.add(ms); loop.running[k].toggle() } else { loop.reads.add(ms) }
+                    let isCounted = sentAt[k] >= counted
+                    if steps[step[k]] {
+                        if isCounted { loop.writes.add(ms) }
+                        loop.running[k].toggle()
+                    } else if isCounted {
+                        loop.reads.add(ms)
+                    }
                     if !(200..<300).contains(response.status) { loop.errors += 1 }
                     step[k] = (step[k] + 1) % steps.count
                     if step[k] == 0 && now >= deadline {
@@ -233,6 +252,7 @@ public enum ServerBenchmark {
         } else {
             lines.append("closed loop: each client calls again as soon as its answer came (latency is at least clients / rate)")
         }
+        if r.warmup > 0 { lines.append(String(format: "each phase after %.1f s of warm-up under the same load, not counted", r.warmup)) }
         for p in r.phases {
             let what: String
             switch p.phase {

@@ -194,10 +194,13 @@ struct BenchServer: AsyncParsableCommand {
     @Option(help: "Run only these phases (writes, reads, mixed), comma-separated.") var phases = "writes,reads,mixed"
     @Option(help: "Offer this many requests per second in all, each client on a fixed schedule (an open loop; latency counted from when a request was due). Default: each client calls again as soon as its answer came.")
     var rate: Double?
+    @Option(help: "Run each phase this many seconds under the same load before counting its requests (a server's first requests prepare statements and fill caches).")
+    var warmup: Double = 1
 
     func validate() throws {
         guard (1...1000).contains(clients) else { throw ValidationError("--clients must be 1 to 1000") }
         guard seconds > 0 && seconds <= 3600 else { throw ValidationError("--seconds must be more than 0 and at most 3600") }
+        guard warmup >= 0 && warmup <= 600 else { throw ValidationError("--warmup must be 0 to 600 seconds") }
         if let rate, !(rate >= 1 && rate <= 1_000_000) { throw ValidationError("--rate must be 1 to 1000000 requests per second") }
         _ = try chosenPhases()
     }
@@ -216,7 +219,7 @@ struct BenchServer: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let result = try await ServerBenchmark.run(clients: clients, seconds: seconds, phases: try chosenPhases(), rate: rate) { printError($0) }
+            let result = try await ServerBenchmark.run(clients: clients, seconds: seconds, phases: try chosenPhases(), rate: rate, warmup: warmup) { printError($0) }
             ServerBenchmark.table(result).forEach { print($0) }
         } catch {
             try runReportingErrors { throw error }

@@ -15,14 +15,16 @@ enum BaseConnection {
 }
 
 /// The server's only writing connection, on a thread of its own: requests' writes queue up
-/// while the disk flushes the previous commit, and the thread runs all that queued as one group
-/// (`Base.commitTogether`): each request's write is still a whole command, undone alone when it
-/// fails, but they share one durable commit. Under load that turns one flush per write into one
-/// flush per batch, and the waiting for the disk blocks this thread, not Swift's few shared ones.
+/// while the previous group runs, and the thread runs all that queued as one group
+/// (`Base.commitTogetherUnflushed`): each request's write is still a whole command, undone alone
+/// when it fails, but they share one commit. The commit goes to the base's log and the thread
+/// goes on with the next group while a second thread, the flusher, syncs the log to the disk and
+/// only then tells each request its outcome: under load one flush covers many writes, and the
+/// wait for the disk holds up neither the next group nor Swift's few shared threads.
 final class BaseWriter: Sendable {
     private struct Job: Sendable {
         /// Runs the request's work on the base; what it returns tells the request its outcome,
-        /// called only once the group has committed.
+        /// called only once the group is durable.
         let run: @Sendable (Base) -> @Sendable () -> Void
         let fail: @Sendable (any Error) -> Void
     }
@@ -42,6 +44,7 @@ final class BaseWriter: Sendable {
     private let queue = Mutex(Queue())
     private let wake = DispatchSemaphore(value: 0)
     private let connection: Connection
+    private let flusher = CommitFlusher()
     private let path: String
     private let now: @Sendable () -> Instant
 
@@ -85,6 +88,7 @@ final class BaseWriter: Sendable {
             }
             if !jobs.isEmpty { runGroup(jobs) }
             if let closing {
+                flusher.finish()
                 connection.base.close()
                 closing.resume()
                 return
@@ -96,10 +100,11 @@ final class BaseWriter: Sendable {
         do {
             if try connection.base.schemaChangedElsewhere() { try reopen() }
             let base = connection.base
-            let outcomes = try base.commitTogether { jobs.map { $0.run(base) } }
-            for tell in outcomes { tell() }
+            let (outcomes, commit) = try base.commitTogetherUnflushed { jobs.map { $0.run(base) } }
+            flusher.add(commit, tell: outcomes, fail: jobs.map(\.fail))
         } catch {
-            for job in jobs { job.fail(error) }
+            // Told after the groups before it, which the flusher may still hold.
+            flusher.add(nil, tell: [], fail: jobs.map(\.fail), error: error)
             // What the failed group's commands left in the base's caches is not in the file.
             try? reopen()
         }
@@ -119,6 +124,69 @@ final class BaseWriter: Sendable {
                 q.closing = continuation
             }
             wake.signal()
+        }
+    }
+}
+
+/// The writer's second thread: flushes the groups the writer committed, in order, and then
+/// tells their requests. Groups that committed while it flushed share its next flush.
+private final class CommitFlusher: Sendable {
+    private struct Batch: Sendable {
+        var commit: UnflushedCommit?
+        var tell: [@Sendable () -> Void]
+        var fail: [@Sendable (any Error) -> Void]
+        /// Why the group failed before its commit (its requests are told this, in their turn).
+        var error: (any Error)?
+    }
+    private struct State: ~Copyable {
+        var batches: [Batch] = []
+        var finishing = false
+    }
+    private let state = Mutex(State())
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+
+    init() {
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "tabula-flusher"
+        thread.start()
+    }
+
+    func add(_ commit: UnflushedCommit?, tell: [@Sendable () -> Void], fail: [@Sendable (any Error) -> Void], error: (any Error)? = nil) {
+        state.withLock { $0.batches.append(Batch(commit: commit, tell: tell, fail: fail, error: error)) }
+        wake.signal()
+    }
+
+    /// Flushes and tells all that was added, then stops the thread; returns once it has.
+    func finish() {
+        state.withLock { $0.finishing = true }
+        wake.signal()
+        finished.wait()
+    }
+
+    private func loop() {
+        while true {
+            wake.wait()
+            let (batches, finishing) = state.withLock { s in
+                let taken = s.batches
+                s.batches.removeAll()
+                return (taken, s.finishing)
+            }
+            if !batches.isEmpty {
+                var flushFailure: (any Error)?
+                do { try UnflushedCommit.flush(batches.compactMap(\.commit)) } catch { flushFailure = error }
+                for batch in batches {
+                    if let error = batch.error ?? flushFailure {
+                        for fail in batch.fail { fail(error) }
+                    } else {
+                        for tell in batch.tell { tell() }
+                    }
+                }
+            }
+            if finishing {
+                finished.signal()
+                return
+            }
         }
     }
 }

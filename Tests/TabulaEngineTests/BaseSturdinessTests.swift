@@ -139,4 +139,22 @@ import Testing
         let error = #expect(throws: EngineError.self) { try Base.open(at: path("b.db"), actor: "t") }
         #expect(error?.message.contains("holds a schema in a form this Tabula does not know") == true, "\(String(describing: error))")
     }
+
+    @Test("an internal table made by another connection is seen at once, and one whose making was rolled back is not")
+    func internalTablesAreSeenAsTheFileHasThem() throws {
+        let base = try makeBase()
+        defer { base.close() }
+        let other = try Base.open(at: path("b.db"), actor: "u")
+        defer { other.close() }
+        #expect(try base.internalTableExists("_tabula_probe") == false)
+        try other.db.execute("CREATE TABLE _tabula_probe (id INTEGER PRIMARY KEY)")
+        #expect(try base.internalTableExists("_tabula_probe"))
+        struct Undo: Error {}
+        _ = try? base.db.transaction { () throws -> Void in
+            try base.db.execute("CREATE TABLE _tabula_undone (id INTEGER PRIMARY KEY)")
+            #expect(try base.internalTableExists("_tabula_undone"))
+            throw Undo()
+        }
+        #expect(try base.internalTableExists("_tabula_undone") == false)
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import TabulaEngine
+@testable import TabulaEngine
+import Synchronization
 
 /// A group commit: several commands, each whole and undone alone when it fails, made durable by
 /// one commit (the server's writer groups the requests that queued while the disk flushed).
@@ -78,5 +79,33 @@ import TabulaEngine
             try base.write { _ in try base.commitTogether { () } }
         }
         #expect(error?.message.contains("group commit") == true)
+    }
+
+    @Test("an unflushed group is committed for every reader at once, made durable by its flush, which alone tells the webhook deliverers; later writes flush as before")
+    func anUnflushedGroupIsCommittedThenFlushed() throws {
+        let (base, path) = try makeBase()
+        defer { base.close() }
+        _ = try base.webhooks.add(url: "http://127.0.0.1:9/hook", events: ["test.event"], secret: "whsec_dGVzdHNlY3JldA==")
+        let told = Mutex(0)
+        let observation = OutboxSignal.observe(path: path) { told.withLock { $0 += 1 } }
+        defer { OutboxSignal.stopObserving(observation) }
+        let other = try Base.open(at: path, actor: "ben")
+        defer { other.close() }
+        let (_, commit) = try base.commitTogetherUnflushed {
+            try base.write { tx in
+                try tx.insert(into: "Tasks", rows: [self.a(("title", "One"), ("project", "Web"), ("hours", "1h"))])
+                try base.webhooks.enqueue("test.event", in: tx) { .object([]) }
+            }
+        }
+        // Committed: another connection reads it (with its rollup) before any flush.
+        #expect(try other.rowCount(of: other.table(named: "Tasks")) == 1)
+        #expect(try other.rows(of: other.table(named: "Projects")).map { $0.values[2] }.first == .duration(3600))
+        #expect(told.withLock { $0 } == 0)
+        try commit.flush()
+        #expect(told.withLock { $0 } == 1)
+        // The connection writes with a flush per commit again outside such a group.
+        #expect(try base.db.scalar("PRAGMA synchronous").int64Value == 2)
+        try UnflushedCommit.flush([commit, commit])
+        #expect(told.withLock { $0 } == 2)
     }
 }

@@ -158,6 +158,16 @@ package final class Connection {
         return statement.column(0)
     }
 
+    /// Whether the schema SQLite holds in memory for this connection has `table` (and, when given,
+    /// its `column`), found without running a statement. A yes is right: SQLite drops that
+    /// schema on a rollback and reads it again when another connection changed it. A no may be
+    /// stale (a table another process created since this connection's last statement), so a
+    /// caller that must know asks again with SQL.
+    package func schemaSurelyHas(table: String, column: String? = nil) -> Bool {
+        guard let db else { return false }
+        return sqlite3_table_column_metadata(db, "main", table, column, nil, nil, nil, nil, nil) == SQLITE_OK
+    }
+
     /// Checks that the file is a readable SQLite database, by reading its schema. A file that is
     /// not a database gives an error whose `isNotADatabase` is true.
     package func validate() throws(DatabaseError) {

@@ -79,7 +79,8 @@ public struct AccessTokens {
     /// `, scope` when the table has the column (a base whose tokens came before scopes has not,
     /// until its next token is made).
     private func scopeColumn() throws -> String {
-        try base.db.cachedStatement("SELECT 1 FROM pragma_table_info(?) WHERE name = 'scope'").rows([.text(Self.table)]).isEmpty ? "" : ", scope"
+        if base.db.schemaSurelyHas(table: Self.table, column: "scope") { return ", scope" }
+        return try base.db.cachedStatement("SELECT 1 FROM pragma_table_info(?) WHERE name = 'scope'").rows([.text(Self.table)]).isEmpty ? "" : ", scope"
     }
 
     /// Notes when a token was last used (the server does it at most once a minute per token).

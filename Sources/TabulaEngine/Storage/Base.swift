@@ -226,7 +226,9 @@ public final class Base {
 
     /// Whether one of the base's internal tables (made on first use) exists yet; the statement is kept prepared.
     func internalTableExists(_ name: String) throws -> Bool {
-        try !db.cachedStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").rows([.text(name)]).isEmpty
+        // Asked by every API request and every command: SQLite's schema in memory answers most.
+        if db.schemaSurelyHas(table: name) { return true }
+        return try !db.cachedStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").rows([.text(name)]).isEmpty
     }
 
     /// `PRAGMA schema_version` when this object last found its schema to be the file's.
