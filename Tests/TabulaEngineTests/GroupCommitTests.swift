@@ -108,4 +108,27 @@ import Synchronization
         try UnflushedCommit.flush([commit, commit])
         #expect(told.withLock { $0 } == 2)
     }
+
+    @Test("who takes an event is asked again once an endpoint changes, through this connection, another one, or a rollback")
+    func webhookSubscribersFollowTheEndpoints() throws {
+        let (base, path) = try makeBase()
+        defer { base.close() }
+        func enqueue() throws -> String? {
+            try base.write { tx in try base.webhooks.enqueue("test.event", in: tx) { .object([]) } }.value
+        }
+        #expect(try enqueue() == nil)  // no webhooks at all
+        let other = try Base.open(at: path, actor: "ben")
+        defer { other.close() }
+        let added = try other.webhooks.add(url: "http://127.0.0.1:9/a", events: ["test.event"], secret: "whsec_dGVzdHNlY3JldA==")
+        #expect(try enqueue() != nil, "an endpoint another connection added takes the next event")
+        try base.webhooks.disable(id: added.id, reason: "test")
+        #expect(try enqueue() == nil, "a disabled endpoint takes none")
+        struct Undo: Error {}
+        _ = try? base.write { tx -> Void in
+            _ = try base.webhooks.add(url: "http://127.0.0.1:9/b", events: ["test.event"], secret: "whsec_dGVzdHNlY3JldA==")
+            #expect(try base.webhooks.enqueue("test.event", in: tx) { .object([]) } != nil)
+            throw Undo()
+        }
+        #expect(try enqueue() == nil, "an endpoint whose adding rolled back takes none")
+    }
 }

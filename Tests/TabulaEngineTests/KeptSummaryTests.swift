@@ -56,6 +56,34 @@ import Testing
         #expect(summarised == 40)
     }
 
+    @Test("rows added by one command reach more summary rows than one statement takes; later moves and deletes keep the summary equal to a rebuild")
+    func manyNewSummaryRowsAtOnceThenMovesAndDeletes() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("summary-\(UUID().uuidString).db").path
+        let base = try Base.create(at: path, schemaSource: Self.schema, sourceName: "s.tabula", actor: "test")
+        defer { base.close(); for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        _ = try base.write { try $0.insert(into: "Tasks", rows: [a(("title", "A")), a(("title", "B")), a(("title", "C"))]) }.value
+        let entries = try base.table(named: "Entries")
+        // Fewer rows than the id-range path takes, each on a day of its own: every cuboid's day
+        // keys differ, well over 32 new summary rows from one command.
+        let rows = (0..<50).map { (i: Int) -> [TextAssignment] in
+            let day = String(format: "2026-%02d-%02d", i / 28 + 1, i % 28 + 1)
+            let kind = i % 2 == 0 ? "call" : "work"
+            return a(("task", "#\(i % 3 + 1)"), ("start", day + " 09:00"), ("end", day + " 10:30"), ("kind", kind), ("cost", "\(i).25"))
+        }
+        _ = try base.write { try $0.insert(into: "Entries", rows: rows) }.value
+        let layout = try #require(try base.compiledSchema().summaries[entries.id])
+        #expect(try base.db.scalar("SELECT count(*) FROM \(layout.tableName)").int64Value ?? 0 > 32)
+        #expect(try base.summaryDifferences(of: entries).isEmpty)
+        // The same command adds to some summary rows and empties others.
+        _ = try base.write { tx in
+            try tx.insert(into: "Entries", rows: [a(("task", "#1"), ("start", "2026-01-01 12:00"), ("end", "2026-01-01 13:00"), ("kind", "work"))])
+            _ = try tx.delete("Entries", row: "#2")
+            try tx.update("Entries", row: "#3", a(("start", "2026-06-01 08:00"), ("end", "2026-06-01 09:00"), ("kind", "work")))
+        }.value
+        #expect(try base.summaryDifferences(of: entries).isEmpty)
+        #expect(try base.db.scalar("SELECT sum(n) FROM \(layout.tableName) WHERE q = 0").int64Value == 50)
+    }
+
     @Test func aTamperedSummaryIsFoundAndARepairRebuildsIt() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("summary-\(UUID().uuidString).db").path
         let base = try Base.create(at: path, schemaSource: Self.schema, sourceName: "s.tabula", actor: "test")

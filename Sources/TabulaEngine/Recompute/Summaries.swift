@@ -131,6 +131,17 @@ public struct SummaryLayout: Sendable, Hashable {
             + "ON CONFLICT (\(primaryKey.joined(separator: ", "))) DO UPDATE SET \(sets) RETURNING n"
     }
 
+    /// `upsertSQL` for `rows` rows at once, without `RETURNING`: for deltas that only add rows,
+    /// after which no summary row can be empty.
+    func additionsSQL(rows: Int) -> String {
+        let all = primaryKey + valueColumns
+        let sets = valueColumns.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
+        let one = "(\(placeholders(all.count)))"
+        return "INSERT INTO \(tableName) (\(all.joined(separator: ", "))) VALUES "
+            + Array(repeating: one, count: rows).joined(separator: ", ")
+            + " ON CONFLICT (\(primaryKey.joined(separator: ", "))) DO UPDATE SET \(sets)"
+    }
+
     /// The delta of a summary row that keeps its count (only sums move): the row is there, since a
     /// row of the table left it.
     private var madeUpdateSQL: String {
@@ -411,10 +422,24 @@ extension Base {
             contribute({ f in stored[f].map(ValueCoding.encode) ?? .null }, sign: 1)
         }
         if deltas.isEmpty { return }
+        // A new row's contributions to its cuboids, the most common delta, in one statement per
+        // few dozen summary rows.
+        let additions = deltas.filter { $0.value.rows > 0 }
+        if !additions.isEmpty {
+            let ordered = Array(additions)
+            for start in stride(from: 0, to: ordered.count, by: 32) {
+                let chunk = ordered[start..<min(start + 32, ordered.count)]
+                var arguments: [SQLValue] = []
+                for (key, delta) in chunk {
+                    arguments += [.integer(key.cuboid), .integer(key.day)] + key.keys + [.integer(delta.rows)] + delta.values.map { .integer($0) }
+                }
+                try db.cachedStatement(layout.additionsSQL(rows: chunk.count)).run(arguments)
+            }
+        }
         let upsert = try db.cachedStatement(layout.upsertSQL)
         let update = try db.cachedStatement(layout.updateSQL)
         let deleteEmpty = try db.cachedStatement(layout.deleteEmptySQL)
-        for (key, delta) in deltas where delta.rows != 0 || delta.values.contains(where: { $0 != 0 }) {
+        for (key, delta) in deltas where delta.rows < 0 || (delta.rows == 0 && delta.values.contains(where: { $0 != 0 })) {
             let pk: [SQLValue] = [.integer(key.cuboid), .integer(key.day)] + key.keys
             if delta.rows == 0 {
                 // A changed value of rows that stay in this summary row (a timer stopped, an end moved).

@@ -73,6 +73,20 @@ struct BaseAttachments {
     var deliverFeedsAfterCommit = false
     /// The current command wrote rows into the feed outbox.
     var wroteFeedRows = false
+    /// The live webhook endpoints by event type, kept while `webhookStamp` holds: every timer
+    /// start and stop asks who takes its event, mostly of a base with no webhooks at all.
+    var webhookSubscribers: [String: [Int64]] = [:]
+    var webhookStamp: WebhookStamp?
+    /// Moves when this object adds, removes or disables an endpoint.
+    var webhookEdits = 0
+}
+
+/// When kept webhook subscribers are still the file's: no other connection committed
+/// (`data_version`), nothing rolled back, and no endpoint was edited through this object.
+struct WebhookStamp: Equatable {
+    var dataVersion: Int64
+    var rollbacks: Int
+    var edits: Int
 }
 
 extension Base {

@@ -84,6 +84,7 @@ public struct Webhooks {
     public func add(url: String, events: [String], secret: String) throws -> WebhookEndpoint {
         try base.write { tx in
             try ensure()
+            base.attachments.webhookEdits += 1
             try base.db.execute("INSERT INTO \(Self.endpoints) (url, events, secret, created) VALUES (?, ?, ?, ?)",
                                 [.text(url), .text(events.joined(separator: ",")), .text(secret), .integer(base.now().millisecondsSinceEpoch)])
             let id = base.db.lastInsertRowID
@@ -111,6 +112,7 @@ public struct Webhooks {
     public func remove(id: Int64) throws {
         try base.write { tx in
             let endpoint = try endpoint(id)
+            base.attachments.webhookEdits += 1
             try base.db.execute("DELETE FROM \(Self.endpoints) WHERE id = ?", [.integer(id)])
             try drop(endpoint: id, reason: "endpoint removed")
             try tx.recordHistory(action: "webhook", note: "webhook \(id) removed: \(Self.shown(endpoint.url))")
@@ -122,6 +124,7 @@ public struct Webhooks {
         try base.write { tx in
             let endpoint = try endpoint(id)
             guard endpoint.disabled == nil else { return }
+            base.attachments.webhookEdits += 1
             try base.db.execute("UPDATE \(Self.endpoints) SET disabled = ?, disabled_reason = ? WHERE id = ?",
                                 [.integer(base.now().millisecondsSinceEpoch), .text(reason), .integer(id)])
             try drop(endpoint: id, reason: reason)
@@ -137,10 +140,22 @@ public struct Webhooks {
 
     /// The ids of the live endpoints that take events of this type (none when the base has no webhooks).
     public func subscribers(of type: String) throws -> [Int64] {
-        guard try exists() else { return [] }
-        return try base.db.cachedStatement("SELECT id, events FROM \(Self.endpoints) WHERE disabled IS NULL ORDER BY id").rows([]).compactMap { row in
-            (row[1].textValue ?? "").split(separator: ",").contains { $0 == type } ? row[0].int64Value : nil
+        let stamp = WebhookStamp(dataVersion: try base.db.dataVersion(), rollbacks: base.db.rollbacks, edits: base.attachments.webhookEdits)
+        if base.attachments.webhookStamp != stamp {
+            base.attachments.webhookSubscribers = [:]
+            base.attachments.webhookStamp = stamp
         }
+        if let kept = base.attachments.webhookSubscribers[type] { return kept }
+        let found: [Int64]
+        if try exists() {
+            found = try base.db.cachedStatement("SELECT id, events FROM \(Self.endpoints) WHERE disabled IS NULL ORDER BY id").rows([]).compactMap { row in
+                (row[1].textValue ?? "").split(separator: ",").contains { $0 == type } ? row[0].int64Value : nil
+            }
+        } else {
+            found = []
+        }
+        base.attachments.webhookSubscribers[type] = found
+        return found
     }
 
     // MARK: - The outbox
