@@ -6,9 +6,10 @@ import TabulaServer
 import TabulaTimeTracking
 
 /// `tabula bench server`: the server in this process on a loopback port, and C clients over real
-/// HTTP, each a person of its own on a connection of its own, in three phases of S seconds: every client starting and
-/// stopping its timer (writes alone), every client reading its timers and a row (reads alone),
-/// and every client doing one write then two reads (the mix). Prints requests per second and
+/// HTTP, each a person of its own on a connection of its own, in three phases of S seconds, each
+/// on a fresh base of its own: every client starting and stopping its timer (writes alone),
+/// every client reading its timers and a row (reads alone), and every client doing one write
+/// then two reads (the mix). Prints requests per second and
 /// latency percentiles of each. The clients run in the same process, on the same cores.
 ///
 /// By default each client calls again as soon as its answer came (a closed loop: the server's
@@ -52,21 +53,26 @@ public enum ServerBenchmark {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tabula-bench-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("bench.tabula").path
-        log("making a base with \(clients) people and tasks ...")
-        let tokens = try makeBase(path, people: clients)
-        let (port, serving) = try await serve(path)
         var results: [PhaseResult] = []
-        // A timer left running by one phase is stopped by the next one's first write.
-        var running = [Bool](repeating: false, count: clients)
         for phase in phases {
+            // Each phase on a base of its own, made the same way: the reads are not of task rows
+            // that the write phase gave thousands of entries in a few seconds.
+            let path = directory.appendingPathComponent("\(phase.rawValue).tabula").path
+            log("making a base with \(clients) people and tasks ...")
+            // The readers' timers run, so that listing them has something to list.
+            let running = [Bool](repeating: phase == .reads, count: clients)
+            let tokens = try makeBase(path, people: clients, timersRunning: phase == .reads)
+            let (port, serving) = try await serve(path)
             log("serving on 127.0.0.1:\(port); \(clients) clients, \(phase.rawValue), for \(seconds) s after \(warmup) s of warm-up" + (rate.map { String(format: ", %.0f requests/s offered", $0) } ?? "") + " ...")
-            let (result, left) = try await measure(phase, port: port, tokens: tokens, running: running, seconds: seconds, rate: rate, warmup: warmup)
-            results.append(result)
-            running = left
+            do {
+                results.append(try await measure(phase, port: port, tokens: tokens, running: running, seconds: seconds, rate: rate, warmup: warmup).0)
+            } catch {
+                serving.cancel()
+                throw error
+            }
+            serving.cancel()
+            _ = try? await serving.value
         }
-        serving.cancel()
-        _ = try? await serving.value
         return Result(clients: clients, rate: rate, warmup: warmup, phases: results)
     }
 
@@ -225,8 +231,9 @@ public enum ServerBenchmark {
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
-    /// A time-tracking base with one person, task and token per client.
-    static func makeBase(_ path: String, people: Int) throws -> [String] {
+    /// A time-tracking base with one person, task and token per client (and with each person's
+    /// timer running on their task when asked).
+    static func makeBase(_ path: String, people: Int, timersRunning: Bool = false) throws -> [String] {
         let source = SchemaPackage.named("timetracking")!.configured(timeZone: "Europe/Berlin", currency: "EUR")
         let base = try Base.create(at: path, schemaSource: source, sourceName: "package timetracking", actor: "bench", reportChecker: ReportChecker())
         TimeTracking.install(on: base)
@@ -236,6 +243,13 @@ public enum ServerBenchmark {
             _ = try tx.insert(into: "Projects", rows: [[TextAssignment(field: "name", text: "Web"), TextAssignment(field: "client", text: "Acme")]])
             _ = try tx.insert(into: "People", rows: (0..<people).map { [TextAssignment(field: "name", text: "p\($0)")] })
             _ = try tx.insert(into: "Tasks", rows: (0..<people).map { [TextAssignment(field: "title", text: "t\($0)"), TextAssignment(field: "project", text: "Web")] })
+        }
+        if timersRunning {
+            for i in 0..<people {
+                base.actor = "p\(i)"
+                _ = try base.write { tx in try tx.startTimer(table: "Tasks", row: "t\(i)") }
+            }
+            base.actor = "bench"
         }
         return try (0..<people).map { try APITokens.create(on: base, person: "p\($0)", label: "bench").token }
     }

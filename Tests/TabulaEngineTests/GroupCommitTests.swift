@@ -114,7 +114,8 @@ import Synchronization
         let (base, path) = try makeBase()
         defer { base.close() }
         func enqueue() throws -> String? {
-            try base.write { tx in try base.webhooks.enqueue("test.event", in: tx) { .object([]) } }.value
+            let written = try base.write { tx in try base.webhooks.enqueue("test.event", in: tx) { .object([]) } }
+            return written.value
         }
         #expect(try enqueue() == nil)  // no webhooks at all
         let other = try Base.open(at: path, actor: "ben")

@@ -26,9 +26,15 @@ struct DeltaPlan {
     /// For a timer's total: each child brings the seconds from its start to its end (both set).
     var interval: (start: FieldID, end: FieldID)? = nil
 
-    /// The child fields whose change moves a contribution.
-    var childFields: Set<FieldID> {
-        Set([memberColumn] + (valueField.map { [$0] } ?? []) + filterFields + (interval.map { [$0.start, $0.end] } ?? []))
+    /// The child fields whose change moves a contribution (made once, by `settled()`: every
+    /// command asks each plan).
+    private(set) var childFields: Set<FieldID> = []
+
+    /// The plan as made, with `childFields` filled in.
+    func settled() -> DeltaPlan {
+        var plan = self
+        plan.childFields = Set([memberColumn] + (valueField.map { [$0] } ?? []) + filterFields + (interval.map { [$0.start, $0.end] } ?? []))
+        return plan
     }
 
     /// A timer's total kept by delta: the sum of its rows' closed intervals, in seconds.

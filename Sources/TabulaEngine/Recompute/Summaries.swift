@@ -44,6 +44,9 @@ public struct SummaryLayout: Sendable, Hashable {
     private(set) var upsertSQL = ""
     private(set) var updateSQL = ""
     private(set) var deleteEmptySQL = ""
+    /// `additionsSQL(rows:)` for the fewest rows, made once: a new row adds to one summary row
+    /// per cuboid, and every timer start adds one.
+    private var madeAdditionsSQL: [String] = []
 
     init(table: TableID, timeField: FieldID, timeIsDatetime: Bool, timeZone: String, keys: [Field], sums: [Field], cuboids: [Cuboid]) {
         self.table = table; self.timeField = timeField; self.timeIsDatetime = timeIsDatetime; self.timeZone = timeZone
@@ -52,6 +55,7 @@ public struct SummaryLayout: Sendable, Hashable {
         upsertSQL = madeUpsertSQL
         updateSQL = madeUpdateSQL
         deleteEmptySQL = madeDeleteEmptySQL
+        madeAdditionsSQL = (0...max(cuboids.count, 8)).map { makeAdditionsSQL(rows: $0) }
     }
 
     /// What a key holds when the row's is blank or the cuboid does not keep it.
@@ -134,6 +138,10 @@ public struct SummaryLayout: Sendable, Hashable {
     /// `upsertSQL` for `rows` rows at once, without `RETURNING`: for deltas that only add rows,
     /// after which no summary row can be empty.
     func additionsSQL(rows: Int) -> String {
+        rows < madeAdditionsSQL.count ? madeAdditionsSQL[rows] : makeAdditionsSQL(rows: rows)
+    }
+
+    private func makeAdditionsSQL(rows: Int) -> String {
         let all = primaryKey + valueColumns
         let sets = valueColumns.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ")
         let one = "(\(placeholders(all.count)))"
