@@ -132,4 +132,21 @@ import Synchronization
         }
         #expect(try enqueue() == nil, "an endpoint whose adding rolled back takes none")
     }
+
+    @Test("a base not in WAL mode commits an unflushed group with its flush, as a group commit does")
+    func anUnflushedGroupOfABaseWithoutWALIsFlushedAtItsCommit() throws {
+        let (base, path) = try makeBase()
+        defer { base.close() }
+        try base.db.execute("PRAGMA journal_mode = DELETE")
+        let (_, commit) = try base.commitTogetherUnflushed {
+            #expect(try base.db.scalar("PRAGMA synchronous").int64Value == 2, "no WAL to flush later: the commit syncs")
+            try base.write { try $0.insert(into: "Tasks", rows: [self.a(("title", "One"), ("project", "Web"))]) }
+        }
+        #expect(commit.durable)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        try commit.flush()
+        let other = try Base.open(at: path, actor: "ben")
+        defer { other.close() }
+        #expect(try other.rowCount(of: other.table(named: "Tasks")) == 1)
+    }
 }

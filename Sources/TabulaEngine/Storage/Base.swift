@@ -231,6 +231,10 @@ public final class Base {
         return try !db.cachedStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").rows([.text(name)]).isEmpty
     }
 
+    /// Whether the file's journal is a write-ahead log (nil: not asked yet); a group commit
+    /// leaves its flush to later only then.
+    var logIsWriteAhead: Bool?
+
     /// `PRAGMA schema_version` when this object last found its schema to be the file's.
     private var checkedSchemaVersion: Int64?
 

@@ -35,9 +35,15 @@ extension Base {
     /// disk's flush no longer holds up the next group (a server writes the next group while the
     /// previous one flushes). Readers of the base may see the group's rows before the flush: a
     /// power loss before it takes them back, never a half of them.
+    /// A base whose file could not be put in WAL mode (a file system without shared memory)
+    /// commits with its flush as `commitTogether` does, and its `flush()` only tells the deliverers.
     public func commitTogetherUnflushed<T>(_ body: () throws -> T) throws -> (value: T, commit: UnflushedCommit) {
-        let (value, wroteOutboxEvents) = try commitGroup(flushing: false, body)
-        return (value, UnflushedCommit(basePath: path, wroteOutboxEvents: wroteOutboxEvents))
+        if logIsWriteAhead == nil {
+            logIsWriteAhead = try db.scalar("PRAGMA journal_mode").textValue?.lowercased() == "wal"
+        }
+        let writeAhead = logIsWriteAhead == true
+        let (value, wroteOutboxEvents) = try commitGroup(flushing: !writeAhead, body)
+        return (value, UnflushedCommit(basePath: path, wroteOutboxEvents: wroteOutboxEvents, durable: !writeAhead))
     }
 
     private func commitGroup<T>(flushing: Bool, _ body: () throws -> T) throws -> (T, wroteOutboxEvents: Bool) {
@@ -72,11 +78,17 @@ public struct UnflushedCommit: Sendable {
     let basePath: String
     /// Whether the group wrote webhook events: the deliverers are told once they are durable.
     let wroteOutboxEvents: Bool
+    /// Whether the commit was flushed already (a base not in WAL mode).
+    var durable = false
 
     /// Flushes the base's write-ahead log to the disk (`fdatasync`), which makes this commit and
     /// every earlier one durable; then tells the base's webhook deliverers of its events. Safe
     /// on any thread. Throws when the disk refuses the flush: the commit may then be lost.
     public func flush() throws {
+        if durable {
+            if wroteOutboxEvents { OutboxSignal.committed(path: basePath) }
+            return
+        }
         let log = basePath + "-wal"
         let descriptor = open(log, O_RDONLY | O_CLOEXEC)
         if descriptor < 0 {
@@ -92,7 +104,8 @@ public struct UnflushedCommit: Sendable {
     /// Flushes the last of `commits` (a flush covers every commit before it) and tells the deliverers of all their events.
     public static func flush(_ commits: [UnflushedCommit]) throws {
         guard let last = commits.last else { return }
-        try UnflushedCommit(basePath: last.basePath, wroteOutboxEvents: commits.contains { $0.wroteOutboxEvents }).flush()
+        try UnflushedCommit(basePath: last.basePath, wroteOutboxEvents: commits.contains { $0.wroteOutboxEvents },
+                            durable: commits.allSatisfy(\.durable)).flush()
     }
 
     private static func failure(_ code: Int32) -> EngineError {
