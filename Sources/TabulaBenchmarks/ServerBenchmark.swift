@@ -60,12 +60,11 @@ public enum ServerBenchmark {
             let path = directory.appendingPathComponent("\(phase.rawValue).tabula").path
             log("making a base with \(clients) people and tasks ...")
             // The readers' timers run, so that listing them has something to list.
-            let running = [Bool](repeating: phase == .reads, count: clients)
             let tokens = try makeBase(path, people: clients, timersRunning: phase == .reads)
             let (port, serving) = try await serve(path)
             log("serving on 127.0.0.1:\(port); \(clients) clients, \(phase.rawValue), for \(seconds) s after \(warmup) s of warm-up" + (rate.map { String(format: ", %.0f requests/s offered", $0) } ?? "") + " ...")
             do {
-                results.append(try await measure(phase, port: port, tokens: tokens, running: running, seconds: seconds, rate: rate, warmup: warmup).0)
+                results.append(try await measure(phase, port: port, tokens: tokens, seconds: seconds, rate: rate, warmup: warmup))
             } catch {
                 serving.cancel()
                 throw error
@@ -95,13 +94,13 @@ public enum ServerBenchmark {
         return (port, serving)
     }
 
-    /// One phase; returns which clients' timers it left running. Each client has one kept-alive
+    /// One phase (a client's first write starts its timer). Each client has one kept-alive
     /// connection and calls again as soon as its answer comes (a closed loop), or, with a rate,
     /// when its next request is due (an open loop); two threads drive all the connections with
     /// `poll`, as load generators such as wrk do, so the clients' own CPU (a thread woken per
     /// answer, otherwise) stays small beside the server's.
-    static func measure(_ phase: Phase, port: Int, tokens: [String], running: [Bool], seconds: Double, rate: Double? = nil,
-                        warmup: Double = 0) async throws -> (PhaseResult, [Bool]) {
+    static func measure(_ phase: Phase, port: Int, tokens: [String], seconds: Double, rate: Double? = nil,
+                        warmup: Double = 0) async throws -> PhaseResult {
         /// What one poll loop measured, for its clients.
         struct Loop: Sendable {
             var clients: [Int]
@@ -130,7 +129,7 @@ public enum ServerBenchmark {
                 let mine = Array(stride(from: t, to: tokens.count, by: loopCount))
                 group.addTask {
                     try await onThreadOfItsOwn {
-                        try pollLoop(Loop(clients: mine, running: mine.map { running[$0] }), steps: steps, port: port, tokens: tokens,
+                        try pollLoop(Loop(clients: mine, running: mine.map { _ in false }), steps: steps, port: port, tokens: tokens,
                                      counted: counted, deadline: deadline, interval: interval, firstDue: mine.map { firstDue[$0] })
                     }
                 }
@@ -140,13 +139,12 @@ public enum ServerBenchmark {
         let cpu = processCPUSeconds() - (await cpuAtStart.value)
         let now = DispatchTime.now().uptimeNanoseconds
         let total = Double(now > counted ? now - counted : 0) / 1e9
-        var writes = TimingSamples(), reads = TimingSamples(), left = running
+        var writes = TimingSamples(), reads = TimingSamples()
         for loop in loops {
             loop.writes.milliseconds.forEach { writes.add($0) }
             loop.reads.milliseconds.forEach { reads.add($0) }
-            for (k, i) in loop.clients.enumerated() { left[i] = loop.running[k] }
         }
-        return (PhaseResult(phase: phase, seconds: total, writes: writes, reads: reads, errors: loops.reduce(0) { $0 + $1.errors }, cpuSeconds: cpu), left)
+        return PhaseResult(phase: phase, seconds: total, writes: writes, reads: reads, errors: loops.reduce(0) { $0 + $1.errors }, cpuSeconds: cpu)
 
         /// Drives its clients' connections until the deadline: each sends its next request as
         /// soon as its answer came (or, with an interval, when it is due, the latency counted from

@@ -26,12 +26,12 @@ struct DeltaPlan {
     /// For a timer's total: each child brings the seconds from its start to its end (both set).
     var interval: (start: FieldID, end: FieldID)? = nil
 
-    /// The child fields whose change moves a contribution (made once, by `settled()`: every
-    /// command asks each plan).
+    /// The child fields whose change moves a contribution (made once, by `settled()` at the end
+    /// of each `make`: every command asks each plan).
     private(set) var childFields: Set<FieldID> = []
 
     /// The plan as made, with `childFields` filled in.
-    func settled() -> DeltaPlan {
+    private func settled() -> DeltaPlan {
         var plan = self
         plan.childFields = Set([memberColumn] + (valueField.map { [$0] } ?? []) + filterFields + (interval.map { [$0.start, $0.end] } ?? []))
         return plan
@@ -46,7 +46,7 @@ struct DeltaPlan {
         let m = "c.\(Layout.column(roles.back))", start = "c.\(Layout.column(roles.start))", end = "c.\(Layout.column(roles.end))"
         let v = "((\(end) - \(start)) / 1000)"
         plan.newRowsSQL = "SELECT \(m), count(*), count(\(v)), sum(\(v)), min(\(v)), max(\(v)), 0 FROM \(Layout.table(log.id)) c WHERE c.id BETWEEN ? AND ? AND \(m) IS NOT NULL AND \(end) IS NOT NULL AND \(start) IS NOT NULL GROUP BY \(m)"
-        return plan
+        return plan.settled()
     }
 
     /// The inputs of a timer's total that its delta covers.
@@ -83,7 +83,7 @@ struct DeltaPlan {
                              memberColumn: memberID, valueField: spec.field, valueType: valueType, filter: filter,
                              filterFields: filterFields, upperLinks: Array(spec.links.dropLast()))
         plan.newRowsSQL = newRowsSQL(spec: spec, child: child, member: memberID, valueType: valueType, schema: schema)
-        return plan
+        return plan.settled()
     }
 
     /// `SELECT member, count(*), count(v), sum(v), min(v), max(v), errors FROM child WHERE id

@@ -55,7 +55,7 @@ public struct SummaryLayout: Sendable, Hashable {
         upsertSQL = madeUpsertSQL
         updateSQL = madeUpdateSQL
         deleteEmptySQL = madeDeleteEmptySQL
-        madeAdditionsSQL = (0...max(cuboids.count, 8)).map { makeAdditionsSQL(rows: $0) }
+        madeAdditionsSQL = (1...max(cuboids.count, 8)).map { makeAdditionsSQL(rows: $0) }
     }
 
     /// What a key holds when the row's is blank or the cuboid does not keep it.
@@ -138,7 +138,7 @@ public struct SummaryLayout: Sendable, Hashable {
     /// `upsertSQL` for `rows` rows at once, without `RETURNING`: for deltas that only add rows,
     /// after which no summary row can be empty.
     func additionsSQL(rows: Int) -> String {
-        rows < madeAdditionsSQL.count ? madeAdditionsSQL[rows] : makeAdditionsSQL(rows: rows)
+        rows <= madeAdditionsSQL.count ? madeAdditionsSQL[rows - 1] : makeAdditionsSQL(rows: rows)
     }
 
     private func makeAdditionsSQL(rows: Int) -> String {
@@ -432,9 +432,8 @@ extension Base {
         if deltas.isEmpty { return }
         // A new row's contributions to its cuboids, the most common delta, in one statement per
         // few dozen summary rows.
-        let additions = deltas.filter { $0.value.rows > 0 }
-        if !additions.isEmpty {
-            let ordered = Array(additions)
+        let ordered = deltas.filter { $0.value.rows > 0 }.map { ($0.key, $0.value) }
+        if !ordered.isEmpty {
             for start in stride(from: 0, to: ordered.count, by: 32) {
                 let chunk = ordered[start..<min(start + 32, ordered.count)]
                 var arguments: [SQLValue] = []

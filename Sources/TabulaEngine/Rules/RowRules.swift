@@ -81,14 +81,6 @@ struct BaseAttachments {
     var webhookEdits = 0
 }
 
-/// When kept webhook subscribers are still the file's: no other connection committed
-/// (`data_version`), nothing rolled back, and no endpoint was edited through this object.
-struct WebhookStamp: Equatable {
-    var dataVersion: Int64
-    var rollbacks: Int
-    var edits: Int
-}
-
 extension Base {
     /// Attaches a rule; it runs in every later command of this `Base`.
     public func addRule(_ rule: RowRule) {

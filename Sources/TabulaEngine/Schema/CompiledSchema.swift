@@ -122,13 +122,13 @@ final class CompiledSchema {
                 guard case .mirror(let spec) = field.kind else { continue }
                 mirrorQueries[field.id] = MirrorQuery.make(field: field, spec: spec, schema: schema)
                 guard let plan = DeltaPlan.make(field: field, spec: spec, filter: filters[field.id], schema: schema, volatile: graph.volatile) else { continue }
-                deltaPlans[field.id] = plan.settled()
+                deltaPlans[field.id] = plan
                 deltaInputs[field.id] = plan.coveredInputs(spec, in: schema)
             }
         }
         for roles in timers {
             guard let plan = DeltaPlan.make(timer: roles, schema: schema) else { continue }
-            deltaPlans[roles.timerField] = plan.settled()
+            deltaPlans[roles.timerField] = plan
             deltaInputs[roles.timerField] = DeltaPlan.coveredInputs(timer: roles)
         }
         var fieldsByChild: [TableID: Set<FieldID>] = [:]

@@ -285,6 +285,14 @@ extension Base {
     public var webhooks: Webhooks { Webhooks(base: self) }
 }
 
+/// When kept webhook subscribers are still the file's: no other connection committed
+/// (`data_version`), nothing rolled back, and no endpoint was edited through this object.
+struct WebhookStamp: Equatable {
+    var dataVersion: Int64
+    var rollbacks: Int
+    var edits: Int
+}
+
 /// Tells whoever delivers a base's outbox in this process (the server's deliverer) that a write
 /// just committed events, so the first attempt goes out at once rather than at the next poll.
 public enum OutboxSignal {

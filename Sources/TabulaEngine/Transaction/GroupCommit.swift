@@ -24,7 +24,7 @@ extension Base {
     /// normally; when it throws (the commit failed), none of the commands stayed, and the caller
     /// should reopen the base, whose caches may hold their effects.
     public func commitTogether<T>(_ body: () throws -> T) throws -> T {
-        let (value, wroteOutboxEvents) = try commitGroup(flushing: true, body)
+        let (value, wroteOutboxEvents) = try runGroup(flushing: true, body)
         if wroteOutboxEvents { OutboxSignal.committed(path: path) }
         return value
     }
@@ -35,6 +35,7 @@ extension Base {
     /// disk's flush no longer holds up the next group (a server writes the next group while the
     /// previous one flushes). Readers of the base may see the group's rows before the flush: a
     /// power loss before it takes them back, never a half of them.
+    ///
     /// A base whose file could not be put in WAL mode (a file system without shared memory)
     /// commits with its flush as `commitTogether` does, and its `flush()` only tells the deliverers.
     public func commitTogetherUnflushed<T>(_ body: () throws -> T) throws -> (value: T, commit: UnflushedCommit) {
@@ -42,11 +43,12 @@ extension Base {
             logIsWriteAhead = try db.scalar("PRAGMA journal_mode").textValue?.lowercased() == "wal"
         }
         let writeAhead = logIsWriteAhead == true
-        let (value, wroteOutboxEvents) = try commitGroup(flushing: !writeAhead, body)
+        let (value, wroteOutboxEvents) = try runGroup(flushing: !writeAhead, body)
         return (value, UnflushedCommit(basePath: path, wroteOutboxEvents: wroteOutboxEvents, durable: !writeAhead))
     }
 
-    private func commitGroup<T>(flushing: Bool, _ body: () throws -> T) throws -> (T, wroteOutboxEvents: Bool) {
+    /// One group commit, its commit synced (`flushing`) or only written to the log.
+    private func runGroup<T>(flushing: Bool, _ body: () throws -> T) throws -> (T, wroteOutboxEvents: Bool) {
         guard currentTransaction == nil, commitGroup == nil, !db.isInTransaction else {
             throw EngineError(.storage, "a group commit cannot start inside another write", hint: "start it outside any `write` call")
         }
