@@ -160,21 +160,23 @@ import Testing
             // Generous: a loaded machine running the whole suite in parallel can starve this test for seconds.
             let deadline = ContinuousClock.now + .seconds(60)
             while receiver.received.count < 3 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-            return receiver.received
+            // The third answer is recorded just after the receiver sent it, by the deliverer,
+            // which runs until then (stopped earlier, it would drop the answer it is reading).
+            var states = try fixture.deliveries().map(\.state)
+            let recorded = ContinuousClock.now + .seconds(30)
+            while states != [.delivered] && ContinuousClock.now < recorded {
+                try await Task.sleep(for: .milliseconds(20))
+                states = try fixture.deliveries().map(\.state)
+            }
+            return (receiver.received, states)
         }
-        #expect(received.count == 3)
-        #expect(Set(received.map(\.id)).count == 1)
-        let payload = try jsonObject(try #require(received.last).body)
+        let (requests, states) = received
+        #expect(requests.count == 3)
+        #expect(Set(requests.map(\.id)).count == 1)
+        let payload = try jsonObject(try #require(requests.last).body)
         #expect(payload["type"] as? String == "timer.started")
         let data = try #require(payload["data"] as? [String: Any])
         #expect(data["table"] as? String == "Tasks" && data["label"] as? String == "Landing" && data["person"] as? String == "anna")
-        // The third answer is recorded just after the receiver sent it.
-        var states = try fixture.deliveries().map(\.state)
-        let recorded = ContinuousClock.now + .seconds(30)
-        while states != [.delivered] && ContinuousClock.now < recorded {
-            try await Task.sleep(for: .milliseconds(20))
-            states = try fixture.deliveries().map(\.state)
-        }
         #expect(states == [.delivered])
     }
 

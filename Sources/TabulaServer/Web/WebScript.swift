@@ -221,6 +221,9 @@ extension WebAssets {
       let data, filterError = null;
       try { data = await api("GET", `/tables/${encodeURIComponent(table.name)}/rows?${params}`); }
       catch (e) { if (!v.where) throw e; filterError = errorText(e); data = { rows: [], next: null }; }
+      // A cell opened for editing while the rows were being fetched is not drawn over: the grid
+      // catches up when the edit ends.
+      if (gridEditing()) { v.stale = true; return; }
       v.next = data.next;
       const timerField = table.fields.find(f => f.type.startsWith("timer"));
       // The timer comes first, so Start is on screen even at a phone's width.
