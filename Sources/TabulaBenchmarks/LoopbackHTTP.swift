@@ -74,28 +74,16 @@ final class LoopbackHTTPConnection {
         buffer.append(contentsOf: chunk[0..<n])
     }
 
-    /// Reads one whole response (blocking until all of it has come).
+    /// Reads one whole response (blocking until all of it has come). The head is parsed as
+    /// bytes: String splitting and Foundation's trimming cost more than the server's answer.
     func readResponse() throws -> Response {
         var headEnd: Int?
         while headEnd == nil {
             headEnd = Self.find([13, 10, 13, 10], in: buffer)
             if headEnd == nil { try fill() }
         }
-        let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
+        let (status, length, chunked) = try Self.parseHead(buffer[0..<headEnd!])
         buffer.removeFirst(headEnd! + 4)
-        let lines = head.split(separator: "\r\n")
-        guard let statusLine = lines.first, statusLine.hasPrefix("HTTP/1.1 "),
-              let status = Int(statusLine.dropFirst(9).prefix(3)) else {
-            throw LoopbackHTTPError("not an HTTP response: \(head.prefix(40))")
-        }
-        var length = 0, chunked = false
-        for line in lines.dropFirst() {
-            let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            let name = parts[0].lowercased(), value = parts[1].trimmingCharacters(in: .whitespaces)
-            if name == "content-length" { length = Int(value) ?? 0 }
-            if name == "transfer-encoding" && value.lowercased().contains("chunked") { chunked = true }
-        }
         if !chunked {
             while buffer.count < length { try fill() }
             let body = Array(buffer[0..<length])
@@ -113,6 +101,56 @@ final class LoopbackHTTPConnection {
             body.append(contentsOf: buffer[0..<size])
             buffer.removeFirst(size + 2)
             if size == 0 { return Response(status: status, body: body) }
+        }
+    }
+
+    /// The status, `Content-Length` and whether the body is chunked, of a response head.
+    private static func parseHead(_ head: ArraySlice<UInt8>) throws -> (status: Int, length: Int, chunked: Bool) {
+        guard let status = status(of: head) else {
+            throw LoopbackHTTPError("not an HTTP response: \(String(decoding: head.prefix(40), as: UTF8.self))")
+        }
+        var length = 0, chunked = false
+        var lineStart = head.startIndex
+        while lineStart < head.endIndex {
+            let lineEnd = head[lineStart...].firstIndex(of: 13) ?? head.endIndex
+            let line = head[lineStart..<lineEnd]
+            if let colon = line.firstIndex(of: 58) {
+                let name = line[..<colon], value = trimmed(line[(colon + 1)...])
+                if equalsLowercased(name, "content-length") {
+                    length = value.reduce(0) { $1 >= 48 && $1 <= 57 ? $0 * 10 + Int($1 - 48) : $0 }
+                } else if equalsLowercased(name, "transfer-encoding"), equalsLowercased(value, "chunked") {
+                    chunked = true
+                }
+            }
+            lineStart = lineEnd + 2
+        }
+        return (status, length, chunked)
+    }
+
+    /// The status code of a response head that starts `HTTP/1.1 NNN`.
+    private static func status(of head: ArraySlice<UInt8>) -> Int? {
+        let prefix = Array("HTTP/1.1 ".utf8)
+        guard head.count >= prefix.count + 3, head.prefix(prefix.count).elementsEqual(prefix) else { return nil }
+        var code = 0
+        for byte in head.dropFirst(prefix.count).prefix(3) {
+            guard byte >= 48 && byte <= 57 else { return nil }
+            code = code * 10 + Int(byte - 48)
+        }
+        return code
+    }
+
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
+        while let first = slice.first, first == 32 || first == 9 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 32 || last == 9 { slice = slice.dropLast() }
+        return slice
+    }
+
+    /// Whether ASCII `bytes` equal the lowercase `word`, ignoring case.
+    private static func equalsLowercased(_ bytes: ArraySlice<UInt8>, _ word: StaticString) -> Bool {
+        guard bytes.count == word.utf8CodeUnitCount else { return false }
+        return word.withUTF8Buffer { w in
+            zip(bytes, w).allSatisfy { b, c in (b >= 65 && b <= 90 ? b + 32 : b) == c }
         }
     }
 

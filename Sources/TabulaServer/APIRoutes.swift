@@ -83,6 +83,7 @@ struct API: Sendable {
     /// Whether a body of this Content-Type is read as JSON: JSON's own types, and curl's default
     /// for `-d` (the README's examples send that), whose body is then parsed as JSON all the same.
     static func acceptsJSON(_ contentType: String) -> Bool {
+        if contentType == "application/json" { return true }  // most requests; no splitting or trimming
         let media = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return media == "application/json" || media.hasSuffix("+json") || media == "application/x-www-form-urlencoded"
     }

@@ -72,8 +72,13 @@ package final class Connection {
     /// what a savepoint keeps to undo one command of a transaction alone, stays in memory up to
     /// 8 MB instead of 64 KB. A timer write changes a few dozen pages; past 64 KB SQLite moved
     /// the journal to a temporary file and kept it there for the connection's life, two
-    /// `pwrite`s per changed page per command, most of a grouped write's system calls.
-    private static let configured: Void = { _ = tabula_sqlite3_statement_journal_spill(8 << 20) }()
+    /// `pwrite`s per changed page per command, most of a grouped write's system calls. And
+    /// SQLite does not count its memory (Tabula never asks): counting locks one mutex for the
+    /// whole process on every allocation, which the server's threads contended for.
+    private static let configured: Void = {
+        _ = tabula_sqlite3_statement_journal_spill(8 << 20)
+        _ = tabula_sqlite3_memory_status(0)
+    }()
 
     /// How long a new connection waits for another one's lock, in milliseconds.
     package static let defaultBusyTimeout: Int32 = 5000

@@ -95,7 +95,10 @@ extension Base {
         var records: [RowRecord] = []
         var index: [RowID: Int] = [:]
         let positions = Dictionary(uniqueKeysWithValues: table.fields.enumerated().map { ($1.id, $0) })
-        try db.prepare(sql).forEachRow(arguments) { stmt in
+        // A few ids (a row of the API, a command's rows) reuse a prepared statement; long id
+        // lists, one of a kind each, would only push others out of the cache.
+        let statement = arguments.count <= 16 ? try db.cachedStatement(sql) : try db.prepare(sql)
+        try statement.forEachRow(arguments) { stmt in
             let id = stmt.int64(0)
             var values = [Value](repeating: .blank, count: table.fields.count)
             for (i, f) in columnFields.enumerated() {

@@ -13,7 +13,9 @@ extension Base {
 
     /// Resolves `#12` or a primary value to a row id of a table.
     public func resolveRow(_ reference: String, in table: Table) throws -> RowID {
-        let ref = reference.trimmingCharacters(in: .whitespaces)
+        // Foundation's trimming costs more than the lookup; most references have nothing to trim.
+        let padded = [reference.unicodeScalars.first, reference.unicodeScalars.last].contains { $0?.properties.isWhitespace == true }
+        let ref = padded ? reference.trimmingCharacters(in: .whitespaces) : reference
         if ref.hasPrefix("#"), let id = RowID(ref.dropFirst()) {
             guard try rowExists(id, in: table) else {
                 throw EngineError(.notFound, "table \(table.name) has no row #\(id)", remedy: .listRows(table: table.name))
