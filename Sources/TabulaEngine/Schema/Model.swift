@@ -53,42 +53,114 @@ public struct Schema: Sendable, Hashable, Codable {
 }
 
 /// A table of the base.
+///
+/// Its properties live in one shared box, copied only when a copy is changed: the engine passes
+/// tables by value everywhere (a lookup by id, a loop over the schema), and a plain struct of a
+/// dozen strings and arrays cost a dozen reference-count updates per copy.
 public struct Table: Sendable, Hashable, Codable {
-    public var id: TableID
-    public var name: String
-    public var fields: [Field]
-    /// `lock when EXPR`: the expression's source, checked against each row before a write.
-    public var lockCondition: String?
-    /// `read when EXPR`: who may read a row (nil: everyone who may open the base).
-    public var readCondition: String?
-    /// `write when EXPR`: who may add, change or delete a row (nil: everyone).
-    public var writeCondition: String?
-    /// `inherit a, b` on a timer's log table: the fields a new interval copies from the timed row.
-    public var inheritedFields: [FieldID]?
-    /// `time field NAME`: the date or datetime field that reports bucket and filter periods by.
-    public var timeField: FieldID?
-    /// `check EXPR else "MESSAGE"`: conditions every row must keep (nil in bases made before checks).
-    public var checks: [RowCheck]?
-    /// `table T from BASE.TABLE`: the table is a copy of another base's table (its fields of the
-    /// same names), kept by Tabula; its rows cannot be added, deleted or have those fields changed here.
-    public var copiedFrom: OtherTableRef?
-    /// `fed from outside`: other bases' feeds write rows here; a fed row is changed only by its feed.
-    public var isFed: Bool?
-    /// `feed BASE.TABLE (...)`: where this table's rows are sent, field by field.
-    public var feeds: [Feed]?
+    /// The table's properties, encoded exactly as the struct's own were (same keys, same order).
+    private struct Contents: Sendable, Hashable, Codable {
+        var id: TableID
+        var name: String
+        var fields: [Field]
+        var lockCondition: String?
+        var readCondition: String?
+        var writeCondition: String?
+        var inheritedFields: [FieldID]?
+        var timeField: FieldID?
+        var checks: [RowCheck]?
+        var copiedFrom: OtherTableRef?
+        var isFed: Bool?
+        var feeds: [Feed]?
+    }
+    /// Changed only while uniquely referenced (`update`), so sharing it between threads is safe.
+    private final class Box: @unchecked Sendable {
+        var contents: Contents
+        init(_ contents: Contents) { self.contents = contents }
+    }
+    private var box: Box
 
-    public init(id: TableID, name: String, fields: [Field] = [], lockCondition: String? = nil) {
-        self.id = id; self.name = name; self.fields = fields; self.lockCondition = lockCondition
+    private mutating func unique() {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.contents) }
     }
 
+    public var id: TableID {
+        get { box.contents.id }
+        set { unique(); box.contents.id = newValue }
+    }
+    public var name: String {
+        get { box.contents.name }
+        set { unique(); box.contents.name = newValue }
+    }
+    public var fields: [Field] {
+        get { box.contents.fields }
+        _modify { unique(); yield &box.contents.fields }
+    }
+    /// `lock when EXPR`: the expression's source, checked against each row before a write.
+    public var lockCondition: String? {
+        get { box.contents.lockCondition }
+        set { unique(); box.contents.lockCondition = newValue }
+    }
+    /// `read when EXPR`: who may read a row (nil: everyone who may open the base).
+    public var readCondition: String? {
+        get { box.contents.readCondition }
+        set { unique(); box.contents.readCondition = newValue }
+    }
+    /// `write when EXPR`: who may add, change or delete a row (nil: everyone).
+    public var writeCondition: String? {
+        get { box.contents.writeCondition }
+        set { unique(); box.contents.writeCondition = newValue }
+    }
+    /// `inherit a, b` on a timer's log table: the fields a new interval copies from the timed row.
+    public var inheritedFields: [FieldID]? {
+        get { box.contents.inheritedFields }
+        set { unique(); box.contents.inheritedFields = newValue }
+    }
+    /// `time field NAME`: the date or datetime field that reports bucket and filter periods by.
+    public var timeField: FieldID? {
+        get { box.contents.timeField }
+        set { unique(); box.contents.timeField = newValue }
+    }
+    /// `check EXPR else "MESSAGE"`: conditions every row must keep (nil in bases made before checks).
+    public var checks: [RowCheck]? {
+        get { box.contents.checks }
+        set { unique(); box.contents.checks = newValue }
+    }
+    /// `table T from BASE.TABLE`: the table is a copy of another base's table (its fields of the
+    /// same names), kept by Tabula; its rows cannot be added, deleted or have those fields changed here.
+    public var copiedFrom: OtherTableRef? {
+        get { box.contents.copiedFrom }
+        set { unique(); box.contents.copiedFrom = newValue }
+    }
+    /// `fed from outside`: other bases' feeds write rows here; a fed row is changed only by its feed.
+    public var isFed: Bool? {
+        get { box.contents.isFed }
+        set { unique(); box.contents.isFed = newValue }
+    }
+    /// `feed BASE.TABLE (...)`: where this table's rows are sent, field by field.
+    public var feeds: [Feed]? {
+        get { box.contents.feeds }
+        set { unique(); box.contents.feeds = newValue }
+    }
+
+    public init(id: TableID, name: String, fields: [Field] = [], lockCondition: String? = nil) {
+        box = Box(Contents(id: id, name: name, fields: fields, lockCondition: lockCondition))
+    }
+
+    public init(from decoder: any Decoder) throws { box = Box(try Contents(from: decoder)) }
+    public func encode(to encoder: any Encoder) throws { try box.contents.encode(to: encoder) }
+    public static func == (a: Table, b: Table) -> Bool { a.box === b.box || a.box.contents == b.box.contents }
+    public func hash(into hasher: inout Hasher) { box.contents.hash(into: &hasher) }
+
     /// The first field: the row's display name, by which rows can be referred to.
-    public var primaryField: Field { fields[0] }
+    public var primaryField: Field { box.contents.fields[0] }
 
     /// The field of that name (exact match first, then case-insensitive).
     public func field(named name: String) -> Field? {
-        fields.first { $0.name == name } ?? fields.first { $0.name.lowercased() == name.lowercased() }
+        let fields = box.contents.fields
+        return fields.first { $0.name == name } ?? fields.first { $0.name.lowercased() == name.lowercased() }
     }
-    public func field(id: FieldID) -> Field? { fields.first { $0.id == id } }
+    public func field(id: FieldID) -> Field? { box.contents.fields.first { $0.id == id } }
 }
 
 /// Another base a schema names: `base Client at "../client/client.db"` (a path relative to this
@@ -140,28 +212,70 @@ public struct RowCheck: Sendable, Hashable, Codable {
     public init(condition: String, message: String) { self.condition = condition; self.message = message }
 }
 
-/// A field of a table.
+/// A field of a table. Like `Table`, its properties live in a shared box copied only on change.
 public struct Field: Sendable, Hashable, Codable {
-    public var id: FieldID
-    public var name: String
-    public var kind: FieldKind
-    public var isRequired: Bool
-    public var isUnique: Bool
+    /// The field's properties, encoded exactly as the struct's own were.
+    private struct Contents: Sendable, Hashable, Codable {
+        var id: FieldID
+        var name: String
+        var kind: FieldKind
+        var isRequired: Bool
+        var isUnique: Bool
+        var defaultExpression: String?
+    }
+    /// Changed only while uniquely referenced, so sharing it between threads is safe.
+    private final class Box: @unchecked Sendable {
+        var contents: Contents
+        init(_ contents: Contents) { self.contents = contents }
+    }
+    private var box: Box
+
+    private mutating func unique() {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.contents) }
+    }
+
+    public var id: FieldID {
+        get { box.contents.id }
+        set { unique(); box.contents.id = newValue }
+    }
+    public var name: String {
+        get { box.contents.name }
+        set { unique(); box.contents.name = newValue }
+    }
+    public var kind: FieldKind {
+        get { box.contents.kind }
+        set { unique(); box.contents.kind = newValue }
+    }
+    public var isRequired: Bool {
+        get { box.contents.isRequired }
+        set { unique(); box.contents.isRequired = newValue }
+    }
+    public var isUnique: Bool {
+        get { box.contents.isUnique }
+        set { unique(); box.contents.isUnique = newValue }
+    }
     /// `default EXPR`, as source text; evaluated when a row is added without this field.
-    public var defaultExpression: String?
+    public var defaultExpression: String? {
+        get { box.contents.defaultExpression }
+        set { unique(); box.contents.defaultExpression = newValue }
+    }
 
     public init(id: FieldID, name: String, kind: FieldKind, isRequired: Bool = false, isUnique: Bool = false,
                 defaultExpression: String? = nil) {
-        self.id = id; self.name = name; self.kind = kind; self.isRequired = isRequired
-        self.isUnique = isUnique; self.defaultExpression = defaultExpression
+        box = Box(Contents(id: id, name: name, kind: kind, isRequired: isRequired, isUnique: isUnique, defaultExpression: defaultExpression))
     }
 
+    public init(from decoder: any Decoder) throws { box = Box(try Contents(from: decoder)) }
+    public func encode(to encoder: any Encoder) throws { try box.contents.encode(to: encoder) }
+    public static func == (a: Field, b: Field) -> Bool { a.box === b.box || a.box.contents == b.box.contents }
+    public func hash(into hasher: inout Hasher) { box.contents.hash(into: &hasher) }
+
     /// The type of the field's values.
-    public var valueType: ValueType { kind.valueType }
+    public var valueType: ValueType { box.contents.kind.valueType }
     /// True for fields whose values the engine computes (formula, mirror, timer, created, ...).
-    public var isComputed: Bool { kind.isComputed }
+    public var isComputed: Bool { box.contents.kind.isComputed }
     /// True when a user may write this field directly.
-    public var isWritable: Bool { kind.isWritable }
+    public var isWritable: Bool { box.contents.kind.isWritable }
 }
 
 /// What a field is and how its values come to be.
