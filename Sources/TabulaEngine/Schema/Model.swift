@@ -52,6 +52,14 @@ public struct Schema: Sendable, Hashable, Codable {
     }
 }
 
+/// The properties of a value type shared by its copies (`Table`, `Field`): a copy costs one
+/// retain, and the owner copies the box before changing it unless it holds the only reference,
+/// so a box is never changed while shared, which makes sharing it between threads safe.
+final class CopyOnWriteBox<Contents: Sendable>: @unchecked Sendable {
+    var contents: Contents
+    init(_ contents: Contents) { self.contents = contents }
+}
+
 /// A table of the base.
 ///
 /// Its properties live in one shared box, copied only when a copy is changed: the engine passes
@@ -73,15 +81,10 @@ public struct Table: Sendable, Hashable, Codable {
         var isFed: Bool?
         var feeds: [Feed]?
     }
-    /// Changed only while uniquely referenced (`update`), so sharing it between threads is safe.
-    private final class Box: @unchecked Sendable {
-        var contents: Contents
-        init(_ contents: Contents) { self.contents = contents }
-    }
-    private var box: Box
+    private var box: CopyOnWriteBox<Contents>
 
     private mutating func unique() {
-        if !isKnownUniquelyReferenced(&box) { box = Box(box.contents) }
+        if !isKnownUniquelyReferenced(&box) { box = CopyOnWriteBox(box.contents) }
     }
 
     public var id: TableID {
@@ -144,10 +147,10 @@ public struct Table: Sendable, Hashable, Codable {
     }
 
     public init(id: TableID, name: String, fields: [Field] = [], lockCondition: String? = nil) {
-        box = Box(Contents(id: id, name: name, fields: fields, lockCondition: lockCondition))
+        box = CopyOnWriteBox(Contents(id: id, name: name, fields: fields, lockCondition: lockCondition))
     }
 
-    public init(from decoder: any Decoder) throws { box = Box(try Contents(from: decoder)) }
+    public init(from decoder: any Decoder) throws { box = CopyOnWriteBox(try Contents(from: decoder)) }
     public func encode(to encoder: any Encoder) throws { try box.contents.encode(to: encoder) }
     public static func == (a: Table, b: Table) -> Bool { a.box === b.box || a.box.contents == b.box.contents }
     public func hash(into hasher: inout Hasher) { box.contents.hash(into: &hasher) }
@@ -223,15 +226,10 @@ public struct Field: Sendable, Hashable, Codable {
         var isUnique: Bool
         var defaultExpression: String?
     }
-    /// Changed only while uniquely referenced, so sharing it between threads is safe.
-    private final class Box: @unchecked Sendable {
-        var contents: Contents
-        init(_ contents: Contents) { self.contents = contents }
-    }
-    private var box: Box
+    private var box: CopyOnWriteBox<Contents>
 
     private mutating func unique() {
-        if !isKnownUniquelyReferenced(&box) { box = Box(box.contents) }
+        if !isKnownUniquelyReferenced(&box) { box = CopyOnWriteBox(box.contents) }
     }
 
     public var id: FieldID {
@@ -262,10 +260,10 @@ public struct Field: Sendable, Hashable, Codable {
 
     public init(id: FieldID, name: String, kind: FieldKind, isRequired: Bool = false, isUnique: Bool = false,
                 defaultExpression: String? = nil) {
-        box = Box(Contents(id: id, name: name, kind: kind, isRequired: isRequired, isUnique: isUnique, defaultExpression: defaultExpression))
+        box = CopyOnWriteBox(Contents(id: id, name: name, kind: kind, isRequired: isRequired, isUnique: isUnique, defaultExpression: defaultExpression))
     }
 
-    public init(from decoder: any Decoder) throws { box = Box(try Contents(from: decoder)) }
+    public init(from decoder: any Decoder) throws { box = CopyOnWriteBox(try Contents(from: decoder)) }
     public func encode(to encoder: any Encoder) throws { try box.contents.encode(to: encoder) }
     public static func == (a: Field, b: Field) -> Bool { a.box === b.box || a.box.contents == b.box.contents }
     public func hash(into hasher: inout Hasher) { box.contents.hash(into: &hasher) }
