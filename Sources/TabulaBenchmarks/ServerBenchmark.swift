@@ -18,6 +18,12 @@ import TabulaTimeTracking
 /// on a fixed schedule (an open loop, as wrk2 does), and a request's latency counts from when it
 /// was due, so a slow answer that delays the next request is counted, not hidden.
 ///
+/// In the phases that write, the server's clock runs an hour for each second of the wall clock
+/// (`simulatedClock`): a client's timer runs some 20 ms between its start and its stop, which
+/// would be a stop of 0 s, changing no total. At this speed each stopped timer has run a minute
+/// or more, as in use, and its stop changes the task's, project's, client's and period's hours
+/// and amounts, as a real stop does: the incremental graph's whole path is what is measured.
+///
 /// Each phase first runs a warm-up (one second by default) under the same load, not counted: a
 /// server's first requests prepare statements and fill caches, and a closed loop's clients all
 /// start at once; the figures are those of the load held after that, as wrk2 calibrates first.
@@ -61,7 +67,7 @@ public enum ServerBenchmark {
             log("making a base with \(clients) people and tasks ...")
             // The readers' timers run, so that listing them has something to list.
             let tokens = try makeBase(path, people: clients, timersRunning: phase == .reads)
-            let (port, serving) = try await serve(path)
+            let (port, serving) = try await serve(path, now: phase == .reads ? Base.systemClock : simulatedClock())
             log("serving on 127.0.0.1:\(port); \(clients) clients, \(phase.rawValue), for \(seconds) s after \(warmup) s of warm-up" + (rate.map { String(format: ", %.0f requests/s offered", $0) } ?? "") + " ...")
             do {
                 results.append(try await measure(phase, port: port, tokens: tokens, seconds: seconds, rate: rate, warmup: warmup))
@@ -77,12 +83,13 @@ public enum ServerBenchmark {
 
     /// Serves the base at `path` in this process on a free loopback port, with requests not
     /// logged (the benchmarks measure the API, not the terminal); cancel the task to stop it.
-    static func serve(_ path: String) async throws -> (port: Int, serving: Task<Void, any Error>) {
+    static func serve(_ path: String, now: @escaping @Sendable () -> Instant = Base.systemClock) async throws
+        -> (port: Int, serving: Task<Void, any Error>) {
         // As `tabula serve` runs (the clients are threads of their own either way).
         TabulaServer.runTasksOnEventLoops()
         var quiet = Logger(label: "tabula.bench.server")
         quiet.logLevel = .critical
-        let server = try TabulaServer(.init(path: path, host: "127.0.0.1", port: 0), logger: quiet)
+        let server = try TabulaServer(.init(path: path, host: "127.0.0.1", port: 0, now: now), logger: quiet)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.application { port in continuation.yield(port) }
         let serving = Task { try await app.runService(gracefulShutdownSignals: []) }
@@ -218,6 +225,19 @@ public enum ServerBenchmark {
         }
     }
 
+    /// How many times faster than the wall clock the writing phases' server clock runs.
+    public static let clockSpeedup: Int64 = 3_600
+
+    /// A clock that starts at the wall clock's now and runs `clockSpeedup` times faster.
+    static func simulatedClock() -> @Sendable () -> Instant {
+        let origin = Base.systemClock().millisecondsSinceEpoch
+        let started = DispatchTime.now().uptimeNanoseconds
+        return {
+            let elapsed = Int64((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
+            return Instant(millisecondsSinceEpoch: origin + elapsed * clockSpeedup)
+        }
+    }
+
     /// User and system CPU time of the whole process so far.
     static func processCPUSeconds() -> Double {
         var usage = rusage()
@@ -263,6 +283,9 @@ public enum ServerBenchmark {
             lines.append(String(format: "open loop: %.0f requests/s offered, on a fixed schedule; latency counted from when each request was due", rate))
         } else {
             lines.append("closed loop: each client calls again as soon as its answer came (latency is at least clients / rate)")
+        }
+        if r.phases.contains(where: { $0.phase != .reads }) {
+            lines.append("writing phases: the server's clock runs \(clockSpeedup)x the wall clock, so each stopped timer ran a minute or more and its stop changes the totals")
         }
         if r.warmup > 0 { lines.append(String(format: "each phase after %.1f s of warm-up under the same load, not counted", r.warmup)) }
         for p in r.phases {
