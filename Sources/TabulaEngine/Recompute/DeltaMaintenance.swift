@@ -160,6 +160,18 @@ struct DeltaPlan {
         }
     }
 
+    /// Whether a row's value leaves a sum as it is: blank, or zero of the sum's own type (a value
+    /// of another type makes the sum an error, which only a re-read tells).
+    func addsNothingToSum(_ value: Value) -> Bool {
+        switch (value, resultType) {
+        case (.blank, _): return true
+        case (.money(let m), .currency): return m.minorUnits == 0
+        case (.duration(let s), .duration): return s == 0
+        case (.integer(let i), .integer): return i == 0
+        default: return false
+        }
+    }
+
     /// Types whose sums are exact integers in storage (so a delta equals a fresh sum).
     static func isExactInteger(_ type: ValueType) -> Bool {
         switch type {
@@ -186,7 +198,8 @@ struct DeltaInput: Hashable {
     let path: [FieldID]
 }
 
-/// Child rows' columns read during one recompute, shared by the rollups over them.
+/// The columns a recompute's deltas read (`CompiledSchema.deltaColumns`) of some rows of one
+/// table, read once per recompute and kept true by the recompute's own writes.
 struct DeltaReads {
     let fields: Set<FieldID>
     var loaded: Set<RowID> = []
@@ -250,6 +263,11 @@ extension Base {
             if let new { added.append(new) }
         }
         if removed.isEmpty && added.isEmpty { return ([], []) }
+        // Rows that bring nothing to a sum, or take nothing from it (a timer just started, its
+        // entry 0 s long), leave every parent's sum as it is, wherever they hang.
+        if plan.aggregate == .sum, removed.allSatisfy({ plan.addsNothingToSum($0.value) }), added.allSatisfy({ plan.addsNothingToSum($0.value) }) {
+            return ([], [])
+        }
 
         // Up from the last-but-one table to the mirror's own rows.
         var ancestors: [RowID: [RowID]] = [:]
@@ -275,7 +293,7 @@ extension Base {
         let parents = Set(outs.keys).union(ins.keys).subtracting(rereading).subtracting(gone).subtracting(parentInserted)
         if parents.isEmpty { return ([], []) }
 
-        let stored = try storedValues(mirror, in: mirrorTable, rows: Array(parents).sorted())
+        let stored = try deltaStoredValues(mirror, in: mirrorTable, rows: parents)
         let collator = TextCollator.shared(locale: schema.locale)
         var reread: Set<RowID> = []
         var changed: [RowID] = []
@@ -286,8 +304,9 @@ extension Base {
                 reread.insert(p); continue
             }
             if ValueCoding.encode(after) == ValueCoding.encode(before) { continue }
-            try update.run([ValueCoding.encode(after), .integer(p)])
-            forgetDeltaReads(mirrorTable.id, field: mirror.id)
+            let encoded = ValueCoding.encode(after)
+            try update.run([encoded, .integer(p)])
+            noteDeltaWrite(mirrorTable.id, p, mirror, encoded)
             self.pending?.recordBefore(mirrorTable.id, p, mirror.id, before)
             noteChange(mirrorTable.id, p, mirror.id)
             changed.append(p)
@@ -331,7 +350,7 @@ extension Base {
         }
         let parents = Set(byParent.keys).subtracting(skipping)
         if parents.isEmpty { return ([], []) }
-        let stored = try storedValues(mirror, in: mirrorTable, rows: Array(parents).sorted())
+        let stored = try deltaStoredValues(mirror, in: mirrorTable, rows: parents)
         let update = try db.cachedStatement("UPDATE \(Layout.table(mirrorTable.id)) SET \(Layout.column(mirror.id)) = ? WHERE id = ?")
         var changed: [RowID] = []
         var reread: Set<RowID> = []
@@ -339,8 +358,9 @@ extension Base {
             let before = stored[p] ?? .blank
             guard let after = plan.combine(before, adding: byParent[p]!) else { reread.insert(p); continue }
             if ValueCoding.encode(after) == ValueCoding.encode(before) { continue }
-            try update.run([ValueCoding.encode(after), .integer(p)])
-            forgetDeltaReads(mirrorTable.id, field: mirror.id)
+            let encoded = ValueCoding.encode(after)
+            try update.run([encoded, .integer(p)])
+            noteDeltaWrite(mirrorTable.id, p, mirror, encoded)
             pending?.recordBefore(mirrorTable.id, p, mirror.id, before)
             noteChange(mirrorTable.id, p, mirror.id)
             changed.append(p)
@@ -365,24 +385,33 @@ extension Base {
         return (inserted, deleted, touched, before, pending.deleted[mirrorTable.id] ?? [], pending.inserted[mirrorTable.id] ?? [])
     }
 
-    /// The columns that the table's delta-kept rollups read, for some of its rows: read once per
-    /// recompute for all those rollups, and again only after the recompute wrote one of them.
-    private func deltaColumnValues(_ child: Table, rows: Set<RowID>) throws -> [RowID: [FieldID: Value]] {
-        let fields = (try compiledSchema().deltaFields[child.id] ?? []).compactMap { child.field(id: $0) }
-        var reads = deltaReads[child.id] ?? DeltaReads(fields: Set(fields.map(\.id)))
+    /// The columns a recompute's deltas read of some rows of a table (`CompiledSchema.deltaColumns`):
+    /// read once per recompute for all the rollups over the table and all its own rollups.
+    private func deltaColumnValues(_ table: Table, rows: Set<RowID>) throws -> [RowID: [FieldID: Value]] {
+        if let reads = deltaReads[table.id], reads.loaded.isSuperset(of: rows) { return reads.values }
+        let fields = try compiledSchema().deltaColumns[table.id] ?? []
+        var reads = deltaReads.removeValue(forKey: table.id) ?? DeltaReads(fields: Set(fields.map(\.id)))
         let missing = rows.subtracting(reads.loaded)
-        if !missing.isEmpty {
-            let loaded = try columnValues(fields, in: child, rows: Array(missing).sorted())
-            reads.values.merge(loaded) { _, new in new }
-            reads.loaded.formUnion(missing)
-            deltaReads[child.id] = reads
-        }
+        let loaded = try columnValues(fields, in: table, rows: Array(missing).sorted())
+        reads.values.merge(loaded) { _, new in new }
+        reads.loaded.formUnion(missing)
+        deltaReads[table.id] = reads
         return reads.values
     }
 
-    /// Forgets the columns read for rollups once the recompute wrote one of them.
-    func forgetDeltaReads(_ table: TableID, field: FieldID) {
-        if deltaReads[table]?.fields.contains(field) == true { deltaReads[table] = nil }
+    /// The stored values of a delta-kept rollup on some rows, from the recompute's reads.
+    private func deltaStoredValues(_ mirror: Field, in table: Table, rows: Set<RowID>) throws -> [RowID: Value] {
+        let values = try deltaColumnValues(table, rows: rows)
+        var result: [RowID: Value] = [:]
+        result.reserveCapacity(rows.count)
+        for row in rows { result[row] = values[row]?[mirror.id] ?? .blank }
+        return result
+    }
+
+    /// Keeps the recompute's reads true after it wrote a cell (the value as stored).
+    func noteDeltaWrite(_ table: TableID, _ row: RowID, _ field: Field, _ stored: SQLValue) {
+        guard deltaReads[table]?.fields.contains(field.id) == true, deltaReads[table]?.loaded.contains(row) == true else { return }
+        deltaReads[table]?.values[row]?[field.id] = ValueCoding.decode(stored, as: field.valueType)
     }
 
     /// For each row of the link's target table, the rows of the link's own table linking to it.

@@ -110,8 +110,9 @@ extension Base {
         for row in rows {
             let value = fresh[row] ?? .blank
             if sameStored(value, stored[row] ?? .blank) { continue }
-            try update.run([ValueCoding.encode(value), .integer(row)])
-            forgetDeltaReads(table.id, field: field.id)
+            let encoded = ValueCoding.encode(value)
+            try update.run([encoded, .integer(row)])
+            noteDeltaWrite(table.id, row, field, encoded)
             pending?.recordBefore(table.id, row, field.id, stored[row] ?? .blank)
             noteChange(table.id, row, field.id)
             changed.append(row)

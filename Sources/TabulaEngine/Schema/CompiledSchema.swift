@@ -26,8 +26,9 @@ final class CompiledSchema {
     private(set) var checks: [TableID: [(RowCheck, CompiledFormula)]] = [:]
     /// Every timer field with its roles.
     let timers: [TimerRoles]
-    /// The columns of each table that the delta-kept rollups over it read.
-    private(set) var deltaFields: [TableID: [FieldID]] = [:]
+    /// The columns of each table that a recompute's deltas read: those the delta-kept rollups
+    /// over it read, and its own delta-kept rollups (their stored values, which a delta adjusts).
+    private(set) var deltaColumns: [TableID: [Field]] = [:]
     /// The kept summary of each table with a time field (Recompute/Summaries.swift).
     private(set) var summaries: [TableID: SummaryLayout] = [:]
     /// Each table's insert plan, made on first insert (Transaction/BulkInsert.swift).
@@ -131,9 +132,12 @@ final class CompiledSchema {
             deltaPlans[roles.timerField] = plan
             deltaInputs[roles.timerField] = DeltaPlan.coveredInputs(timer: roles)
         }
-        var fieldsByChild: [TableID: Set<FieldID>] = [:]
-        for plan in deltaPlans.values { fieldsByChild[plan.childTable, default: []].formUnion(plan.childFields) }
-        deltaFields = fieldsByChild.mapValues { $0.sorted() }
+        var columnsByTable: [TableID: Set<FieldID>] = [:]
+        for (mirror, plan) in deltaPlans {
+            columnsByTable[plan.childTable, default: []].formUnion(plan.childFields)
+            if let table = located[mirror]?.table { columnsByTable[table.id, default: []].insert(mirror) }
+        }
+        deltaColumns = columnsByTable.mapValues { $0.sorted().compactMap { located[$0]?.field } }
     }
 
     /// Whether the spread along `edge` from `input` is left to the delta of a mirror.
