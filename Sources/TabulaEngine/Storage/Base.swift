@@ -310,17 +310,30 @@ public final class Base {
 
     // MARK: - History
 
+    /// One line of a row's audit history: the field and its old and new values as shown.
+    struct HistoryLine {
+        var field: FieldID?
+        var old: String?
+        var new: String?
+    }
+
     /// Lines of the audit history written together: one INSERT of all of them (a row's insert
-    /// writes a line per given field).
+    /// writes a line per given field, an update a line per changed field).
     func recordHistory(action: String, table: TableID, row: RowID, lines: [(field: FieldID?, new: String?)]) throws {
+        try recordHistory(action: action, table: table, row: row, lines: lines.map { HistoryLine(field: $0.field, old: nil, new: $0.new) })
+    }
+
+    func recordHistory(action: String, table: TableID, row: RowID, lines: [HistoryLine]) throws {
+        if lines.isEmpty { return }
         let at = SQLValue.integer(now().millisecondsSinceEpoch), who = SQLValue.text(actor), what = SQLValue.text(action)
         for chunk in lines.chunked(100) {
             let sql = "INSERT INTO \(Layout.history) (at, actor, action, table_id, row_id, field_id, old, new, note) VALUES "
-                + Array(repeating: "(?,?,?,?,?,?,NULL,?,NULL)", count: chunk.count).joined(separator: ",")
+                + Array(repeating: "(?,?,?,?,?,?,?,?,NULL)", count: chunk.count).joined(separator: ",")
             var arguments: [SQLValue] = []
-            arguments.reserveCapacity(chunk.count * 7)
+            arguments.reserveCapacity(chunk.count * 8)
             for line in chunk {
-                arguments += [at, who, what, .integer(Int64(table)), .integer(row), line.field.map { .integer(Int64($0)) } ?? .null, line.new.map { .text($0) } ?? .null]
+                arguments += [at, who, what, .integer(Int64(table)), .integer(row), line.field.map { .integer(Int64($0)) } ?? .null,
+                              line.old.map { .text($0) } ?? .null, line.new.map { .text($0) } ?? .null]
             }
             try db.cachedStatement(sql).run(arguments)
         }

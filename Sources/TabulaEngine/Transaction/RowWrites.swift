@@ -118,6 +118,7 @@ extension WriteTransaction {
         for field in table.fields where field.kind == .modified { values[field.id] = .datetime(now()) }
         var sets: [String] = []
         var arguments: [SQLValue] = []
+        var history: [Base.HistoryLine] = []
         for field in table.fields {
             guard let v = values[field.id] else { continue }
             if Layout.hasColumn(field) {
@@ -127,13 +128,13 @@ extension WriteTransaction {
                 try writeLinkSet(field, spec: spec, in: table, row: id, to: v.linkIDs)
             }
             if field.isWritable {
-                try base.recordHistory(action: "update", table: table.id, row: id, field: field.id,
-                                  old: old[field.id].flatMap { $0.isBlank ? nil : base.display($0, of: field) },
-                                  new: v.isBlank ? nil : base.display(v, of: field))
+                history.append(Base.HistoryLine(field: field.id, old: old[field.id].flatMap { $0.isBlank ? nil : base.display($0, of: field) },
+                                           new: v.isBlank ? nil : base.display(v, of: field)))
             }
             base.noteChange(table.id, id, field.id)
             noteInverseChange(of: field, from: old[field.id], to: v)
         }
+        try base.recordHistory(action: "update", table: table.id, row: id, lines: history)
         if !sets.isEmpty {
             arguments.append(.integer(id))
             try db.cachedStatement("UPDATE \(Layout.table(table.id)) SET \(sets.joined(separator: ", ")) WHERE id = ?").run(arguments)
