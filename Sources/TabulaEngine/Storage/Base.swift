@@ -312,17 +312,13 @@ public final class Base {
 
     /// One line of a row's audit history: the field and its old and new values as shown.
     struct HistoryLine {
-        var field: FieldID?
-        var old: String?
-        var new: String?
+        var field: FieldID? = nil
+        var old: String? = nil
+        var new: String? = nil
     }
 
     /// Lines of the audit history written together: one INSERT of all of them (a row's insert
     /// writes a line per given field, an update a line per changed field).
-    func recordHistory(action: String, table: TableID, row: RowID, lines: [(field: FieldID?, new: String?)]) throws {
-        try recordHistory(action: action, table: table, row: row, lines: lines.map { HistoryLine(field: $0.field, old: nil, new: $0.new) })
-    }
-
     func recordHistory(action: String, table: TableID, row: RowID, lines: [HistoryLine]) throws {
         if lines.isEmpty { return }
         let at = SQLValue.integer(now().millisecondsSinceEpoch), who = SQLValue.text(actor), what = SQLValue.text(action)

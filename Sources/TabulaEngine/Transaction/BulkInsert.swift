@@ -204,10 +204,10 @@ extension WriteTransaction {
                     if !missing.isEmpty { try applyFormulaDefaults(missing, in: table, row: id, into: &values) }
                 }
                 if single {
-                    var lines: [(field: FieldID?, new: String?)] = [(nil, nil)]
+                    var lines = [Base.HistoryLine()]
                     for field in table.fields where field.isWritable {
                         guard let v = values[field.id], !v.isBlank else { continue }
-                        lines.append((field.id, base.display(v, of: field)))
+                        lines.append(Base.HistoryLine(field: field.id, new: base.display(v, of: field)))
                     }
                     try base.recordHistory(action: "insert", table: table.id, row: id, lines: lines)
                 }
