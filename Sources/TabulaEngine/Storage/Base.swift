@@ -320,7 +320,6 @@ public final class Base {
     /// Lines of the audit history written together: one INSERT of all of them (a row's insert
     /// writes a line per given field, an update a line per changed field).
     func recordHistory(action: String, table: TableID, row: RowID, lines: [HistoryLine]) throws {
-        if lines.isEmpty { return }
         let at = SQLValue.integer(now().millisecondsSinceEpoch), who = SQLValue.text(actor), what = SQLValue.text(action)
         for chunk in lines.chunked(100) {
             let sql = "INSERT INTO \(Layout.history) (at, actor, action, table_id, row_id, field_id, old, new, note) VALUES "
